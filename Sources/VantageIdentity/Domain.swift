@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+import VantageWire
+
+extension RecordKind {
+    /// The domain-separation prefix signed before the payload: e.g. `"vantage/batch/v1\0"`.
+    /// nil for kinds that cannot be signed (unspecified or unknown numbers).
+    public var signatureDomain: [UInt8]? {
+        let name: String
+        switch self {
+        case .batch: name = "batch"
+        case .enrollment: name = "enrollment"
+        case .revocation: name = "revocation"
+        case .campaign: name = "campaign"
+        case .attestation: name = "attestation"
+        case .enrollmentRequest: name = "enrollment-request"
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+        return Array("vantage/\(name)/v1".utf8) + [0]
+    }
+
+    /// A short lower-case name for messages and JSON.
+    public var displayName: String {
+        switch self {
+        case .batch: return "batch"
+        case .enrollment: return "enrollment"
+        case .revocation: return "revocation"
+        case .campaign: return "campaign"
+        case .attestation: return "attestation"
+        case .enrollmentRequest: return "enrollment-request"
+        case .unspecified: return "unspecified"
+        case .UNRECOGNIZED(let n): return "unknown(\(n))"
+        }
+    }
+}
+
+extension Envelope {
+    /// The id of the record: SHA-256 of its signature domain followed by the payload bytes.
+    /// nil when the kind has no domain.
+    public var recordID: Hash256? {
+        guard let domain = kind.signatureDomain else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: domain)
+        hasher.update(data: payload)
+        return Hash256(digest: hasher.finalize())
+    }
+}

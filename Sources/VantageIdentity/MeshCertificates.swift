@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// The mesh's X.509 certificate authority: it issues each node's TLS certificate for mutual TLS.
+/// Node certificates carry the node's own Ed25519 identity key, so a TLS peer's key can be
+/// matched against its enrollment in the ledger.
+public struct MeshCertificateAuthority: Sendable {
+    /// The CA's signing key.
+    public let key: SigningKey
+    /// The CA's self-signed certificate.
+    public let certificate: Certificate
+
+    /// Wraps an existing CA key and certificate (e.g. one made with openssl).
+    public init(key: SigningKey, certificate: Certificate) {
+        self.key = key
+        self.certificate = certificate
+    }
+
+    /// Creates a self-signed CA certificate for a mesh, valid for `years` from `now`.
+    public static func create(meshName: String, meshID: Hash256, key: SigningKey, now: Date, years: Int = 10) throws -> Self {
+        let caKey = Certificate.PrivateKey(key.key)
+        do {
+            let name = try DistinguishedName {
+                OrganizationName("Vantage mesh \(meshName)")
+                CommonName("Vantage mesh CA \(meshID.short)")
+            }
+            let extensions = try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: caKey.publicKey)
+            }
+            let certificate = try Certificate(
+                version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: caKey.publicKey,
+                notValidBefore: now.addingTimeInterval(-3600),
+                notValidAfter: now.addingTimeInterval(Double(years) * 365 * 86_400),
+                issuer: name, subject: name, signatureAlgorithm: .ed25519,
+                extensions: extensions, issuerPrivateKey: caKey)
+            return Self(key: key, certificate: certificate)
+        } catch {
+            throw IdentityError.certificate("cannot create the mesh CA certificate: \(error)")
+        }
+    }
+
+    /// Issues a TLS certificate for a node key, for both server and client authentication.
+    /// The subject's common name is the node id in hex.
+    public func issueNodeCertificate(for nodeKey: PublicKey, notBefore: Date, notAfter: Date) throws -> Certificate {
+        let caKey = Certificate.PrivateKey(key.key)
+        do {
+            let subjectKey = Certificate.PublicKey(try Curve25519.Signing.PublicKey(rawRepresentation: nodeKey.raw))
+            let subject = try DistinguishedName {
+                OrganizationName("Vantage node")
+                CommonName(nodeKey.id.hex)
+            }
+            let extensions = try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth, .clientAuth])
+                SubjectKeyIdentifier(hash: subjectKey)
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: caKey.publicKey).keyIdentifier)
+                SubjectAlternativeNames([.dnsName("vantage-node")])
+            }
+            return try Certificate(
+                version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: subjectKey,
+                notValidBefore: notBefore, notValidAfter: notAfter,
+                issuer: certificate.subject, subject: subject, signatureAlgorithm: .ed25519,
+                extensions: extensions, issuerPrivateKey: caKey)
+        } catch {
+            throw IdentityError.certificate("cannot issue a node certificate: \(error)")
+        }
+    }
+}
+
+extension Certificate {
+    /// The certificate as PEM text.
+    public func pemText() throws -> String {
+        try serializeAsPEM().pemString + "\n"
+    }
+
+    /// Parses a PEM certificate; `path` names the source in errors.
+    public static func parse(pem text: String, path: String) throws -> Certificate {
+        do {
+            return try Certificate(pemEncoded: text)
+        } catch {
+            throw IdentityError.fileCorrupt(path: path, reason: "not a PEM certificate: \(error)")
+        }
+    }
+
+    /// The raw Ed25519 key of the certificate's subject, or nil when it holds another kind of key.
+    public var ed25519PublicKey: VantageIdentity.PublicKey? {
+        // SubjectPublicKeyInfo of Ed25519 is a fixed 12-byte header followed by the 32-byte key.
+        let spki = Array(publicKey.subjectPublicKeyInfoBytes)
+        let header: [UInt8] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
+        guard spki.count == 44, Array(spki.prefix(12)) == header else { return nil }
+        return try? VantageIdentity.PublicKey(raw: spki.suffix(32))
+    }
+}

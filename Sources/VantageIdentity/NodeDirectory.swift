@@ -1,0 +1,84 @@
+import Foundation
+import VantageWire
+import X509
+
+/// A node's folder. Secret: `node.key`, `api.token` (0600). Public: `enrollment-request.envelope`,
+/// and after `vantage admin enroll`: `enrollment.envelope`, `node.pem`, `ca.pem`, `mesh.json`.
+public struct NodeDirectory: Sendable {
+    /// The folder.
+    public let path: String
+
+    /// Names the folder; nothing is read until asked.
+    public init(path: String) { self.path = path }
+
+    /// The node's Ed25519 identity key (also its TLS key).
+    public var keyPath: String { path + "/node.key" }
+    /// The bearer token for the node's HTTP API writes.
+    public var apiTokenPath: String { path + "/api.token" }
+    /// The self-signed enrollment request, for the admin.
+    public var requestPath: String { path + "/enrollment-request.envelope" }
+    /// The root-signed enrollment.
+    public var enrollmentPath: String { path + "/enrollment.envelope" }
+    /// The node's TLS certificate, PEM, issued by the mesh CA.
+    public var certificatePath: String { path + "/node.pem" }
+    /// The mesh CA certificate, PEM.
+    public var caCertificatePath: String { path + "/ca.pem" }
+    /// The mesh description.
+    public var meshDescriptionPath: String { path + "/mesh.json" }
+
+    /// Creates the node key, API token and enrollment request. Refuses a folder that already has a key.
+    @discardableResult
+    public static func create(at path: String, profile: NodeProfile, now: Date) throws -> Envelope {
+        let problems = profile.problems()
+        precondition(problems.isEmpty, "invalid node profile: \(problems)")
+        let directory = NodeDirectory(path: path)
+        if FileManager.default.fileExists(atPath: directory.keyPath) {
+            throw IdentityError.fileExists(path: directory.keyPath)
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let key = SigningKey()
+        var request = EnrollmentRequest()
+        request.nodePublicKey = Data(key.publicKey.raw)
+        request.country = profile.country
+        request.asn = profile.asn
+        request.isp = profile.isp
+        request.advertise = profile.advertise
+        request.createdMs = now.unixMilliseconds
+        let envelope = key.sign(request, as: .enrollmentRequest)
+        try KeyFile.write(key, to: directory.keyPath)
+        try SecretFile.create(directory.apiTokenPath, contents: Data((SigningKey().publicKey.id.hex + "\n").utf8))
+        try RecordFile.write(envelope, to: directory.requestPath)
+        return envelope
+    }
+
+    /// Reads and verifies the enrollment request; it must be signed by the key it names.
+    public func loadRequest() throws -> Verified<EnrollmentRequest> {
+        let envelope = try RecordFile.readEnvelope(requestPath)
+        guard case .enrollmentRequest(let request) = try SignedFact(verifying: envelope) else {
+            throw IdentityError.fileCorrupt(path: requestPath, reason: "holds a \(envelope.kind.displayName), not an enrollment request")
+        }
+        guard request.signer.raw == Array(request.record.nodePublicKey) else {
+            throw IdentityError.fileCorrupt(path: requestPath, reason: "signed by a key other than the one it asks to enroll")
+        }
+        return request
+    }
+}
+
+extension MeshAdmin {
+    /// Enrolls the node in `node`: verifies its request, signs the enrollment, issues its TLS
+    /// certificate and writes both with the mesh's public files into the node folder.
+    public func enroll(node: NodeDirectory, now: Date, validity: TimeInterval) throws -> Verified<Enrollment> {
+        let request = try node.loadRequest()
+        let notAfter = now.addingTimeInterval(validity)
+        let envelope = enroll(request, notBefore: now, notAfter: notAfter)
+        let certificate = try ca.issueNodeCertificate(for: request.signer, notBefore: now, notAfter: notAfter)
+        try RecordFile.write(envelope, to: node.enrollmentPath)
+        try certificate.pemText().write(toFile: node.certificatePath, atomically: true, encoding: .utf8)
+        try ca.certificate.pemText().write(toFile: node.caCertificatePath, atomically: true, encoding: .utf8)
+        try description.write(to: node.meshDescriptionPath)
+        guard case .enrollment(let verified) = try SignedFact(verifying: envelope) else {
+            preconditionFailure("a freshly signed enrollment must verify as an enrollment")
+        }
+        return verified
+    }
+}

@@ -1,0 +1,52 @@
+/// Where a node measures from: the facts an enrollment vouches for.
+public struct NodeProfile: Sendable, Equatable {
+    /// ISO 3166-1 alpha-2 country code, upper case.
+    public var country: String
+    /// Autonomous system number of the node's ISP.
+    public var asn: UInt32
+    /// The ISP's name, for people.
+    public var isp: String
+    /// "host:port" the node accepts peers on; empty for a node that only dials out.
+    public var advertise: String
+
+    /// A profile; call `check()` before trusting user input.
+    public init(country: String, asn: UInt32, isp: String = "", advertise: String = "") {
+        self.country = country
+        self.asn = asn
+        self.isp = isp
+        self.advertise = advertise
+    }
+
+    /// The problems with this profile, each naming the field; empty when it is usable.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if let reason = Self.countryProblem(country) { problems.append("--country: \(reason)") }
+        if asn == 0 { problems.append("--asn: 0 is not an autonomous system number") }
+        if isp.utf8.count > 200 { problems.append("--isp: longer than 200 bytes") }
+        if !advertise.isEmpty, let reason = Self.hostPortProblem(advertise) {
+            problems.append("--advertise: \(reason)")
+        }
+        return problems
+    }
+
+    /// Why `code` is not an upper-case ISO 3166-1 alpha-2 code, or nil.
+    public static func countryProblem(_ code: String) -> String? {
+        let letters = Array(code.unicodeScalars)
+        guard letters.count == 2, letters.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            return "'\(code)' is not a two-letter upper-case ISO 3166 country code such as PK"
+        }
+        return nil
+    }
+
+    /// Why `text` is not "host:port" with a port in 1...65535, or nil.
+    public static func hostPortProblem(_ text: String) -> String? {
+        guard let colon = text.lastIndex(of: ":") else {
+            return "'\(text)' is not HOST:PORT"
+        }
+        let host = text[..<colon]
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return "'\(text)' is not HOST:PORT with a port from 1 to 65535"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import VantageWire
+
+/// Envelope and ledger files: a one-line magic header, then the protobuf bytes.
+/// The header tells `vantage ledger inspect` what a file holds (protocol/SPEC.md §8).
+public enum RecordFile {
+    /// Header of a file holding one `Envelope`.
+    public static let envelopeMagic = Array("vantage-envelope-v1\n".utf8)
+    /// Header of a file holding one `LedgerSnapshot`.
+    public static let ledgerMagic = Array("vantage-ledger-v1\n".utf8)
+
+    /// What a record file holds.
+    public enum Contents: Sendable {
+        case envelope(Envelope)
+        case ledger(LedgerSnapshot)
+    }
+
+    /// The bytes of an envelope file.
+    public static func encode(_ envelope: Envelope) -> Data {
+        Data(envelopeMagic) + (try! envelope.serializedBytes() as Data)
+    }
+
+    /// The bytes of a ledger file.
+    public static func encode(_ snapshot: LedgerSnapshot) -> Data {
+        Data(ledgerMagic) + (try! snapshot.serializedBytes() as Data)
+    }
+
+    /// Parses file bytes; `path` names the source in errors.
+    public static func decode(_ data: Data, path: String) throws -> Contents {
+        let bytes = [UInt8](data)
+        do {
+            if bytes.starts(with: envelopeMagic) {
+                return .envelope(try Envelope(serializedBytes: Array(bytes[envelopeMagic.count...])))
+            }
+            if bytes.starts(with: ledgerMagic) {
+                return .ledger(try LedgerSnapshot(serializedBytes: Array(bytes[ledgerMagic.count...])))
+            }
+        } catch {
+            throw IdentityError.fileCorrupt(path: path, reason: "the protobuf body does not decode: \(error)")
+        }
+        throw IdentityError.fileCorrupt(path: path, reason: "not a Vantage envelope or ledger file (no vantage-envelope-v1 or vantage-ledger-v1 header)")
+    }
+
+    /// Reads and parses a file.
+    public static func read(_ path: String) throws -> Contents {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IdentityError.fileMissing(path: path)
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Reads a file that must hold one envelope.
+    public static func readEnvelope(_ path: String) throws -> Envelope {
+        guard case .envelope(let envelope) = try read(path) else {
+            throw IdentityError.fileCorrupt(path: path, reason: "holds a ledger, not an envelope")
+        }
+        return envelope
+    }
+
+    /// Writes an envelope file, replacing any old one.
+    public static func write(_ envelope: Envelope, to path: String) throws {
+        try encode(envelope).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Writes a ledger file, replacing any old one.
+    public static func write(_ snapshot: LedgerSnapshot, to path: String) throws {
+        try encode(snapshot).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// Unix-millisecond time, the unit of every timestamp in the protocol.
+extension Date {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var unixMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The date of a Unix-millisecond timestamp.
+    public init(unixMilliseconds ms: Int64) {
+        self.init(timeIntervalSince1970: Double(ms) / 1000)
+    }
+
+    /// RFC 3339 UTC text, e.g. 2024-01-20T13:05:00Z.
+    public var rfc3339: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: self)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import VantageIdentity
+import VantageWire
+
+/// Deltas: the facts a peer lacks, given its version vector, small facts first.
+extension Ledger {
+    /// Roster, revocations, campaign and attestations, in that order.
+    public var smallFactEnvelopes: [Envelope] {
+        enrollments.values.sorted { $0.id < $1.id }.map(\.envelope)
+            + revocations.values.sorted { $0.id < $1.id }.map(\.envelope)
+            + (campaign.map { [$0.envelope] } ?? [])
+            + attestations.values.sorted { $0.id < $1.id }.map(\.envelope)
+    }
+
+    /// The facts a replica with vector `peer` lacks, within about `maxBytes` of envelopes
+    /// (at least one batch is always included so an exchange makes progress).
+    /// Small facts are skipped when the peer's small-facts digest equals ours. When the peer's
+    /// head of an origin differs from ours at the same seq, our batch at that seq is sent too,
+    /// so the peer can detect the fork.
+    public func delta(since peer: VersionVector, maxBytes: Int = Int.max) -> Delta {
+        var delta = Delta()
+        var budget = maxBytes
+        if peer.smallFactsDigest != smallFactsDigest {
+            delta.facts = smallFactEnvelopes
+            delta.proofs = proofs.values.sorted { $0.id < $1.id }.map(\.message)
+            budget -= delta.facts.reduce(0) { $0 + $1.wireSize }
+            budget -= delta.proofs.reduce(0) { $0 + $1.first.wireSize + $1.second.wireSize }
+        }
+        for (origin, log) in logs.sorted(by: { $0.key < $1.key }) {
+            var start = log.floorSeq + 1
+            if let theirs = peer[origin] {
+                start = max(start, theirs.headSeq + 1)
+                if let mine = log.batch(seq: theirs.headSeq), mine.id != theirs.headHash {
+                    start = theirs.headSeq
+                }
+            }
+            guard start <= log.headSeq else { continue }
+            for seq in start...log.headSeq {
+                let envelope = log.batch(seq: seq)!.envelope
+                if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
+                    delta.truncated = true
+                    return delta
+                }
+                budget -= envelope.wireSize
+                delta.batches.append(envelope)
+            }
+        }
+        return delta
+    }
+
+    /// Verifies and inserts every fact of a delta from a peer. A refused fact is reported and
+    /// skipped; the rest still enter.
+    public mutating func apply(_ delta: Delta, nowMs: Int64) -> ApplyReport {
+        var report = ApplyReport()
+        for envelope in delta.facts {
+            report.record { try insert(envelope: envelope, nowMs: nowMs) }
+        }
+        for proof in delta.proofs {
+            report.record { try insertProof(ProofFact(verifying: proof)) }
+        }
+        for envelope in delta.batches {
+            report.record { try insert(envelope: envelope, nowMs: nowMs) }
+        }
+        return report
+    }
+
+    /// Merges another replica: set union of its facts. Both hold only verified facts, so nothing
+    /// is verified again; roster first, then the campaign, proofs, attestations and batches.
+    public mutating func merge(_ other: Ledger, nowMs: Int64) {
+        precondition(other.root == root, "merge of ledgers of different meshes")
+        for fact in other.enrollments.values.sorted(by: { $0.id < $1.id }) { _ = try? insertEnrollment(fact) }
+        for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
+        if let campaign = other.campaign { _ = try? insertCampaign(campaign) }
+        for proof in other.proofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof) }
+        for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact) }
+        for (_, log) in other.logs.sorted(by: { $0.key < $1.key }) {
+            for batch in log.batches { _ = try? insertBatch(batch, nowMs: nowMs) }
+        }
+    }
+}
+
+/// What applying a delta did, fact by fact.
+public struct ApplyReport: Sendable, Equatable {
+    /// Facts that entered the ledger.
+    public var added = 0
+    /// Facts already held.
+    public var duplicates = 0
+    /// Facts held waiting for a predecessor or an enrollment.
+    public var held = 0
+    /// Origins found equivocating.
+    public var equivocations = 0
+    /// Refusals, each with its reason.
+    public var refused: [LedgerError] = []
+
+    mutating func record(_ insert: () throws -> Admission) {
+        do {
+            switch try insert() {
+            case .added: added += 1
+            case .duplicate, .superseded: duplicates += 1
+            case .held: held += 1
+            case .equivocation: equivocations += 1
+            }
+        } catch let error as LedgerError {
+            refused.append(error)
+        } catch {
+            refused.append(.malformed(kind: "fact", reason: "\(error)"))
+        }
+    }
+}
+
+extension Envelope {
+    /// Approximate encoded size: the three byte fields and their tags.
+    var wireSize: Int { payload.count + signer.count + signature.count + 12 }
+}

@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+import VantageIdentity
+import VantageWire
+
+/// The ledger digest: two replicas hold the same state iff their digests are equal (SPEC.md §6).
+extension Ledger {
+    /// SHA-256 over the small sets (roster, revocations, campaign, proofs, attestations) in
+    /// canonical order: each set as a count then its sorted 32-byte ids.
+    public var smallFactsDigest: Hash256 {
+        var hasher = SHA256()
+        hasher.update(data: Array("vantage/small-facts/v1".utf8) + [0])
+        Self.addSet(enrollments.keys, to: &hasher)
+        Self.addSet(revocations.keys, to: &hasher)
+        Self.addSet(campaign.map { [$0.id] } ?? [], to: &hasher)
+        Self.addSet(proofs.keys, to: &hasher)
+        Self.addSet(attestations.keys, to: &hasher)
+        return Hash256(digest: hasher.finalize())
+    }
+
+    /// SHA-256 over the small-facts digest and the sorted version vector. Each origin's log is
+    /// hash-chained, so its (floor, head seq, head hash) commits to every batch in it.
+    public var digest: Hash256 {
+        var hasher = SHA256()
+        hasher.update(data: Array("vantage/ledger-digest/v1".utf8) + [0])
+        hasher.update(data: smallFactsDigest.bytes)
+        let entries = versionVector.entries
+        hasher.update(data: Self.bigEndian(UInt64(entries.count)))
+        for (origin, entry) in entries {
+            hasher.update(data: origin.bytes)
+            hasher.update(data: Self.bigEndian(entry.floorSeq))
+            hasher.update(data: Self.bigEndian(entry.headSeq))
+            hasher.update(data: entry.headHash.bytes)
+        }
+        return Hash256(digest: hasher.finalize())
+    }
+
+    private static func addSet<S: Sequence>(_ ids: S, to hasher: inout SHA256) where S.Element == Hash256 {
+        let sorted = ids.sorted()
+        hasher.update(data: bigEndian(UInt64(sorted.count)))
+        for id in sorted { hasher.update(data: id.bytes) }
+    }
+
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8((value >> UInt64(56 - 8 * $0)) & 0xff) }
+    }
+}

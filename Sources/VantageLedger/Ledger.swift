@@ -1,0 +1,104 @@
+import VantageIdentity
+import VantageWire
+
+/// The replicated ledger: a set of verified, signed facts whose merge is set union
+/// (DESIGN.md, "The ledger"). A pure value: time comes in as `nowMs`, nothing does IO.
+///
+/// - roster: enrollments and revocations (grow-only);
+/// - campaign: the root-signed campaign with the highest version (ties: the higher id);
+/// - logs: per origin, hash-chained batches by seq above a retention floor;
+/// - proofs: equivocation proofs; their origins are excluded and their logs dropped;
+/// - attestations: grow-only.
+public struct Ledger: Sendable {
+    /// The mesh root key: the only signer of enrollments, revocations and campaigns.
+    public let root: PublicKey
+    /// The bounds this ledger enforces.
+    public let limits: LedgerLimits
+
+    /// Enrollments by record id.
+    public internal(set) var enrollments: [Hash256: Verified<Enrollment>] = [:]
+    /// Revocations by record id.
+    public internal(set) var revocations: [Hash256: Verified<Revocation>] = [:]
+    /// The campaign register.
+    public internal(set) var campaign: Verified<Campaign>?
+    /// Logs by origin node id (excluded origins have none).
+    public internal(set) var logs: [NodeID: OriginLog] = [:]
+    /// Equivocation proofs by proof id.
+    public internal(set) var proofs: [Hash256: ProofFact] = [:]
+    /// Origins excluded for equivocation.
+    public internal(set) var excluded: Set<NodeID> = []
+    /// Attestations by record id.
+    public internal(set) var attestations: [Hash256: Verified<Attestation>] = [:]
+
+    /// Enrollments and revocations indexed by node id (derived from the sets above).
+    var enrollmentsByNode: [NodeID: [Verified<Enrollment>]] = [:]
+    var revocationsByNode: [NodeID: [Verified<Revocation>]] = [:]
+    /// Attestations and proofs whose signer is not enrolled yet (not part of the state).
+    var heldAttestations: [Hash256: Verified<Attestation>] = [:]
+    var heldProofs: [Hash256: ProofFact] = [:]
+    /// Held batches over all origins.
+    var heldBatchCount = 0
+
+    /// An empty ledger for the mesh whose root key is `root`.
+    public init(root: PublicKey, limits: LedgerLimits = LedgerLimits()) {
+        self.root = root
+        self.limits = limits
+    }
+
+    /// The mesh id: SHA-256 of the root key.
+    public var meshID: Hash256 { root.id }
+
+    /// Inserts one verified fact. Throws `LedgerError` when it must be refused; a refused fact
+    /// changes nothing.
+    @discardableResult
+    public mutating func insert(_ fact: SignedFact, nowMs: Int64) throws -> Admission {
+        switch fact {
+        case .enrollment(let v): return try insertEnrollment(v)
+        case .revocation(let v): return try insertRevocation(v)
+        case .campaign(let v): return try insertCampaign(v)
+        case .attestation(let v): return try insertAttestation(v)
+        case .batch(let v): return try insertBatch(v, nowMs: nowMs)
+        case .enrollmentRequest:
+            throw LedgerError.malformed(kind: "enrollment-request", reason: "requests go to the admin, not into the ledger")
+        }
+    }
+
+    /// Verifies an envelope and inserts it.
+    @discardableResult
+    public mutating func insert(envelope: Envelope, nowMs: Int64) throws -> Admission {
+        let fact: SignedFact
+        do {
+            fact = try SignedFact(verifying: envelope)
+        } catch let error as IdentityError {
+            throw LedgerError.unverified(error.description)
+        }
+        return try insert(fact, nowMs: nowMs)
+    }
+
+    /// The enrollments of a node.
+    public func enrollments(of node: NodeID) -> [Verified<Enrollment>] {
+        enrollmentsByNode[node] ?? []
+    }
+
+    /// The revocations of a node.
+    public func revocations(of node: NodeID) -> [Verified<Revocation>] {
+        revocationsByNode[node] ?? []
+    }
+
+    /// The enrollment that covers `node` at `timeMs` and is not cut by a revocation, if any.
+    public func activeEnrollment(of node: NodeID, atMs timeMs: Int64) -> Verified<Enrollment>? {
+        guard revocations(of: node).allSatisfy({ timeMs < $0.record.effectiveMs }) else { return nil }
+        return enrollments(of: node).first { $0.record.notBeforeMs <= timeMs && timeMs < $0.record.notAfterMs }
+    }
+
+    /// Number of admitted batches over all logs.
+    public var batchCount: Int { logs.values.reduce(0) { $0 + $1.batches.count } }
+
+    /// Number of measurements in admitted batches.
+    public var measurementCount: Int {
+        logs.values.reduce(0) { sum, log in log.batches.reduce(sum) { $0 + $1.record.measurements.count } }
+    }
+
+    /// Number of facts held waiting for a predecessor or an enrollment (not part of the state).
+    public var heldCount: Int { heldBatchCount + heldAttestations.count + heldProofs.count }
+}

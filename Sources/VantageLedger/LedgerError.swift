@@ -1,0 +1,61 @@
+import VantageIdentity
+
+/// Why the ledger refused a fact. Each case names the fact and what was wrong with it.
+public enum LedgerError: Error, Equatable, CustomStringConvertible {
+    /// The fact's signature or encoding failed verification.
+    case unverified(String)
+    /// A root-only record (enrollment, revocation, campaign) was not signed by the mesh root.
+    case notSignedByRoot(kind: String, signer: String)
+    /// The record names another mesh.
+    case wrongMesh(kind: String, meshID: String)
+    /// The record's fields are inconsistent (e.g. seq 0, an empty validity).
+    case malformed(kind: String, reason: String)
+    /// A batch's origin is not the node that signed it.
+    case originMismatch(origin: String, signer: String)
+    /// A batch exceeds a size limit.
+    case oversized(origin: String, seq: UInt64, reason: String)
+    /// A batch claims a creation time beyond the receiver's clock plus the allowed skew.
+    case fromTheFuture(origin: String, seq: UInt64, createdMs: Int64, nowMs: Int64)
+    /// The origin is excluded for equivocation; its batches are refused.
+    case excluded(origin: String)
+    /// The origin was revoked before this batch or attestation.
+    case revoked(origin: String, seq: UInt64)
+    /// The batch's predecessor was pruned and its link cannot be checked.
+    case brokenChain(origin: String, seq: UInt64, reason: String)
+    /// Too many facts are already held waiting for predecessors or enrollments.
+    case heldFull(origin: String, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .unverified(let reason): return "refused unverified fact: \(reason)"
+        case .notSignedByRoot(let kind, let signer):
+            return "refused \(kind): signed by \(signer), not by the mesh root"
+        case .wrongMesh(let kind, let meshID): return "refused \(kind): it belongs to mesh \(meshID)"
+        case .malformed(let kind, let reason): return "refused malformed \(kind): \(reason)"
+        case .originMismatch(let origin, let signer):
+            return "refused batch: origin \(origin) is not its signer \(signer)"
+        case .oversized(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
+        case .fromTheFuture(let origin, let seq, let created, let now):
+            return "refused batch \(origin)#\(seq): created \(created - now) ms after this node's clock (beyond the allowed skew)"
+        case .excluded(let origin): return "refused batch: origin \(origin) is excluded for equivocation"
+        case .revoked(let origin, let seq): return "refused \(origin)#\(seq): its signer was revoked before it"
+        case .brokenChain(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
+        case .heldFull(let origin, let limit):
+            return "refused fact from \(origin): \(limit) facts are already held waiting for predecessors or enrollments"
+        }
+    }
+}
+
+/// What inserting a fact did to the ledger.
+public enum Admission: Equatable, Sendable {
+    /// The fact is now part of the ledger.
+    case added
+    /// The ledger already held it (or pruned it); nothing changed.
+    case duplicate
+    /// Held until a predecessor batch or the signer's enrollment arrives.
+    case held
+    /// A campaign older than the one held; kept out of the register.
+    case superseded
+    /// The fact proved that its origin equivocated; the origin is now excluded.
+    case equivocation(origin: NodeID)
+}
