@@ -89,10 +89,7 @@ extension Certificate {
 
     /// The raw Ed25519 key of the certificate's subject, or nil when it holds another kind of key.
     public var ed25519PublicKey: VantageIdentity.PublicKey? {
-        // SubjectPublicKeyInfo of Ed25519 is a fixed 12-byte header followed by the 32-byte key.
-        let spki = Array(publicKey.subjectPublicKeyInfoBytes)
-        let header: [UInt8] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
-        guard spki.count == 44, Array(spki.prefix(12)) == header else { return nil }
-        return try? VantageIdentity.PublicKey(raw: spki.suffix(32))
+        guard let key = Curve25519.Signing.PublicKey(publicKey) else { return nil }
+        return try? VantageIdentity.PublicKey(raw: Array(key.rawRepresentation))
     }
 }

@@ -84,7 +84,7 @@ extension Ledger {
                 heldBatchCount -= before - log.heldCount
                 continue
             }
-            guard activeEnrollment(of: origin, atMs: next.record.createdMs) != nil else { break }
+            guard enrollment(of: origin, coveringMs: next.record.createdMs) != nil else { break }
             guard log.links(next.record) else {
                 if let head = log.batch(seq: log.headSeq) {
                     logs[origin] = log

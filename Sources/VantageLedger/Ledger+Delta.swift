@@ -22,7 +22,7 @@ extension Ledger {
         var budget = maxBytes
         if peer.smallFactsDigest != smallFactsDigest {
             delta.facts = smallFactEnvelopes
-            delta.proofs = proofs.values.sorted { $0.id < $1.id }.map(\.message)
+            delta.proofs = proofs.values.sorted { $0.origin < $1.origin }.map(\.message)
             budget -= delta.facts.reduce(0) { $0 + $1.wireSize }
             budget -= delta.proofs.reduce(0) { $0 + $1.first.wireSize + $1.second.wireSize }
         }
@@ -64,17 +64,20 @@ extension Ledger {
         return report
     }
 
-    /// Merges another replica: set union of its facts. Both hold only verified facts, so nothing
-    /// is verified again; roster first, then the campaign, proofs, attestations and batches.
+    /// Merges another replica: set union of every fact it received, admitted or held. Both hold
+    /// only verified facts, so nothing is verified again. What is admitted is a function of the
+    /// union alone, which makes merge commutative, associative and idempotent.
     public mutating func merge(_ other: Ledger, nowMs: Int64) {
         precondition(other.root == root, "merge of ledgers of different meshes")
         for fact in other.enrollments.values.sorted(by: { $0.id < $1.id }) { _ = try? insertEnrollment(fact) }
         for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
         if let campaign = other.campaign { _ = try? insertCampaign(campaign) }
-        for proof in other.proofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof) }
+        for proof in other.proofs.values.sorted(by: { $0.origin < $1.origin }) { _ = try? insertProof(proof) }
         for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact) }
+        for fact in other.heldAttestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact) }
+        for proof in other.heldProofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof) }
         for (_, log) in other.logs.sorted(by: { $0.key < $1.key }) {
-            for batch in log.batches { _ = try? insertBatch(batch, nowMs: nowMs) }
+            for batch in log.batches + log.heldBatches { _ = try? insertBatch(batch, nowMs: nowMs) }
         }
     }
 }

@@ -5,15 +5,16 @@ import VantageWire
 
 /// The ledger digest: two replicas hold the same state iff their digests are equal (SPEC.md §6).
 extension Ledger {
-    /// SHA-256 over the small sets (roster, revocations, campaign, proofs, attestations) in
-    /// canonical order: each set as a count then its sorted 32-byte ids.
+    /// SHA-256 over the small sets in canonical order: enrollment ids, revocation ids, the campaign
+    /// id, the ids of origins excluded for equivocation, attestation ids; each set as a count then
+    /// its sorted 32-byte ids.
     public var smallFactsDigest: Hash256 {
         var hasher = SHA256()
         hasher.update(data: Array("vantage/small-facts/v1".utf8) + [0])
         Self.addSet(enrollments.keys, to: &hasher)
         Self.addSet(revocations.keys, to: &hasher)
         Self.addSet(campaign.map { [$0.id] } ?? [], to: &hasher)
-        Self.addSet(proofs.keys, to: &hasher)
+        Self.addSet(excluded, to: &hasher)
         Self.addSet(attestations.keys, to: &hasher)
         return Hash256(digest: hasher.finalize())
     }

@@ -48,13 +48,14 @@ extension Ledger {
         try checkRootSigned(fact, kind: "campaign", meshID: Array(fact.record.meshID))
         guard let current = campaign else {
             campaign = fact
+            settleRetention()
             return .added
         }
         if current.id == fact.id { return .duplicate }
         let newer = (fact.record.version, fact.id) > (current.record.version, current.id)
         guard newer else { return .superseded }
         campaign = fact
-        pruneAll()
+        settleRetention()
         return .added
     }
 
@@ -67,7 +68,7 @@ extension Ledger {
         if isCutByRevocation(node, seq: nil, createdMs: fact.record.createdMs) {
             throw LedgerError.revoked(origin: node.short, seq: 0)
         }
-        guard activeEnrollment(of: node, atMs: fact.record.createdMs) != nil else {
+        guard enrollment(of: node, coveringMs: fact.record.createdMs) != nil else {
             guard heldAttestations.count < limits.maxHeldOther else {
                 throw LedgerError.heldFull(origin: node.short, limit: limits.maxHeldOther)
             }
@@ -79,7 +80,7 @@ extension Ledger {
     }
 
     /// True when a revocation of `node` cuts a fact with this seq (batches) or creation time.
-    func isCutByRevocation(_ node: NodeID, seq: UInt64?, createdMs: Int64) -> Bool {
+    public func isCutByRevocation(_ node: NodeID, seq: UInt64?, createdMs: Int64) -> Bool {
         revocations(of: node).contains { revocation in
             if let seq, revocation.record.hasLastAcceptedSeq {
                 return seq > revocation.record.lastAcceptedSeq

@@ -12,7 +12,7 @@ extension Ledger {
         for (_, log) in logs.sorted(by: { $0.key < $1.key }) {
             snapshot.facts.append(contentsOf: log.batches.map(\.envelope))
         }
-        snapshot.proofs = proofs.values.sorted { $0.id < $1.id }.map(\.message)
+        snapshot.proofs = proofs.values.sorted { $0.origin < $1.origin }.map(\.message)
         return snapshot
     }
 

@@ -23,10 +23,9 @@ public struct Ledger: Sendable {
     public internal(set) var campaign: Verified<Campaign>?
     /// Logs by origin node id (excluded origins have none).
     public internal(set) var logs: [NodeID: OriginLog] = [:]
-    /// Equivocation proofs by proof id.
-    public internal(set) var proofs: [Hash256: ProofFact] = [:]
-    /// Origins excluded for equivocation.
-    public internal(set) var excluded: Set<NodeID> = []
+    /// One equivocation proof per excluded origin: the first found. Any valid proof is equal
+    /// evidence, so which one a replica keeps is not part of the state; the excluded set is.
+    public internal(set) var proofs: [NodeID: ProofFact] = [:]
     /// Attestations by record id.
     public internal(set) var attestations: [Hash256: Verified<Attestation>] = [:]
 
@@ -44,6 +43,9 @@ public struct Ledger: Sendable {
         self.root = root
         self.limits = limits
     }
+
+    /// Origins excluded for equivocation.
+    public var excluded: Dictionary<NodeID, ProofFact>.Keys { proofs.keys }
 
     /// The mesh id: SHA-256 of the root key.
     public var meshID: Hash256 { root.id }
@@ -85,10 +87,10 @@ public struct Ledger: Sendable {
         revocationsByNode[node] ?? []
     }
 
-    /// The enrollment that covers `node` at `timeMs` and is not cut by a revocation, if any.
-    public func activeEnrollment(of node: NodeID, atMs timeMs: Int64) -> Verified<Enrollment>? {
-        guard revocations(of: node).allSatisfy({ timeMs < $0.record.effectiveMs }) else { return nil }
-        return enrollments(of: node).first { $0.record.notBeforeMs <= timeMs && timeMs < $0.record.notAfterMs }
+    /// An enrollment of `node` whose validity covers `timeMs`, if any. Revocations are separate:
+    /// see `isCutByRevocation`.
+    public func enrollment(of node: NodeID, coveringMs timeMs: Int64) -> Verified<Enrollment>? {
+        enrollments(of: node).first { $0.record.notBeforeMs <= timeMs && timeMs < $0.record.notAfterMs }
     }
 
     /// Number of admitted batches over all logs.

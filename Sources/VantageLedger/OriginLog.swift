@@ -23,6 +23,10 @@ public struct OriginLog: Sendable {
     public var headCreatedMs: Int64 { batches.last?.record.createdMs ?? floorCreatedMs }
     /// Number of held batches.
     public var heldCount: Int { held.values.reduce(0) { $0 + $1.count } }
+    /// The held batches, by seq then id.
+    var heldBatches: [Verified<Batch>] {
+        held.sorted { $0.key < $1.key }.flatMap { $0.value.sorted { $0.id < $1.id } }
+    }
     /// True when the log holds nothing at all, admitted or pruned.
     var isEmpty: Bool { floorSeq == 0 && batches.isEmpty }
 

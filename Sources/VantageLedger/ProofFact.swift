@@ -65,7 +65,7 @@ extension Ledger {
     /// A proof for an origin that has no enrollment yet is held until one arrives.
     @discardableResult
     public mutating func insertProof(_ proof: ProofFact) throws -> Admission {
-        guard proofs[proof.id] == nil, heldProofs[proof.id] == nil else { return .duplicate }
+        guard proofs[proof.origin] == nil, heldProofs[proof.id] == nil else { return .duplicate }
         guard !enrollments(of: proof.origin).isEmpty else {
             guard heldProofs.count < limits.maxHeldOther else {
                 throw LedgerError.heldFull(origin: proof.origin.short, limit: limits.maxHeldOther)
@@ -79,8 +79,8 @@ extension Ledger {
 
     /// Records the proof and drops the origin's log: an origin that forked its log is trusted for nothing.
     mutating func exclude(_ proof: ProofFact) {
-        proofs[proof.id] = proof
-        excluded.insert(proof.origin)
+        precondition(proofs[proof.origin] == nil, "an origin is excluded once")
+        proofs[proof.origin] = proof
         if let log = logs.removeValue(forKey: proof.origin) {
             heldBatchCount -= log.heldCount
         }

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import VantageIdentity
+import VantageWire
+
+/// A deterministic throwaway mesh for tests: keys derive from names, so every run signs the same bytes.
+public struct TestMesh: Sendable {
+    /// The mesh root key.
+    public let rootKey: SigningKey
+
+    /// A mesh whose root key derives from `name`.
+    public init(name: String = "test-mesh") {
+        rootKey = TestMesh.key(named: "root/" + name)
+    }
+
+    /// The root public key.
+    public var root: PublicKey { rootKey.publicKey }
+    /// The mesh id.
+    public var meshID: Hash256 { root.id }
+
+    /// A signing key derived from a name (SHA-256 of the name as the Ed25519 seed).
+    public static func key(named name: String) -> SigningKey {
+        try! SigningKey(seed: Array(SHA256.hash(data: Data(name.utf8))))
+    }
+
+    /// A node of this mesh with a key derived from `name`.
+    public func node(_ name: String, country: String = "PK", asn: UInt32 = 17557, isp: String = "") -> TestNode {
+        TestNode(key: TestMesh.key(named: "node/" + name), country: country, asn: asn, isp: isp)
+    }
+
+    /// An enrollment of `node`, valid from `notBeforeMs` to `notAfterMs`.
+    public func enroll(_ node: TestNode, notBeforeMs: Int64 = 0, notAfterMs: Int64 = 4_000_000_000_000) -> Envelope {
+        var enrollment = Enrollment()
+        enrollment.meshID = Data(meshID.bytes)
+        enrollment.nodePublicKey = Data(node.key.publicKey.raw)
+        enrollment.country = node.country
+        enrollment.asn = node.asn
+        enrollment.isp = node.isp
+        enrollment.notBeforeMs = notBeforeMs
+        enrollment.notAfterMs = notAfterMs
+        return rootKey.sign(enrollment, as: .enrollment)
+    }
+
+    /// A revocation of `node`, by time or (when given) by seq.
+    public func revoke(_ node: TestNode, effectiveMs: Int64, lastAcceptedSeq: UInt64? = nil, reason: String = "test") -> Envelope {
+        var revocation = Revocation()
+        revocation.meshID = Data(meshID.bytes)
+        revocation.nodeID = Data(node.id.bytes)
+        revocation.effectiveMs = effectiveMs
+        if let lastAcceptedSeq { revocation.lastAcceptedSeq = lastAcceptedSeq }
+        revocation.reason = reason
+        revocation.createdMs = effectiveMs
+        return rootKey.sign(revocation, as: .revocation)
+    }
+
+    /// A campaign with the given version and name.
+    public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0) -> Envelope {
+        var campaign = Campaign()
+        campaign.meshID = Data(meshID.bytes)
+        campaign.version = version
+        campaign.name = name
+        campaign.retentionDays = retentionDays
+        var target = Target()
+        target.name = "facebook"
+        target.inputs = ["https://www.facebook.com/"]
+        campaign.targets = [target]
+        campaign.probes = [.tls]
+        campaign.intervalSeconds = 300
+        return rootKey.sign(campaign, as: .campaign)
+    }
+}
+
+/// A node of a test mesh that signs a hash-chained log.
+public struct TestNode: Sendable {
+    /// The node's identity key.
+    public let key: SigningKey
+    /// Enrollment facts.
+    public let country: String
+    public let asn: UInt32
+    public let isp: String
+    /// Chain state: the last batch signed.
+    public private(set) var seq: UInt64 = 0
+    public private(set) var headHash: Hash256 = .zero
+    public private(set) var headCreatedMs: Int64 = 0
+
+    /// The node id.
+    public var id: NodeID { key.publicKey.id }
+
+    init(key: SigningKey, country: String, asn: UInt32, isp: String) {
+        self.key = key
+        self.country = country
+        self.asn = asn
+        self.isp = isp
+    }
+
+    /// Signs the next batch of the chain, created at `createdMs`, with `count` measurements.
+    public mutating func nextBatch(createdMs: Int64, count: Int = 1, outcome: Outcome = .ok) -> Envelope {
+        let envelope = batch(seq: seq + 1, previous: headHash, previousCreatedMs: headCreatedMs,
+                             createdMs: createdMs, count: count, outcome: outcome)
+        seq += 1
+        headHash = envelope.recordID!
+        headCreatedMs = createdMs
+        return envelope
+    }
+
+    /// Signs any batch, chained or not (for forks and broken chains).
+    public func batch(seq: UInt64, previous: Hash256, previousCreatedMs: Int64, createdMs: Int64,
+                      count: Int = 1, outcome: Outcome = .ok) -> Envelope {
+        var batch = Batch()
+        batch.origin = Data(id.bytes)
+        batch.seq = seq
+        batch.previousHash = Data(previous.bytes)
+        batch.previousCreatedMs = previousCreatedMs
+        batch.createdMs = createdMs
+        batch.measurements = (0..<count).map { index in
+            var m = Measurement()
+            m.target = "facebook"
+            m.input = "https://www.facebook.com/"
+            m.probe = .tls
+            m.startTimeMs = createdMs - Int64(1000 * (index + 1))
+            m.runtimeMs = 120
+            m.outcome = outcome
+            return m
+        }
+        return key.sign(batch, as: .batch)
+    }
+
+    /// An attestation signed by this node.
+    public func attestation(ledgerDigest: Hash256, createdMs: Int64) -> Envelope {
+        var attestation = Attestation()
+        attestation.nodeID = Data(id.bytes)
+        attestation.ledgerDigest = Data(ledgerDigest.bytes)
+        attestation.country = country
+        attestation.windowStartMs = createdMs - 3_600_000
+        attestation.windowEndMs = createdMs
+        attestation.verdictsDigest = Data(Hash256.of(Array("verdicts".utf8)).bytes)
+        attestation.createdMs = createdMs
+        return key.sign(attestation, as: .attestation)
+    }
+}
+
+/// Verifies an envelope that a test built itself and must be valid.
+public func verified(_ envelope: Envelope) -> SignedFact {
+    try! SignedFact(verifying: envelope)
+}

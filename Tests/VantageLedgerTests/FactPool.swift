@@ -1,0 +1,87 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// A fixed pool of real signed facts covering every kind and every awkward case: chains,
+/// a forked origin, a revoked origin, a node enrolled for a short window, competing campaigns,
+/// attestations, and a signer who was never enrolled.
+struct FactPool {
+    static let mesh = TestMesh(name: "merge-laws")
+    static let t0: Int64 = 1_705_700_000_000  // 2024-01-19T21:33:20Z
+    static let nowMs: Int64 = t0 + 86_400_000
+    static let shared = FactPool()
+
+    let facts: [SignedFact]
+
+    private init() {
+        let mesh = Self.mesh
+        var envelopes: [Envelope] = []
+        var a = mesh.node("a", asn: 17557), b = mesh.node("b", asn: 23674), c = mesh.node("c", asn: 45595)
+        var d = mesh.node("d", asn: 9541)
+        var e = mesh.node("e", asn: 59257)
+        var outsider = mesh.node("outsider", asn: 1)
+        envelopes += [mesh.enroll(a), mesh.enroll(b), mesh.enroll(c), mesh.enroll(d)]
+        envelopes.append(mesh.enroll(e, notBeforeMs: Self.t0, notAfterMs: Self.t0 + 4 * 60_000))
+        for i in 1...8 {
+            let time = Self.t0 + Int64(i) * 60_000
+            envelopes += [a.nextBatch(createdMs: time, count: i % 3 + 1), b.nextBatch(createdMs: time),
+                          c.nextBatch(createdMs: time), e.nextBatch(createdMs: time), outsider.nextBatch(createdMs: time)]
+        }
+        // d forks at seq 4: two different batches 4, and a 5 on each branch.
+        for i in 1...3 { envelopes.append(d.nextBatch(createdMs: Self.t0 + Int64(i) * 60_000)) }
+        let fork = d
+        envelopes.append(d.nextBatch(createdMs: Self.t0 + 240_000, count: 1))
+        envelopes.append(d.nextBatch(createdMs: Self.t0 + 300_000, count: 1))
+        var other = fork
+        envelopes.append(other.nextBatch(createdMs: Self.t0 + 240_000, count: 2))
+        envelopes.append(other.nextBatch(createdMs: Self.t0 + 300_000, count: 2))
+        // c is revoked from its sixth batch on; b's seq-based revocation keeps 1...5.
+        envelopes.append(mesh.revoke(c, effectiveMs: Self.t0 + 6 * 60_000))
+        envelopes.append(mesh.revoke(b, effectiveMs: Self.t0, lastAcceptedSeq: 5))
+        envelopes += [mesh.campaign(version: 1), mesh.campaign(version: 2, name: "x"), mesh.campaign(version: 2, name: "y")]
+        envelopes.append(a.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
+        envelopes.append(c.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
+        envelopes.append(outsider.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
+        facts = envelopes.map(verified)
+    }
+
+    /// A random history: a subset of the pool in random order, with some facts delivered twice.
+    func history<G: RandomNumberGenerator>(using rng: inout G) -> [SignedFact] {
+        var chosen = facts.filter { _ in Double.random(in: 0..<1, using: &rng) < 0.75 }
+        let duplicates = chosen.filter { _ in Double.random(in: 0..<1, using: &rng) < 0.2 }
+        chosen += duplicates
+        chosen.shuffle(using: &rng)
+        return chosen
+    }
+
+    /// A replica that received `history` fact by fact.
+    static func replica(_ history: [SignedFact]) -> Ledger {
+        var ledger = Ledger(root: mesh.root)
+        for fact in history { _ = try? ledger.insert(fact, nowMs: nowMs) }
+        return ledger
+    }
+}
+
+/// SplitMix64: a small seeded generator so a failing history can be rebuilt from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Ledger {
+    /// `self` merged with `other`.
+    func merged(_ other: Ledger) -> Ledger {
+        var copy = self
+        copy.merge(other, nowMs: FactPool.nowMs)
+        return copy
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// Each way a fact is refused, and that a refusal changes nothing else.
+@Suite struct LedgerRefusalTests {
+    let mesh = TestMesh(name: "refusals")
+    let t0: Int64 = 1_705_755_600_000  // 2024-01-20T13:00:00Z
+    var now: Int64 { t0 + 3_600_000 }
+
+    func enrolledLedger(_ nodes: TestNode...) throws -> Ledger {
+        var ledger = Ledger(root: mesh.root)
+        for node in nodes { try ledger.insert(envelope: mesh.enroll(node), nowMs: now) }
+        return ledger
+    }
+
+    @Test func badSignatureIsRefusedAndNothingChanges() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        let before = ledger.digest
+        var forged = a.nextBatch(createdMs: t0)
+        forged.payload[forged.payload.count - 1] ^= 0x01
+        #expect(throws: LedgerError.self) { try ledger.insert(envelope: forged, nowMs: now) }
+        do {
+            try ledger.insert(envelope: forged, nowMs: now)
+        } catch let error as LedgerError {
+            #expect(error.description.contains("signature does not verify"))
+        }
+        #expect(ledger.digest == before)
+        #expect(ledger.batchCount == 0)
+    }
+
+    @Test func unknownSignerIsHeldNotAdmitted() throws {
+        var stranger = mesh.node("stranger")
+        var ledger = try enrolledLedger()
+        let before = ledger.digest
+        let admission = try ledger.insert(envelope: stranger.nextBatch(createdMs: t0), nowMs: now)
+        #expect(admission == .held)
+        #expect(ledger.digest == before)
+        #expect(ledger.versionVector.entries.isEmpty)
+        // The enrollment arriving later admits it.
+        try ledger.insert(envelope: mesh.enroll(stranger), nowMs: now)
+        #expect(ledger.batchCount == 1)
+    }
+
+    @Test func enrollmentNotSignedByRootIsRefused() throws {
+        let impostor = TestMesh(name: "impostor")
+        var ledger = Ledger(root: mesh.root)
+        #expect(throws: LedgerError.notSignedByRoot(kind: "enrollment", signer: impostor.root.id.short)) {
+            try ledger.insert(envelope: impostor.enroll(mesh.node("a")), nowMs: now)
+        }
+        #expect(ledger.enrollments.isEmpty)
+    }
+
+    @Test func revokedSignerIsRefusedAfterEffectiveTimeAndCutWhenLate() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        let early = (1...3).map { a.nextBatch(createdMs: t0 + Int64($0) * 60_000) }
+        let late = (4...5).map { a.nextBatch(createdMs: t0 + Int64($0) * 60_000) }
+        for batch in early + late { try ledger.insert(envelope: batch, nowMs: now) }
+        #expect(ledger.logs[a.id]?.headSeq == 5)
+        // A revocation effective at batch 4's time cuts 4 and 5, even though they arrived first.
+        try ledger.insert(envelope: mesh.revoke(a, effectiveMs: t0 + 4 * 60_000), nowMs: now)
+        #expect(ledger.logs[a.id]?.headSeq == 3)
+        #expect(throws: LedgerError.revoked(origin: a.id.short, seq: 6)) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 6 * 60_000), nowMs: now)
+        }
+    }
+
+    @Test func revocationBySeqTrustsSeqOverBackdatedTime() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        try ledger.insert(envelope: mesh.revoke(a, effectiveMs: t0, lastAcceptedSeq: 2), nowMs: now)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 - 3000), nowMs: now)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 - 2000), nowMs: now)
+        // Backdated, but past the seq cut.
+        #expect(throws: LedgerError.self) { try ledger.insert(envelope: a.nextBatch(createdMs: t0 - 1000), nowMs: now) }
+        #expect(ledger.logs[a.id]?.headSeq == 2)
+    }
+
+    @Test func equivocationKeepsBothBatchesAsProofAndExcludesTheOrigin() throws {
+        var a = mesh.node("a")
+        var b = mesh.node("b", asn: 23674)
+        var ledger = try enrolledLedger(a, b)
+        try ledger.insert(envelope: b.nextBatch(createdMs: t0), nowMs: now)
+        let one = a.nextBatch(createdMs: t0)
+        let fork = a
+        let two = a.nextBatch(createdMs: t0 + 1000, count: 1)
+        var other = fork
+        let twoPrime = other.nextBatch(createdMs: t0 + 1000, count: 5)
+        try ledger.insert(envelope: one, nowMs: now)
+        try ledger.insert(envelope: two, nowMs: now)
+        let admission = try ledger.insert(envelope: twoPrime, nowMs: now)
+        #expect(admission == .equivocation(origin: a.id))
+        let proof = try #require(ledger.proofs[a.id])
+        #expect(Set([proof.first.id, proof.second.id]) == Set([two.recordID!, twoPrime.recordID!]))
+        #expect(ledger.excluded.contains(a.id))
+        #expect(ledger.logs[a.id] == nil)
+        #expect(ledger.logs[b.id]?.headSeq == 1, "other origins are untouched")
+        #expect(throws: LedgerError.excluded(origin: a.id.short)) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 2000), nowMs: now)
+        }
+        // The proof travels: a replica that never saw the fork excludes the origin on receipt.
+        var replica = try enrolledLedger(a, b)
+        try replica.insert(envelope: one, nowMs: now)
+        let report = replica.apply(ledger.delta(since: replica.versionVector), nowMs: now)
+        #expect(report.equivocations == 1)
+        #expect(replica.digest == ledger.digest)
+    }
+
+    @Test func brokenHashChainIsAProofOfForking() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0), nowMs: now)
+        let stray = a.batch(seq: 2, previous: Hash256.of([1, 2, 3]), previousCreatedMs: t0, createdMs: t0 + 1)
+        #expect(try ledger.insert(envelope: stray, nowMs: now) == .equivocation(origin: a.id))
+        #expect(ledger.excluded.contains(a.id))
+    }
+
+    @Test func batchWaitingForItsPredecessorIsHeldThenAdmitted() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        let batches = (1...4).map { a.nextBatch(createdMs: t0 + Int64($0)) }
+        #expect(try ledger.insert(envelope: batches[2], nowMs: now) == .held)
+        #expect(try ledger.insert(envelope: batches[3], nowMs: now) == .held)
+        #expect(ledger.logs[a.id]?.headSeq == 0)
+        #expect(try ledger.insert(envelope: batches[0], nowMs: now) == .added)
+        #expect(try ledger.insert(envelope: batches[1], nowMs: now) == .added)
+        #expect(ledger.logs[a.id]?.headSeq == 4)
+        #expect(ledger.heldCount == 0)
+    }
+
+    @Test func heldBatchesAreBounded() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root, limits: LedgerLimits(maxHeldPerOrigin: 2, maxHeldTotal: 4))
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: now)
+        _ = a.nextBatch(createdMs: t0)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 1), nowMs: now)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 2), nowMs: now)
+        #expect(throws: LedgerError.heldFull(origin: a.id.short, limit: 2)) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 3), nowMs: now)
+        }
+    }
+
+    @Test func oversizedBatchIsRefusedAtTheLimitPlusOne() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root, limits: LedgerLimits(maxMeasurementsPerBatch: 10))
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: now)
+        var atLimit = a
+        #expect(try ledger.insert(envelope: atLimit.nextBatch(createdMs: t0, count: 10), nowMs: now) == .added)
+        #expect(throws: LedgerError.self) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: t0, count: 11), nowMs: now)
+        }
+        var small = Ledger(root: mesh.root, limits: LedgerLimits(maxBatchBytes: 200))
+        try small.insert(envelope: mesh.enroll(a), nowMs: now)
+        var fresh = mesh.node("a")
+        do {
+            try small.insert(envelope: fresh.nextBatch(createdMs: t0, count: 5), nowMs: now)
+            Issue.record("a batch over maxBatchBytes was admitted")
+        } catch let error as LedgerError {
+            #expect(error.description.contains("exceed the limit of 200"))
+        }
+    }
+
+    @Test func batchFromTheFutureIsRefused() throws {
+        var a = mesh.node("a")
+        var ledger = try enrolledLedger(a)
+        let skew = LedgerLimits().maxClockSkewMs
+        #expect(throws: LedgerError.self) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: now + skew + 1), nowMs: now)
+        }
+        var b = mesh.node("a")
+        #expect(try ledger.insert(envelope: b.nextBatch(createdMs: now + skew), nowMs: now) == .added)
+    }
+
+    @Test func batchOutsideTheEnrollmentWindowIsHeld() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root)
+        try ledger.insert(envelope: mesh.enroll(a, notBeforeMs: t0, notAfterMs: t0 + 1000), nowMs: now)
+        #expect(try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 5000), nowMs: now) == .held)
+        #expect(ledger.batchCount == 0)
+    }
+
+    @Test func batchWhoseOriginIsNotItsSignerIsRefused() throws {
+        let a = mesh.node("a")
+        let b = mesh.node("b")
+        var ledger = try enrolledLedger(a, b)
+        var batch = Batch()
+        batch.origin = Data(b.id.bytes)
+        batch.seq = 1
+        batch.previousHash = Data(Hash256.zero.bytes)
+        batch.createdMs = t0
+        #expect(throws: LedgerError.self) { try ledger.insert(envelope: a.key.sign(batch, as: .batch), nowMs: now) }
+    }
+}
