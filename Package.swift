@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "VantageTestKit",
-            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger"]
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "vantage",
