@@ -96,3 +96,13 @@ import VantageWire
         }
     }
 }
+
+/// The outcome vocabulary round-trips and is closed.
+@Suite struct VocabularyTests {
+    @Test func everyOutcomeNameRoundTrips() {
+        #expect(Outcome.names.count == 15)
+        for (outcome, name) in Outcome.names { #expect(Outcome(name: name) == outcome) }
+        #expect(Outcome(name: "blocked") == nil)
+        for (probe, name) in ProbeKind.names { #expect(ProbeKind(name: name) == probe) }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `vantage admin …`: the coordinator's signed decisions.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Coordinator work: enroll and revoke nodes with the mesh root key.",
+        subcommands: [AdminEnroll.self, AdminRevoke.self]
+    )
+}
+
+/// `--mesh MESH`, shared by admin commands.
+struct MeshOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The mesh folder made by `vantage mesh init`.", valueName: "MESH"))
+    var mesh: String
+}

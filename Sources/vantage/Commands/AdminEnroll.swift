@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import VantageIdentity
+
+/// `vantage admin enroll --mesh MESH --node NODE`.
+struct AdminEnroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Sign a node's enrollment request and issue its TLS certificate.",
+        discussion: """
+            Reads NODE/enrollment-request.envelope, checks that the node signed it with the key it \
+            asks to enroll, and writes into NODE: enrollment.envelope (signed by the mesh root), \
+            node.pem (its TLS certificate from the mesh CA), ca.pem and mesh.json.
+            """
+    )
+
+    @OptionGroup var mesh: MeshOption
+
+    @Option(name: .long, help: ArgumentHelp("The node folder made by `vantage node init`.", valueName: "NODE"))
+    var node: String
+
+    @Option(name: .long, help: "Days the enrollment and certificate stay valid.")
+    var days: Int = 365
+
+    @Flag(name: .long, help: "Print the enrollment as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (1...3650).contains(days) else { throw ValidationError("--days: \(days) is not between 1 and 3650") }
+    }
+
+    func run() async throws {
+        let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
+        let directory = NodeDirectory(path: node)
+        let enrollment = try admin.enroll(node: directory, now: Date(), validity: Double(days) * 86_400)
+        let summary = EnvelopeSummary(enrollment.envelope)
+        if json {
+            try printJSON(summary)
+            return
+        }
+        let e = enrollment.record
+        print("""
+            enrolled node \(enrollment.record.nodePublicKey.isEmpty ? "" : Hash256.of(Array(e.nodePublicKey)).hex)
+              where       \(e.country), AS\(e.asn)\(e.isp.isEmpty ? "" : " (\(e.isp))")
+              valid       \(Date(unixMilliseconds: e.notBeforeMs).rfc3339) to \(Date(unixMilliseconds: e.notAfterMs).rfc3339)
+              wrote       \(directory.enrollmentPath), \(directory.certificatePath), \(directory.caCertificatePath), \(directory.meshDescriptionPath)
+            """)
+    }
+}
