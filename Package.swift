@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VantageWire", targets: ["VantageWire"]),
         .library(name: "VantageIdentity", targets: ["VantageIdentity"]),
         .library(name: "VantageLedger", targets: ["VantageLedger"]),
+        .library(name: "VantageGossip", targets: ["VantageGossip"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -42,6 +43,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VantageGossip",
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger"]
+        ),
+        .target(
             name: "VantageTestKit",
             dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -61,6 +66,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]
 )

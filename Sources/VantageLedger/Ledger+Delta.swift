@@ -115,3 +115,27 @@ extension Envelope {
     /// Approximate encoded size: the three byte fields and their tags.
     var wireSize: Int { payload.count + signer.count + signature.count + 12 }
 }
+
+extension Ledger {
+    /// The batches a peer asked for with Want ranges, within about `maxBytes`.
+    public func delta(for ranges: [WantRange], maxBytes: Int) -> Delta {
+        var delta = Delta()
+        var budget = maxBytes
+        for range in ranges {
+            guard let origin = Hash256(bytes: range.origin), let log = logs[origin] else { continue }
+            let lower = max(range.fromSeq, log.floorSeq + 1)
+            let upper = min(range.toSeq, log.headSeq)
+            guard lower <= upper else { continue }
+            for seq in lower...upper {
+                let envelope = log.batch(seq: seq)!.envelope
+                if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
+                    delta.truncated = true
+                    return delta
+                }
+                budget -= envelope.wireSize
+                delta.batches.append(envelope)
+            }
+        }
+        return delta
+    }
+}

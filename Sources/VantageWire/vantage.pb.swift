@@ -696,8 +696,11 @@ public nonisolated struct Vantage_V1_VersionVector: Sendable {
   /// sorted by origin
   public var entries: [Vantage_V1_VersionEntry] = []
 
-  /// digest of roster, revocations, campaign, proofs, attestations
+  /// digest of roster, revocations, campaign, excluded origins, attestations
   public var smallFactsDigest: Data = Data()
+
+  /// true: the responder's answer to a Summary; false: the initiator's, with its Delta
+  public var reply: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -748,6 +751,9 @@ public nonisolated struct Vantage_V1_Summary: Sendable {
 
   public var batches: UInt64 = 0
 
+  /// true: "my digest is equal to yours", which ends the exchange
+  public var reply: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -769,6 +775,9 @@ public nonisolated struct Vantage_V1_Delta: Sendable {
 
   /// the byte budget cut this delta short
   public var truncated: Bool = false
+
+  /// true: sent by the responder (ends the exchange) or in answer to a Want
+  public var reply: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1669,7 +1678,7 @@ nonisolated extension Vantage_V1_VersionEntry: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VersionVector"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0\u{1}reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1679,6 +1688,7 @@ nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProt
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.smallFactsDigest) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
       default: break
       }
     }
@@ -1691,12 +1701,16 @@ nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProt
     if !self.smallFactsDigest.isEmpty {
       try visitor.visitSingularBytesField(value: self.smallFactsDigest, fieldNumber: 2)
     }
+    if self.reply != false {
+      try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vantage_V1_VersionVector, rhs: Vantage_V1_VersionVector) -> Bool {
     if lhs.entries != rhs.entries {return false}
     if lhs.smallFactsDigest != rhs.smallFactsDigest {return false}
+    if lhs.reply != rhs.reply {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1763,7 +1777,7 @@ nonisolated extension Vantage_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Summary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0\u{1}reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1773,6 +1787,7 @@ nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.ledgerDigest) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.batches) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
       default: break
       }
     }
@@ -1785,12 +1800,16 @@ nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._
     if self.batches != 0 {
       try visitor.visitSingularUInt64Field(value: self.batches, fieldNumber: 2)
     }
+    if self.reply != false {
+      try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vantage_V1_Summary, rhs: Vantage_V1_Summary) -> Bool {
     if lhs.ledgerDigest != rhs.ledgerDigest {return false}
     if lhs.batches != rhs.batches {return false}
+    if lhs.reply != rhs.reply {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1798,7 +1817,7 @@ nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Delta"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facts\0\u{1}proofs\0\u{1}batches\0\u{1}truncated\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facts\0\u{1}proofs\0\u{1}batches\0\u{1}truncated\0\u{1}reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1810,6 +1829,7 @@ nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.proofs) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.batches) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.truncated) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
       default: break
       }
     }
@@ -1828,6 +1848,9 @@ nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.truncated != false {
       try visitor.visitSingularBoolField(value: self.truncated, fieldNumber: 4)
     }
+    if self.reply != false {
+      try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1836,6 +1859,7 @@ nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.proofs != rhs.proofs {return false}
     if lhs.batches != rhs.batches {return false}
     if lhs.truncated != rhs.truncated {return false}
+    if lhs.reply != rhs.reply {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

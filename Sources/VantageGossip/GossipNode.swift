@@ -1,0 +1,135 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// The sans-IO gossip state machine of one node (protocol/SPEC.md §7). It decides which peers to
+/// dial and contact and what to send; its shell moves bytes and applies deltas. Time and
+/// randomness are arguments, and the ledger is read, never written, so the same machine runs over
+/// real TLS and in the deterministic simulator.
+public struct GossipNode: Sendable {
+    /// This node's id.
+    public let id: NodeID
+    /// This node's ASN, to prefer peers elsewhere.
+    public let asn: UInt32
+    /// The settings.
+    public let settings: GossipSettings
+    /// Peers by id, connected or not.
+    public internal(set) var peers: [NodeID: PeerState] = [:]
+    /// Addresses to keep a connection to, with their back-off.
+    public private(set) var addresses: [String: AddressState] = [:]
+    /// When the next anti-entropy round starts.
+    public private(set) var nextRoundMs: Int64 = 0
+
+    /// Dial state of one address.
+    public struct AddressState: Sendable, Equatable {
+        /// The peer reached there, once a connection succeeded.
+        public var peer: NodeID?
+        /// True while a dial is in flight.
+        public var dialing = false
+        /// Consecutive dial failures.
+        public var failures = 0
+        /// No dial before this time.
+        public var backoffUntilMs: Int64 = 0
+    }
+
+    /// A machine for node `id` in `asn` that keeps connections to `join` addresses.
+    public init(id: NodeID, asn: UInt32, settings: GossipSettings = GossipSettings(), join: [String] = []) {
+        self.id = id
+        self.asn = asn
+        self.settings = settings
+        for address in join { addresses[address] = AddressState() }
+    }
+
+    /// Adds addresses to keep connected (e.g. advertised addresses from new enrollments).
+    public mutating func learn(addresses new: [String]) {
+        for address in new where addresses[address] == nil { addresses[address] = AddressState() }
+    }
+
+    /// Periodic step: time out exchanges, dial addresses, start an anti-entropy round when due.
+    public mutating func onTick<G: RandomNumberGenerator>(nowMs: Int64, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
+        var directives: [GossipDirective] = []
+        for (peer, state) in peers {
+            if let exchange = state.exchange, nowMs - exchange.sinceMs > settings.exchangeTimeoutMs {
+                directives += fail(peer, reason: "no answer within \(settings.exchangeTimeoutMs) ms", nowMs: nowMs, using: &rng)
+            }
+        }
+        for (address, state) in addresses.sorted(by: { $0.key < $1.key }) where !state.dialing && state.backoffUntilMs <= nowMs {
+            if let peer = state.peer, peers[peer]?.connected == true { continue }
+            addresses[address]?.dialing = true
+            directives.append(.dial(address))
+        }
+        if nowMs >= nextRoundMs {
+            nextRoundMs = nowMs + settings.intervalMs
+            let ready = peers.values.filter { $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs }
+            for peer in choosePeers(ready, count: settings.fanout, ownASN: asn, using: &rng) {
+                peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs)
+                directives.append(.send(.summary(ledger, reply: false), to: peer))
+            }
+        }
+        return directives
+    }
+
+    /// A connection to `peer` passed TLS and Hello. `address` is set for connections this node dialed.
+    public mutating func onConnected(_ peer: NodeID, asn peerASN: UInt32, address: String?, nowMs: Int64) {
+        if peers[peer] == nil { peers[peer] = PeerState(id: peer, asn: peerASN) }
+        peers[peer]?.connected = true
+        peers[peer]?.lastContactMs = nowMs
+        if let address {
+            addresses[address] = AddressState(peer: peer)
+        }
+    }
+
+    /// A dial to `address` failed before Hello completed.
+    public mutating func onDialFailed<G: RandomNumberGenerator>(_ address: String, nowMs: Int64, using rng: inout G) {
+        guard var state = addresses[address] else { return }
+        state.dialing = false
+        state.failures += 1
+        state.backoffUntilMs = nowMs + backoffDelay(failures: state.failures, settings: settings, using: &rng)
+        addresses[address] = state
+    }
+
+    /// The connection to `peer` closed.
+    public mutating func onDisconnected<G: RandomNumberGenerator>(_ peer: NodeID, nowMs: Int64, using rng: inout G) -> [GossipDirective] {
+        var directives: [GossipDirective] = []
+        if peers[peer]?.exchange != nil {
+            directives = fail(peer, reason: "connection closed during an exchange", nowMs: nowMs, using: &rng)
+        }
+        peers[peer]?.connected = false
+        for (address, state) in addresses where state.peer == peer {
+            addresses[address]?.dialing = false
+            addresses[address]?.backoffUntilMs = peers[peer]?.backoffUntilMs ?? nowMs
+        }
+        return directives
+    }
+
+    /// A batch this node just signed (and made durable): push it to a few peers at once.
+    public func onLocalBatch<G: RandomNumberGenerator>(_ envelope: Envelope, using rng: inout G) -> [GossipDirective] {
+        let connected = peers.values.filter(\.connected)
+        return choosePeers(connected, count: settings.eagerPushPeers, ownASN: asn, using: &rng).map { peer in
+            var frame = Frame()
+            frame.push = envelope
+            return .send(frame, to: peer)
+        }
+    }
+
+    /// Records a failure of `peer`: its exchange ends and it backs off.
+    mutating func fail<G: RandomNumberGenerator>(_ peer: NodeID, reason: String, nowMs: Int64, using rng: inout G) -> [GossipDirective] {
+        guard var state = peers[peer] else { return [] }
+        state.exchange = nil
+        state.failures += 1
+        state.backoffUntilMs = nowMs + backoffDelay(failures: state.failures, settings: settings, using: &rng)
+        peers[peer] = state
+        return [.exchangeEnded(peer, .failed(reason))]
+    }
+
+    /// Records the end of a successful exchange with `peer`.
+    mutating func succeed(_ peer: NodeID, _ outcome: ExchangeOutcome, nowMs: Int64) -> [GossipDirective] {
+        peers[peer]?.exchange = nil
+        peers[peer]?.failures = 0
+        peers[peer]?.backoffUntilMs = 0
+        peers[peer]?.lastContactMs = nowMs
+        peers[peer]?.exchanges += 1
+        return [.exchangeEnded(peer, outcome)]
+    }
+}

@@ -1,0 +1,34 @@
+/// The gossip layer's settings, each with its documented default (protocol/SPEC.md §9).
+public struct GossipSettings: Sendable, Equatable {
+    /// Time between anti-entropy rounds, in ms (default 1 s).
+    public var intervalMs: Int64
+    /// Peers contacted per anti-entropy round (default 2).
+    public var fanout: Int
+    /// Peers a new local batch is pushed to at once (default 3).
+    public var eagerPushPeers: Int
+    /// Byte budget of one delta (default 1 MiB; must stay below the frame limit).
+    public var maxDeltaBytes: Int
+    /// An exchange not finished after this many ms counts as a failure (default 10 s).
+    public var exchangeTimeoutMs: Int64
+    /// First back-off after a failure, in ms; doubles per failure (default 500 ms).
+    public var backoffBaseMs: Int64
+    /// Longest back-off, in ms (default 60 s).
+    public var backoffMaxMs: Int64
+
+    /// Settings with their documented defaults.
+    public init(
+        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, maxDeltaBytes: Int = 1 << 20,
+        exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000
+    ) {
+        precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0, "interval and fanout must be positive")
+        precondition(maxDeltaBytes > 0 && exchangeTimeoutMs > 0, "delta budget and timeout must be positive")
+        precondition(backoffBaseMs > 0 && backoffMaxMs >= backoffBaseMs, "back-off must be positive and bounded")
+        self.intervalMs = intervalMs
+        self.fanout = fanout
+        self.eagerPushPeers = eagerPushPeers
+        self.maxDeltaBytes = maxDeltaBytes
+        self.exchangeTimeoutMs = exchangeTimeoutMs
+        self.backoffBaseMs = backoffBaseMs
+        self.backoffMaxMs = backoffMaxMs
+    }
+}

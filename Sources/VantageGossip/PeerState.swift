@@ -1,0 +1,53 @@
+import VantageIdentity
+
+/// What the gossip layer knows of one peer: identity, liveness from contact, and its exchange.
+public struct PeerState: Sendable {
+    /// Where an exchange this node started stands.
+    enum Exchange: Sendable, Equatable {
+        case awaitingSummaryReply(sinceMs: Int64)
+        case awaitingDelta(sinceMs: Int64)
+
+        var sinceMs: Int64 {
+            switch self {
+            case .awaitingSummaryReply(let ms), .awaitingDelta(let ms): return ms
+            }
+        }
+    }
+
+    /// The peer's node id.
+    public let id: NodeID
+    /// The peer's ASN (from its enrollment).
+    public let asn: UInt32
+    /// True while a connection is open.
+    public internal(set) var connected = true
+    /// Consecutive failures; 0 after a success.
+    public internal(set) var failures = 0
+    /// No new exchange is started before this time.
+    public internal(set) var backoffUntilMs: Int64 = 0
+    /// Last time the peer answered.
+    public internal(set) var lastContactMs: Int64?
+    /// Exchanges that ended in sync or synced.
+    public internal(set) var exchanges = 0
+    var exchange: Exchange?
+
+    init(id: NodeID, asn: UInt32) {
+        self.id = id
+        self.asn = asn
+    }
+}
+
+/// Exponential back-off with jitter: base × 2^(failures−1), capped, plus up to 25 % random.
+func backoffDelay<G: RandomNumberGenerator>(failures: Int, settings: GossipSettings, using rng: inout G) -> Int64 {
+    precondition(failures > 0, "back-off only after a failure")
+    let exponent = min(failures - 1, 20)
+    let delay = min(settings.backoffBaseMs << Int64(exponent), settings.backoffMaxMs)
+    return delay + Int64.random(in: 0...(delay / 4), using: &rng)
+}
+
+/// Chooses up to `count` peers at random, those in other ASNs than `ownASN` first.
+func choosePeers<G: RandomNumberGenerator>(_ candidates: [PeerState], count: Int, ownASN: UInt32, using rng: inout G) -> [NodeID] {
+    let sorted = candidates.sorted { $0.id < $1.id }
+    let others = sorted.filter { $0.asn != ownASN }.shuffled(using: &rng)
+    let same = sorted.filter { $0.asn == ownASN }.shuffled(using: &rng)
+    return (others + same).prefix(count).map(\.id)
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// Two or three gossip machines wired together in memory, frames delivered in order.
+struct Harness {
+    var machines: [NodeID: GossipNode] = [:]
+    var ledgers: [NodeID: Ledger] = [:]
+    var rng = SplitMix(seed: 1)
+    var nowMs: Int64 = 1_705_755_600_000
+    var sent: [NodeID: Int] = [:]
+    var outcomes: [ExchangeOutcome] = []
+
+    mutating func add(_ id: NodeID, asn: UInt32, ledger: Ledger, settings: GossipSettings = GossipSettings()) {
+        machines[id] = GossipNode(id: id, asn: asn, settings: settings)
+        ledgers[id] = ledger
+    }
+
+    mutating func connect(_ a: NodeID, _ b: NodeID) {
+        machines[a]!.onConnected(b, asn: machines[b]!.asn, address: nil, nowMs: nowMs)
+        machines[b]!.onConnected(a, asn: machines[a]!.asn, address: nil, nowMs: nowMs)
+    }
+
+    mutating func run(_ directives: [GossipDirective], at node: NodeID) {
+        var queue = directives.map { (node, $0) }
+        while !queue.isEmpty {
+            let (at, directive) = queue.removeFirst()
+            switch directive {
+            case .send(let frame, let to):
+                sent[at, default: 0] += 1
+                queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
+            case .apply(let delta, _):
+                _ = ledgers[at]!.apply(delta, nowMs: nowMs)
+            case .exchangeEnded(_, let outcome):
+                outcomes.append(outcome)
+            case .dial, .disconnect:
+                break
+            }
+        }
+    }
+
+    mutating func tick(advanceMs: Int64) {
+        nowMs += advanceMs
+        for id in machines.keys.sorted() {
+            let directives = machines[id]!.onTick(nowMs: nowMs, ledger: ledgers[id]!, using: &rng)
+            run(directives, at: id)
+        }
+    }
+}
+
+/// SplitMix64, a seeded generator for deterministic tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct GossipNodeTests {
+    let mesh = TestMesh(name: "gossip")
+    let t0: Int64 = 1_705_755_600_000
+
+    func ledger(with envelopes: [Envelope]) -> Ledger {
+        var ledger = Ledger(root: mesh.root)
+        for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: t0 + 3_600_000) }
+        return ledger
+    }
+
+    @Test func pushPullBringsBothSidesToOneDigest() {
+        var a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)
+        let roster = [mesh.enroll(a), mesh.enroll(b)]
+        let onlyA = (1...20).map { a.nextBatch(createdMs: t0 + Int64($0)) }
+        let onlyB = (1...5).map { b.nextBatch(createdMs: t0 + Int64($0)) }
+        var h = Harness()
+        h.add(a.id, asn: 1, ledger: ledger(with: roster + onlyA))
+        h.add(b.id, asn: 2, ledger: ledger(with: roster + onlyB))
+        h.connect(a.id, b.id)
+        #expect(h.ledgers[a.id]!.digest != h.ledgers[b.id]!.digest)
+        h.tick(advanceMs: 0)
+        #expect(h.ledgers[a.id]!.digest == h.ledgers[b.id]!.digest)
+        #expect(h.ledgers[b.id]!.batchCount == 25)
+        #expect(h.outcomes.contains(.synced))
+    }
+
+    @Test func inSyncRoundIsOneSummaryEachWay() {
+        let a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)
+        let shared = ledger(with: [mesh.enroll(a), mesh.enroll(b)])
+        var h = Harness()
+        h.add(a.id, asn: 1, ledger: shared, settings: GossipSettings(fanout: 1))
+        h.add(b.id, asn: 2, ledger: shared, settings: GossipSettings(fanout: 1))
+        h.connect(a.id, b.id)
+        h.tick(advanceMs: 0)
+        #expect(h.outcomes == [.inSync, .inSync])
+        #expect(h.sent[a.id] == 2 && h.sent[b.id] == 2, "each side opened one round and answered one")
+    }
+
+    @Test func peersInOtherASNsArePreferred() {
+        var rng = SplitMix(seed: 7)
+        var node = GossipNode(id: Hash256.of([0]), asn: 100, settings: GossipSettings(fanout: 2))
+        let same = (1...5).map { Hash256.of([UInt8($0)]) }
+        let other = (6...7).map { Hash256.of([UInt8($0)]) }
+        for id in same { node.onConnected(id, asn: 100, address: nil, nowMs: 0) }
+        for (i, id) in other.enumerated() { node.onConnected(id, asn: 200 + UInt32(i), address: nil, nowMs: 0) }
+        let chosen = node.onTick(nowMs: 0, ledger: Ledger(root: mesh.root), using: &rng).compactMap { directive -> NodeID? in
+            if case .send(_, let to) = directive { return to }
+            return nil
+        }
+        #expect(Set(chosen) == Set(other))
+    }
+
+    @Test func silentPeerTimesOutAndBacksOff() {
+        var rng = SplitMix(seed: 3)
+        let settings = GossipSettings(intervalMs: 1000, exchangeTimeoutMs: 5000, backoffBaseMs: 2000)
+        var node = GossipNode(id: Hash256.of([0]), asn: 1, settings: settings)
+        let peer = Hash256.of([1])
+        let ledger = Ledger(root: mesh.root)
+        node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        #expect(node.onTick(nowMs: 0, ledger: ledger, using: &rng).count == 1)
+        #expect(node.onTick(nowMs: 1000, ledger: ledger, using: &rng).isEmpty, "one exchange at a time per peer")
+        let timedOut = node.onTick(nowMs: 6000, ledger: ledger, using: &rng)
+        #expect(timedOut.contains { if case .exchangeEnded(_, .failed) = $0 { return true } else { return false } })
+        #expect(node.peers[peer]!.failures == 1)
+        #expect(node.peers[peer]!.backoffUntilMs >= 8000)
+        #expect(node.onTick(nowMs: 7000, ledger: ledger, using: &rng).isEmpty, "backing off")
+    }
+
+    @Test func unknownFrameDisconnectsAndErrorFails() {
+        var rng = SplitMix(seed: 3)
+        var node = GossipNode(id: Hash256.of([0]), asn: 1)
+        let peer = Hash256.of([1])
+        node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        let directives = node.onFrame(Frame(), from: peer, ledger: Ledger(root: mesh.root), nowMs: 0, using: &rng)
+        guard case .disconnect(_, let reason) = directives.first else {
+            Issue.record("no disconnect")
+            return
+        }
+        #expect(reason == "frame of unknown type")
+    }
+
+    @Test func dialsJoinAddressesAndBacksOffAfterFailure() {
+        var rng = SplitMix(seed: 3)
+        var node = GossipNode(id: Hash256.of([0]), asn: 1, join: ["127.0.0.1:7101"])
+        let ledger = Ledger(root: mesh.root)
+        let first = node.onTick(nowMs: 0, ledger: ledger, using: &rng)
+        #expect(first.contains { if case .dial("127.0.0.1:7101") = $0 { return true } else { return false } })
+        #expect(node.onTick(nowMs: 10, ledger: ledger, using: &rng).isEmpty, "one dial in flight")
+        node.onDialFailed("127.0.0.1:7101", nowMs: 20, using: &rng)
+        #expect(node.addresses["127.0.0.1:7101"]!.backoffUntilMs >= 520)
+        #expect(node.onTick(nowMs: 30, ledger: ledger, using: &rng).isEmpty)
+    }
+
+    @Test func pushedBatchWithAGapAsksForTheMissingSeqs() {
+        var a = mesh.node("a", asn: 1)
+        let b = mesh.node("b", asn: 2)
+        let batches = (1...4).map { a.nextBatch(createdMs: t0 + Int64($0)) }
+        var ledgerB = ledger(with: [mesh.enroll(a), mesh.enroll(b), batches[0]])
+        _ = ledgerB.apply(Delta.with { $0.batches = [batches[3]] }, nowMs: t0)
+        let node = GossipNode(id: b.id, asn: 2)
+        let want = node.wantAfterPush(batches[3], from: a.id, ledger: ledgerB)
+        guard case .send(let frame, _) = want.first, case .want(let w) = frame.body else {
+            Issue.record("no Want")
+            return
+        }
+        #expect(w.ranges.first?.fromSeq == 2 && w.ranges.first?.toSeq == 3)
+        let served = ledger(with: [mesh.enroll(a)] + batches).delta(for: w.ranges, maxBytes: 1 << 20)
+        #expect(served.batches.count == 2)
+    }
+}
