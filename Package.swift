@@ -20,6 +20,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -47,13 +55,40 @@ let package = Package(
             dependencies: ["VantageWire", "VantageIdentity", "VantageLedger"]
         ),
         .target(
+            name: "VantageStore",
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "VantageTransport",
+            dependencies: [
+                "VantageWire", "VantageIdentity",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "VantageAgent",
+            dependencies: [
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
             name: "VantageTestKit",
             dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +102,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageTestKit"]),
+        .testTarget(name: "VantageStoreTests", dependencies: ["VantageStore", "VantageTestKit"]),
+        .testTarget(name: "VantageTransportTests", dependencies: ["VantageTransport", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]
 )

@@ -29,6 +29,7 @@ extension Ledger {
             throw LedgerError.heldFull(origin: origin.short, limit: min(limits.maxHeldPerOrigin, limits.maxHeldTotal))
         }
         guard log.hold(fact) else { return .duplicate }
+        journalize(.fact(fact.id, fact.envelope))
         heldBatchCount += 1
         logs[origin] = log
         advance(origin)

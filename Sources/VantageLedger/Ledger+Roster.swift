@@ -27,6 +27,7 @@ extension Ledger {
         }
         guard enrollments[fact.id] == nil else { return .duplicate }
         enrollments[fact.id] = fact
+        journalize(.fact(fact.id, fact.envelope))
         enrollmentsByNode[key.id, default: []].append(fact)
         releaseHeld(for: key.id)
         return .added
@@ -39,6 +40,7 @@ extension Ledger {
         }
         guard revocations[fact.id] == nil else { return .duplicate }
         revocations[fact.id] = fact
+        journalize(.fact(fact.id, fact.envelope))
         revocationsByNode[node, default: []].append(fact)
         applyRevocations(of: node)
         return .added
@@ -47,6 +49,7 @@ extension Ledger {
     mutating func insertCampaign(_ fact: Verified<Campaign>) throws -> Admission {
         try checkRootSigned(fact, kind: "campaign", meshID: Array(fact.record.meshID))
         guard let current = campaign else {
+            journalize(.fact(fact.id, fact.envelope))
             campaign = fact
             settleRetention()
             return .added
@@ -54,12 +57,13 @@ extension Ledger {
         if current.id == fact.id { return .duplicate }
         let newer = (fact.record.version, fact.id) > (current.record.version, current.id)
         guard newer else { return .superseded }
+        journalize(.fact(fact.id, fact.envelope))
         campaign = fact
         settleRetention()
         return .added
     }
 
-    mutating func insertAttestation(_ fact: Verified<Attestation>) throws -> Admission {
+    mutating func insertAttestation(_ fact: Verified<Attestation>, wasHeld: Bool = false) throws -> Admission {
         let node = fact.signer.id
         guard Hash256(bytes: fact.record.nodeID) == node else {
             throw LedgerError.malformed(kind: "attestation", reason: "node_id is not its signer")
@@ -73,9 +77,11 @@ extension Ledger {
                 throw LedgerError.heldFull(origin: node.short, limit: limits.maxHeldOther)
             }
             heldAttestations[fact.id] = fact
+            journalize(.fact(fact.id, fact.envelope))
             return .held
         }
         attestations[fact.id] = fact
+        if !wasHeld { journalize(.fact(fact.id, fact.envelope)) }
         return .added
     }
 
@@ -108,11 +114,11 @@ extension Ledger {
     mutating func releaseHeld(for node: NodeID) {
         for (id, attestation) in heldAttestations where attestation.signer.id == node {
             heldAttestations[id] = nil
-            _ = try? insertAttestation(attestation)
+            _ = try? insertAttestation(attestation, wasHeld: true)
         }
         for (id, proof) in heldProofs where proof.origin == node {
             heldProofs[id] = nil
-            _ = try? insertProof(proof)
+            _ = try? insertProof(proof, wasHeld: true)
         }
         advance(node)
     }

@@ -37,6 +37,10 @@ public struct Ledger: Sendable {
     var heldProofs: [Hash256: ProofFact] = [:]
     /// Held batches over all origins.
     var heldBatchCount = 0
+    /// When true, accepted facts are also appended to `journal` for the store to persist.
+    public var journaling = false
+    /// Facts accepted since `takeJournal()`, when journaling.
+    public internal(set) var journal: [JournalEntry] = []
 
     /// An empty ledger for the mesh whose root key is `root`.
     public init(root: PublicKey, limits: LedgerLimits = LedgerLimits()) {

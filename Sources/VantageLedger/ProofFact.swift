@@ -64,15 +64,17 @@ extension Ledger {
     /// Inserts a verified equivocation proof: the origin is excluded and its log dropped.
     /// A proof for an origin that has no enrollment yet is held until one arrives.
     @discardableResult
-    public mutating func insertProof(_ proof: ProofFact) throws -> Admission {
+    public mutating func insertProof(_ proof: ProofFact, wasHeld: Bool = false) throws -> Admission {
         guard proofs[proof.origin] == nil, heldProofs[proof.id] == nil else { return .duplicate }
         guard !enrollments(of: proof.origin).isEmpty else {
             guard heldProofs.count < limits.maxHeldOther else {
                 throw LedgerError.heldFull(origin: proof.origin.short, limit: limits.maxHeldOther)
             }
             heldProofs[proof.id] = proof
+            journalize(.proof(proof))
             return .held
         }
+        if !wasHeld { journalize(.proof(proof)) }
         exclude(proof)
         return .equivocation(origin: proof.origin)
     }

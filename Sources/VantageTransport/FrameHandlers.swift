@@ -1,0 +1,108 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import VantageWire
+
+/// Bytes in and out of one connection, for /v1/peers and metrics.
+public final class ByteCounter: Sendable {
+    private let counts = NIOLockedValueBox((received: 0, sent: 0))
+    /// A counter at zero.
+    public init() {}
+    /// Bytes received and sent so far.
+    public var totals: (received: Int, sent: Int) { counts.withLockedValue { $0 } }
+    func add(received: Int = 0, sent: Int = 0) {
+        counts.withLockedValue { $0.received += received; $0.sent += sent }
+    }
+}
+
+/// Splits inbound bytes into frames with `FrameDecoder`. Bad input (oversized length prefix,
+/// garbage, an unsupported version) is answered with an Error frame, reported, and the
+/// connection is closed; nothing else is affected.
+final class FrameDecodingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = Frame
+    typealias OutboundOut = Frame
+
+    private var decoder: FrameDecoder
+    private let counter: ByteCounter
+    private var failed = false
+
+    init(limits: WireLimits, counter: ByteCounter) {
+        decoder = FrameDecoder(limits: limits)
+        self.counter = counter
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !failed else { return }
+        let buffer = unwrapInboundIn(data)
+        counter.add(received: buffer.readableBytes)
+        decoder.append(buffer.readableBytesView)
+        do {
+            while let frame = try decoder.next() {
+                context.fireChannelRead(wrapInboundOut(frame))
+            }
+        } catch let error as FrameError {
+            failed = true
+            var frame = Frame()
+            frame.error = ErrorFrame.with {
+                $0.code = error.code
+                $0.message = error.description
+                $0.supportedVersions = ProtocolVersion.supported
+            }
+            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+        } catch {
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+        }
+    }
+}
+
+/// Encodes outbound frames with their length prefix.
+final class FrameEncodingHandler: ChannelOutboundHandler {
+    typealias OutboundIn = Frame
+    typealias OutboundOut = ByteBuffer
+
+    private let limits: WireLimits
+    private let counter: ByteCounter
+
+    init(limits: WireLimits, counter: ByteCounter) {
+        self.limits = limits
+        self.counter = counter
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        do {
+            let bytes = try FrameEncoder.encode(unwrapOutboundIn(data), limits: limits)
+            counter.add(sent: bytes.count)
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
+        } catch {
+            promise?.fail(error)
+        }
+    }
+}
+
+/// Closes a connection that received nothing for the idle timeout.
+final class IdleCloseHandler: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.fireErrorCaught(TransportError.idle)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
+
+extension FrameError {
+    /// The Error frame code for this decoding failure.
+    var code: ErrorCode {
+        switch self {
+        case .tooLarge: return .tooLarge
+        case .malformed: return .malformed
+        case .unsupportedVersion: return .unsupportedVersion
+        }
+    }
+}

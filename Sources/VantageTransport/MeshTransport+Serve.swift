@@ -1,0 +1,85 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import VantageIdentity
+import VantageWire
+import X509
+
+/// One connection's life: send Hello, read the peer's Hello within the deadline, authorize, then
+/// hand every frame to the handler until the connection ends.
+extension MeshTransport {
+    func serve(_ opened: OpenChannel, dialedAddress: String?) async {
+        active.withLockedValue { $0 += 1 }
+        defer { active.withLockedValue { $0 -= 1 } }
+        let channel = opened.channel.channel
+        let remote = channel.remoteAddress?.description ?? dialedAddress ?? "unknown"
+        let timedOut = NIOLockedValueBox(false)
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(settings.helloTimeoutMs)) {
+            timedOut.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
+        var connection: PeerConnection?
+        do {
+            try await opened.channel.executeThenClose { inbound, outbound in
+                let helloMessage = await self.hello()
+                try await outbound.write(Frame.with { $0.hello = helloMessage })
+                var frames = inbound.makeAsyncIterator()
+                let peer = try await self.admit(try await frames.next(), channel: channel, outbound: outbound)
+                deadline.cancel()
+                let number = numbers.withLockedValue { $0 += 1; return $0 }
+                let open = PeerConnection(number: number, peer: peer, dialedAddress: dialedAddress, remote: remote,
+                                          bytes: opened.bytes, channel: channel)
+                connection = open
+                await handler.opened(open)
+                while let frame = try await frames.next() {
+                    await handler.received(frame, on: open)
+                }
+            }
+            if let connection { await handler.closed(connection, error: nil) }
+        } catch {
+            deadline.cancel()
+            let reason: any Error = timedOut.withLockedValue { $0 } && connection == nil ? TransportError.helloTimeout : error
+            if let connection {
+                await handler.closed(connection, error: reason)
+            } else {
+                await handler.failedBeforeHello(remote: remote, dialedAddress: dialedAddress, error: reason)
+            }
+        }
+    }
+
+    /// Checks the first frame: a Hello whose node id is the TLS key's, accepted by the handler.
+    private func admit(_ first: Frame?, channel: any Channel, outbound: NIOAsyncChannelOutboundWriter<Frame>) async throws -> AdmittedPeer {
+        guard let first else { throw TransportError.helloTimeout }
+        guard case .hello(let hello) = first.body else {
+            try? await outbound.write(Frame.error(.malformed, "expected Hello as the first frame"))
+            throw TransportError.expectedHello
+        }
+        guard let certificate = try await channel.nioSSL_peerCertificate().get(),
+              let key = try? Certificate(derEncoded: certificate.toDERBytes()).ed25519PublicKey else {
+            throw TransportError.noPeerKey
+        }
+        switch await handler.authorize(hello, key: key) {
+        case .success(let peer):
+            return peer
+        case .failure(let error):
+            if case .refused(let code, let message) = error {
+                try? await outbound.write(Frame.error(code, message))
+            }
+            throw error
+        }
+    }
+}
+
+extension Frame {
+    /// An Error frame that lists the supported versions.
+    public static func error(_ code: ErrorCode, _ message: String) -> Frame {
+        Frame.with {
+            $0.error = ErrorFrame.with {
+                $0.code = code
+                $0.message = message
+                $0.supportedVersions = ProtocolVersion.supported
+            }
+        }
+    }
+}

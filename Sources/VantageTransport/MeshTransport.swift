@@ -1,0 +1,120 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import VantageIdentity
+import VantageWire
+import X509
+
+/// Mutual-TLS connections between nodes: a listener, a dialer, and for every connection the
+/// Hello exchange, then frames handed to the `ConnectionHandler` in order.
+public final class MeshTransport: Sendable {
+    /// An accepted or dialed channel before Hello, with its byte counter.
+    public struct OpenChannel: Sendable {
+        let channel: NIOAsyncChannel<Frame, Frame>
+        let bytes: ByteCounter
+    }
+
+    /// A bound listener.
+    public struct Listener: Sendable {
+        let server: NIOAsyncChannel<OpenChannel, Never>
+        /// The port actually bound (useful with port 0).
+        public let port: Int
+    }
+
+    let settings: TransportSettings
+    let serverContext: NIOSSLContext
+    let clientContext: NIOSSLContext
+    let group: any EventLoopGroup
+    let handler: any ConnectionHandler
+    let hello: @Sendable () async -> Hello
+    let active = NIOLockedValueBox(0)
+    let numbers = NIOLockedValueBox<UInt64>(0)
+
+    /// A transport with the node's TLS identity; `hello` gives the Hello to send on each connection.
+    public init(identity: TLSIdentity, settings: TransportSettings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                handler: any ConnectionHandler, hello: @escaping @Sendable () async -> Hello) throws {
+        self.settings = settings
+        serverContext = try NIOSSLContext(configuration: identity.serverConfiguration)
+        clientContext = try NIOSSLContext(configuration: identity.clientConfiguration)
+        self.group = group
+        self.handler = handler
+        self.hello = hello
+    }
+
+    /// Number of connections open now, inbound and outbound.
+    public var activeConnections: Int { active.withLockedValue { $0 } }
+
+    /// Binds the listener on `host:port` (port 0 picks a free one).
+    public func listen(host: String, port: Int) async throws -> Listener {
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configure(channel, tls: NIOSSLServerHandler(context: self.serverContext))
+                }
+            }
+        return Listener(server: server, port: server.channel.localAddress?.port ?? port)
+    }
+
+    /// Accepts connections until the task is cancelled; each is served in its own child task.
+    public func run(_ listener: Listener) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            try await listener.server.executeThenClose { inbound in
+                for try await accepted in inbound {
+                    let remote = accepted.channel.channel.remoteAddress?.description ?? "unknown"
+                    guard self.activeConnections < self.settings.maxConnections else {
+                        accepted.channel.channel.close(promise: nil)
+                        await self.handler.failedBeforeHello(remote: remote, dialedAddress: nil,
+                                                             error: TransportError.tooManyConnections(self.settings.maxConnections))
+                        continue
+                    }
+                    group.addTask { await self.serve(accepted, dialedAddress: nil) }
+                }
+            }
+        }
+    }
+
+    /// Dials `address` ("host:port") and serves the connection until it ends.
+    public func dialAndServe(_ address: String) async {
+        do {
+            guard activeConnections < settings.maxConnections else {
+                throw TransportError.tooManyConnections(settings.maxConnections)
+            }
+            let (host, port) = try Self.split(address)
+            let opened = try await ClientBootstrap(group: group)
+                .connectTimeout(.milliseconds(settings.connectTimeoutMs))
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: nil))
+                    }
+                }
+            await serve(opened, dialedAddress: address)
+        } catch {
+            await handler.failedBeforeHello(remote: address, dialedAddress: address, error: error)
+        }
+    }
+
+    /// Splits "host:port".
+    static func split(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port), colon > address.startIndex else {
+            throw TransportError.badAddress(address)
+        }
+        return (String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    private func configure(_ channel: any Channel, tls: some ChannelHandler) throws -> OpenChannel {
+        let bytes = ByteCounter()
+        let idle = TimeAmount.milliseconds(settings.idleTimeoutMs)
+        try channel.pipeline.syncOperations.addHandler(tls)
+        try channel.pipeline.syncOperations.addHandlers([
+            IdleStateHandler(readTimeout: idle), IdleCloseHandler(),
+            FrameEncodingHandler(limits: settings.wire, counter: bytes),
+            FrameDecodingHandler(limits: settings.wire, counter: bytes),
+        ])
+        return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes)
+    }
+}

@@ -1,0 +1,48 @@
+import VantageWire
+
+/// Why a connection ended or was refused. The message names the reason for logs and metrics.
+public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Nothing arrived for the idle timeout.
+    case idle
+    /// TLS and Hello did not complete in time.
+    case helloTimeout
+    /// The first frame was not a Hello.
+    case expectedHello
+    /// The peer was refused at Hello, with the code sent to it.
+    case refused(ErrorCode, String)
+    /// The peer sent an Error frame.
+    case peerError(ErrorCode, String)
+    /// Too many connections already.
+    case tooManyConnections(Int)
+    /// The peer presented no certificate or a key that is not Ed25519.
+    case noPeerKey
+    /// An address could not be parsed.
+    case badAddress(String)
+
+    public var description: String {
+        switch self {
+        case .idle: return "idle timeout"
+        case .helloTimeout: return "TLS handshake and Hello not completed in time"
+        case .expectedHello: return "first frame was not a Hello"
+        case .refused(let code, let message): return "refused (\(code)): \(message)"
+        case .peerError(let code, let message): return "peer sent error (\(code)): \(message)"
+        case .tooManyConnections(let limit): return "connection limit of \(limit) reached"
+        case .noPeerKey: return "peer certificate has no Ed25519 key"
+        case .badAddress(let address): return "'\(address)' is not HOST:PORT"
+        }
+    }
+
+    /// A short label for metrics.
+    public var label: String {
+        switch self {
+        case .idle: return "idle"
+        case .helloTimeout: return "hello_timeout"
+        case .expectedHello: return "expected_hello"
+        case .refused(let code, _): return "refused_\(code)"
+        case .peerError: return "peer_error"
+        case .tooManyConnections: return "too_many_connections"
+        case .noPeerKey: return "no_peer_key"
+        case .badAddress: return "bad_address"
+        }
+    }
+}
