@@ -103,7 +103,10 @@ let package = Package(
         ),
         .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageStoreTests", dependencies: ["VantageStore", "VantageTestKit"]),
-        .testTarget(name: "VantageTransportTests", dependencies: ["VantageTransport", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageTransportTests",
+            dependencies: ["VantageTransport", "VantageTestKit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]
 )

@@ -66,7 +66,7 @@ public final class MeshTransport: Sendable {
                 for try await accepted in inbound {
                     let remote = accepted.channel.channel.remoteAddress?.description ?? "unknown"
                     guard self.activeConnections < self.settings.maxConnections else {
-                        accepted.channel.channel.close(promise: nil)
+                        try? await accepted.channel.executeThenClose { _, _ in }
                         await self.handler.failedBeforeHello(remote: remote, dialedAddress: nil,
                                                              error: TransportError.tooManyConnections(self.settings.maxConnections))
                         continue

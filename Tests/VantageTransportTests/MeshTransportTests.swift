@@ -1,0 +1,122 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+import VantageIdentity
+import VantageTestKit
+import VantageTransport
+import VantageWire
+
+/// Records what the transport reports, and admits peers whose Hello names their TLS key.
+final class RecordingHandler: ConnectionHandler {
+    let frames = NIOLockedValueBox<[Frame]>([])
+    let opened = NIOLockedValueBox<[AdmittedPeer]>([])
+    let connections = NIOLockedValueBox<[PeerConnection]>([])
+    let failures = NIOLockedValueBox<[String]>([])
+    let refuse: Bool
+
+    init(refuse: Bool = false) { self.refuse = refuse }
+
+    func authorize(_ hello: Hello, key: PublicKey) async -> Result<AdmittedPeer, TransportError> {
+        guard !refuse else { return .failure(.refused(.revoked, "test refuses everyone")) }
+        guard Hash256(bytes: hello.nodeID) == key.id else { return .failure(.refused(.keyMismatch, "node id is not the TLS key's")) }
+        return .success(AdmittedPeer(id: key.id, asn: 1))
+    }
+    func opened(_ connection: PeerConnection) async {
+        opened.withLockedValue { $0.append(connection.peer) }
+        connections.withLockedValue { $0.append(connection) }
+    }
+    func received(_ frame: Frame, on connection: PeerConnection) async { frames.withLockedValue { $0.append(frame) } }
+    func closed(_ connection: PeerConnection, error: (any Error)?) async {}
+    func failedBeforeHello(remote: String, dialedAddress: String?, error: any Error) async {
+        failures.withLockedValue { $0.append("\(error)") }
+    }
+}
+
+@Suite struct MeshTransportTests {
+    func transport(_ node: NodeDirectory, _ handler: RecordingHandler, settings: TransportSettings = TransportSettings()) throws -> MeshTransport {
+        let key = try KeyFile.read(node.keyPath)
+        return try MeshTransport(identity: TLSIdentity(node: node), settings: settings, handler: handler) {
+            Hello.with {
+                $0.protocolVersion = ProtocolVersion.current
+                $0.supportedVersions = ProtocolVersion.supported
+                $0.nodeID = Data(key.publicKey.id.bytes)
+            }
+        }
+    }
+
+    func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(25)) }
+    }
+
+    @Test func mutualTLSConnectionCarriesFramesBothWays() async throws {
+        let folders = try MeshFolders.create("transport", nodes: [("a", 1), ("b", 2)])
+        let serverHandler = RecordingHandler(), clientHandler = RecordingHandler()
+        let server = try transport(folders.nodes[0], serverHandler)
+        let client = try transport(folders.nodes[1], clientHandler)
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            group.addTask { await client.dialAndServe("127.0.0.1:\(listener.port)") }
+            try await eventually { serverHandler.opened.withLockedValue { $0.count } == 1 && clientHandler.opened.withLockedValue { $0.count } == 1 }
+            let clientKey = try KeyFile.read(folders.nodes[1].keyPath)
+            #expect(serverHandler.opened.withLockedValue { $0 } == [AdmittedPeer(id: clientKey.publicKey.id, asn: 1)])
+            let summary = Frame.with { $0.summary = Summary.with { $0.batches = 7 } }
+            clientHandler.connections.withLockedValue { $0 }.first?.send(summary)
+            serverHandler.connections.withLockedValue { $0 }.first?.send(summary)
+            try await eventually { serverHandler.frames.withLockedValue { $0.count } == 1 && clientHandler.frames.withLockedValue { $0.count } == 1 }
+            #expect(serverHandler.frames.withLockedValue { $0 }.first?.summary.batches == 7)
+            #expect(clientHandler.frames.withLockedValue { $0 }.first?.summary.batches == 7)
+            #expect(clientHandler.connections.withLockedValue { $0 }.first!.bytes.totals.sent > 0)
+            group.cancelAll()
+        }
+    }
+
+    @Test func certificateFromAnotherMeshIsRefusedAtTheHandshake() async throws {
+        let ours = try MeshFolders.create("ours", nodes: [("a", 1)])
+        let theirs = try MeshFolders.create("theirs", nodes: [("x", 9)])
+        let serverHandler = RecordingHandler(), clientHandler = RecordingHandler()
+        let server = try transport(ours.nodes[0], serverHandler)
+        let intruder = try transport(theirs.nodes[0], clientHandler)
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            await intruder.dialAndServe("127.0.0.1:\(listener.port)")
+            try await eventually { !serverHandler.failures.withLockedValue { $0 }.isEmpty }
+            #expect(serverHandler.opened.withLockedValue { $0 }.isEmpty)
+            #expect(!clientHandler.failures.withLockedValue { $0 }.isEmpty)
+            group.cancelAll()
+        }
+    }
+
+    @Test func refusedPeerGetsAnErrorFrameAndIsClosed() async throws {
+        let folders = try MeshFolders.create("refuse", nodes: [("a", 1), ("b", 2)])
+        let serverHandler = RecordingHandler(refuse: true), clientHandler = RecordingHandler()
+        let server = try transport(folders.nodes[0], serverHandler)
+        let client = try transport(folders.nodes[1], clientHandler)
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            await client.dialAndServe("127.0.0.1:\(listener.port)")
+            try await eventually { !serverHandler.failures.withLockedValue { $0 }.isEmpty }
+            #expect(serverHandler.failures.withLockedValue { $0 }.first?.contains("test refuses everyone") == true)
+            group.cancelAll()
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreClosed() async throws {
+        let folders = try MeshFolders.create("limit", nodes: [("a", 1), ("b", 2), ("c", 3)])
+        let serverHandler = RecordingHandler()
+        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxConnections: 1))
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            group.addTask { await (try! self.transport(folders.nodes[1], RecordingHandler())).dialAndServe("127.0.0.1:\(listener.port)") }
+            try await eventually { serverHandler.opened.withLockedValue { $0.count } == 1 }
+            group.addTask { await (try! self.transport(folders.nodes[2], RecordingHandler())).dialAndServe("127.0.0.1:\(listener.port)") }
+            try await eventually { !serverHandler.failures.withLockedValue { $0 }.isEmpty }
+            #expect(serverHandler.failures.withLockedValue { $0 }.first?.contains("connection limit of 1") == true)
+            #expect(serverHandler.opened.withLockedValue { $0.count } == 1)
+            group.cancelAll()
+        }
+    }
+}
