@@ -88,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageAgent",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +108,7 @@ let package = Package(
             name: "VantageTransportTests",
             dependencies: ["VantageTransport", "VantageTestKit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
+        .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]
 )

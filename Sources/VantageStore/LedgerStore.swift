@@ -99,5 +99,6 @@ public final class LedgerStore: Sendable {
 /// A failure of the store, naming the file.
 public struct StoreError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// An error with its message.
+    public init(_ description: String) { self.description = description }
 }

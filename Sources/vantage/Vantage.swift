@@ -14,6 +14,7 @@ struct Vantage: AsyncParsableCommand {
             Exit codes: 0 success; 1 the command failed (the message says why and names the file or \
             flag); 64 the command line was wrong.
             """,
-        subcommands: [MeshCommand.self, NodeCommand.self, AdminCommand.self, LedgerCommand.self]
+        subcommands: [MeshCommand.self, NodeCommand.self, AdminCommand.self, AgentCommand.self, StatusCommand.self,
+                      PeersCommand.self, SubmitCommand.self, LedgerCommand.self]
     )
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import Prometheus
+import VantageIdentity
+import VantageWire
+
+/// The node's HTTP API (DESIGN.md, Interfaces). Reads are open on the bound address; submitting
+/// measurements needs `Authorization: Bearer <NODE/api.token>`; posting root-signed facts does not.
+struct AgentAPI {
+    let agent: NodeAgent
+    let registry: PrometheusCollectorRegistry
+    let maxRequestBytes: Int
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/v1/status") { _, _ in try json(await agent.status()) }
+        router.get("/v1/peers") { _, _ in try json(await agent.peers()) }
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.post("/v1/measurements") { request, _ in
+            try authorize(request)
+            var request = request
+            let body = try await collect(&request)
+            let (lines, errors) = MeasurementLines.parse(Data(buffer: body))
+            let batches = await agent.submit(lines.map(\.measurement))
+            let report = SubmitReport(accepted: lines.count, refused: errors.count, batches: batches, errors: errors.map(\.description))
+            return try json(report, status: lines.isEmpty && !errors.isEmpty ? .badRequest : .ok)
+        }
+        // No token: a fact's authority is the mesh root's signature, which the ledger checks.
+        router.post("/v1/facts") { request, _ in
+            var request = request
+            let body = try await collect(&request)
+            let envelopes: [Envelope]
+            do {
+                envelopes = try FactsBody.decode(Data(buffer: body))
+            } catch {
+                return try json(SubmitReport(accepted: 0, refused: 1, batches: 0, errors: ["\(error)"]), status: .badRequest)
+            }
+            let errors = await agent.submitFacts(envelopes)
+            let report = SubmitReport(accepted: envelopes.count - errors.count, refused: errors.count, batches: 0, errors: errors)
+            return try json(report, status: errors.isEmpty ? .ok : .unprocessableContent)
+        }
+        return router
+    }
+
+    private func authorize(_ request: Request) throws {
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer "), agent.accepts(token: String(header.dropFirst(7))) else {
+            throw HTTPError(.unauthorized, message: "a write needs 'Authorization: Bearer <token from NODE/api.token>'")
+        }
+    }
+
+    private func collect(_ request: inout Request) async throws -> ByteBuffer {
+        do {
+            return try await request.collectBody(upTo: maxRequestBytes)
+        } catch {
+            throw HTTPError(.contentTooLarge, message: "request body exceeds the limit of \(maxRequestBytes) bytes")
+        }
+    }
+}
+
+/// The body of `POST /v1/facts`: an envelope file (`vantage-envelope-v1`) as written by
+/// `vantage admin revoke` and `vantage admin campaign`, or a ledger file of several facts.
+enum FactsBody {
+    static func decode(_ data: Data) throws -> [Envelope] {
+        switch try RecordFile.decode(data, path: "request body") {
+        case .envelope(let envelope): return [envelope]
+        case .ledger(let snapshot): return snapshot.facts
+        }
+    }
+}
+
+/// A JSON response.
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value) + Data("\n".utf8)
+    return Response(status: status, headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}

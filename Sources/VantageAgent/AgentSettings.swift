@@ -1,0 +1,46 @@
+import VantageGossip
+import VantageLedger
+import VantageTransport
+
+/// Everything `vantage agent` can be told, with defaults.
+public struct AgentSettings: Sendable {
+    /// The node folder (key, enrollment, certificates, ledger.sqlite, api.token, api.url).
+    public var nodePath: String
+    /// "host:port" to accept peers on; nil for a node that only dials out.
+    public var listen: String?
+    /// "host:port" of the HTTP API (default 127.0.0.1:0, a free port written to NODE/api.url).
+    public var api: String = "127.0.0.1:0"
+    /// Addresses to dial at start.
+    public var join: [String] = []
+    /// Gossip settings (interval, fanout, …).
+    public var gossip = GossipSettings()
+    /// Transport limits.
+    public var transport = TransportSettings()
+    /// Ledger limits.
+    public var ledger = LedgerLimits()
+    /// Most measurements signed into one batch from the API (default 1,000).
+    public var measurementsPerBatch = 1_000
+    /// Largest API request body, in bytes (default 32 MiB).
+    public var maxRequestBytes = 32 << 20
+
+    /// Settings for the node in `nodePath`.
+    public init(nodePath: String) {
+        self.nodePath = nodePath
+    }
+
+    /// The step of the gossip clock: a quarter of the interval, between 10 and 250 ms.
+    var tickMs: Int64 { min(max(gossip.intervalMs / 4, 10), 250) }
+}
+
+/// Durations written as `200ms`, `1s`, `5m`, `2h`.
+public enum DurationText {
+    /// Milliseconds of a duration text, or nil when it is not one.
+    public static func milliseconds(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value > 0, value * Double(factor) < 1e12 else { return nil }
+            return Int64((value * Double(factor)).rounded())
+        }
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+/// `GET /v1/status`: who this node is and what its ledger holds.
+public struct AgentStatus: Codable, Sendable {
+    public struct LedgerState: Codable, Sendable {
+        public var digest: String
+        public var origins: Int
+        public var batches: Int
+        public var measurements: Int
+        public var held: Int
+        public var excluded: Int
+    }
+
+    public var nodeID: String
+    public var meshID: String
+    public var meshName: String
+    public var country: String
+    public var asn: UInt32
+    public var isp: String
+    public var listen: String?
+    public var ledger: LedgerState
+    public var peers: [PeerStatus]
+
+    enum CodingKeys: String, CodingKey {
+        case country, asn, isp, listen, ledger, peers
+        case nodeID = "node_id"
+        case meshID = "mesh_id"
+        case meshName = "mesh_name"
+    }
+}
+
+/// One peer in `GET /v1/peers` and in the status.
+public struct PeerStatus: Codable, Sendable {
+    public var nodeID: String
+    public var asn: UInt32
+    public var connected: Bool
+    public var lastContact: String?
+    public var failures: Int
+    public var exchanges: Int
+    public var bytesIn: Int
+    public var bytesOut: Int
+
+    enum CodingKeys: String, CodingKey {
+        case asn, connected, failures, exchanges
+        case nodeID = "node_id"
+        case lastContact = "last_contact"
+        case bytesIn = "bytes_in"
+        case bytesOut = "bytes_out"
+    }
+}
+
+/// The reply to `POST /v1/measurements` and `POST /v1/facts`.
+public struct SubmitReport: Codable, Sendable {
+    /// Lines or facts accepted.
+    public var accepted: Int
+    /// Lines or facts refused.
+    public var refused: Int
+    /// Batches signed.
+    public var batches: Int
+    /// Each refusal with its line number (or index) and reason.
+    public var errors: [String]
+}

@@ -1,0 +1,98 @@
+import Foundation
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageTransport
+import VantageWire
+
+/// The transport's callbacks: who may connect, and what arrives.
+extension NodeAgent: ConnectionHandler {
+    public func authorize(_ hello: Hello, key peerKey: PublicKey) async -> Result<AdmittedPeer, TransportError> {
+        let result = check(hello, key: peerKey)
+        if case .failure(let error) = result {
+            metrics.refused(error.label)
+            logger.warning("peer refused at Hello", metadata: ["peer": "\(peerKey.id.short)", "reason": "\(error)"])
+        }
+        return result
+    }
+
+    /// The Hello rules of protocol/SPEC.md §7.3.
+    func check(_ hello: Hello, key peerKey: PublicKey) -> Result<AdmittedPeer, TransportError> {
+        let now = nowMs
+        guard hello.supportedVersions.contains(ProtocolVersion.current) || hello.protocolVersion == ProtocolVersion.current else {
+            return .failure(.refused(.unsupportedVersion, "no common protocol version; this node speaks \(ProtocolVersion.supported)"))
+        }
+        guard Hash256(bytes: hello.meshID) == ledger.meshID else {
+            return .failure(.refused(.wrongMesh, "this node belongs to mesh \(ledger.meshID.short)"))
+        }
+        guard let claimed = Hash256(bytes: hello.nodeID), claimed == peerKey.id else {
+            return .failure(.refused(.keyMismatch, "the Hello's node id is not the id of the TLS certificate's key"))
+        }
+        guard claimed != id else { return .failure(.refused(.unknownPeer, "a node does not connect to itself")) }
+        if hello.hasEnrollment {
+            insert([hello.enrollment], from: "hello of \(claimed.short)")
+        }
+        if ledger.isCutByRevocation(claimed, seq: nil, createdMs: now) {
+            return .failure(.refused(.revoked, "node \(claimed.short) is revoked"))
+        }
+        guard let enrollment = ledger.enrollment(of: claimed, coveringMs: now) else {
+            if ledger.enrollments(of: claimed).isEmpty {
+                return .failure(.refused(.unknownPeer, "node \(claimed.short) is not enrolled in this mesh"))
+            }
+            return .failure(.refused(.expired, "the enrollment of node \(claimed.short) does not cover now"))
+        }
+        if ledger.excluded.contains(claimed) {
+            return .failure(.refused(.revoked, "node \(claimed.short) is excluded for equivocation"))
+        }
+        return .success(AdmittedPeer(id: claimed, asn: enrollment.record.asn))
+    }
+
+    public func opened(_ connection: PeerConnection) async {
+        let peer = connection.peer.id
+        connections[peer] = connection
+        gossip.onConnected(peer, asn: connection.peer.asn, address: connection.dialedAddress, nowMs: nowMs)
+        logger.info("peer connected", metadata: ["peer": "\(peer.short)", "asn": "\(connection.peer.asn)", "remote": "\(connection.remote)"])
+    }
+
+    public func received(_ frame: Frame, on connection: PeerConnection) async {
+        let peer = connection.peer.id
+        guard connections[peer]?.number == connection.number else {
+            connections[peer] = connection
+            return await received(frame, on: connection)
+        }
+        perform(gossip.onFrame(frame, from: peer, ledger: ledger, nowMs: nowMs, using: &rng))
+        if case .push(let envelope) = frame.body {
+            perform(gossip.wantAfterPush(envelope, from: peer, ledger: ledger))
+        }
+    }
+
+    public func closed(_ connection: PeerConnection, error: (any Error)?) async {
+        let peer = connection.peer.id
+        countBytes(connection)
+        countedBytes[connection.number] = nil
+        if let error {
+            logger.info("peer disconnected", metadata: ["peer": "\(peer.short)", "reason": "\(error)"])
+            metrics.refused(Self.label(of: error))
+        }
+        guard connections[peer]?.number == connection.number else { return }
+        connections[peer] = nil
+        perform(gossip.onDisconnected(peer, nowMs: nowMs, using: &rng))
+    }
+
+    /// A short metrics label for why a connection ended.
+    static func label(of error: any Error) -> String {
+        switch error {
+        case let error as TransportError: return error.label
+        case FrameError.tooLarge: return "frame_too_large"
+        case FrameError.malformed: return "frame_malformed"
+        case FrameError.unsupportedVersion: return "unsupported_version"
+        default: return "tls_or_io"
+        }
+    }
+
+    public func failedBeforeHello(remote: String, dialedAddress: String?, error: any Error) async {
+        if let dialedAddress { gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng) }
+        metrics.refused(Self.label(of: error))
+        logger.notice("connection failed before Hello", metadata: ["remote": "\(remote)", "reason": "\(error)"])
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageStore
+import VantageWire
+
+/// Performing the gossip machine's directives, and inserting facts durably.
+extension NodeAgent {
+    func perform(_ directives: [GossipDirective]) {
+        for directive in directives {
+            switch directive {
+            case .send(let frame, let peer):
+                connections[peer]?.send(frame)
+                if case .delta(let delta) = frame.body { metrics.batchesOut.increment(by: delta.batches.count) }
+                if case .push = frame.body { metrics.batchesOut.increment() }
+            case .apply(let delta, let peer):
+                apply(delta, from: peer)
+            case .dial(let address):
+                dialRequests?.yield(address)
+            case .disconnect(let peer, let reason):
+                logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
+                metrics.refused("protocol")
+                connections[peer]?.close()
+            case .exchangeEnded(let peer, let outcome):
+                metrics.syncRounds.increment()
+                switch outcome {
+                case .inSync: metrics.exchange("in_sync")
+                case .synced: metrics.exchange("synced")
+                case .failed(let reason):
+                    metrics.exchange("failed")
+                    logger.info("exchange failed", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
+                }
+            }
+        }
+    }
+
+    /// Verifies and inserts a delta, makes what was accepted durable, and logs every refusal.
+    func apply(_ delta: Delta, from peer: NodeID) {
+        let before = ledger.batchCount
+        let report = ledger.apply(delta, nowMs: nowMs)
+        persist()
+        metrics.batchesIn.increment(by: max(0, ledger.batchCount - before))
+        for refusal in report.refused {
+            metrics.refused(refusal.label)
+            logger.warning("fact refused", metadata: ["peer": "\(peer.short)", "reason": "\(refusal)"])
+        }
+    }
+
+    /// Inserts envelopes from a local source (Hello, API), persisting what was accepted.
+    @discardableResult
+    func insert(_ envelopes: [Envelope], from source: String) -> [String] {
+        var errors: [String] = []
+        for (index, envelope) in envelopes.enumerated() {
+            do {
+                try ledger.insert(envelope: envelope, nowMs: nowMs)
+            } catch {
+                metrics.refused((error as? LedgerError)?.label ?? "invalid")
+                errors.append("fact \(index + 1): \(error)")
+                logger.warning("fact refused", metadata: ["source": "\(source)", "reason": "\(error)"])
+            }
+        }
+        persist()
+        return errors
+    }
+
+    /// Closes connections to peers that a revocation or an equivocation proof now excludes.
+    func dropExcludedPeers() {
+        let now = nowMs
+        for (peer, connection) in connections
+        where ledger.excluded.contains(peer) || ledger.isCutByRevocation(peer, seq: nil, createdMs: now) {
+            logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "revoked or excluded"])
+            metrics.refused("revoked")
+            connection.close()
+        }
+    }
+
+    /// Writes the ledger's journal to the store. A store that cannot be written stops the node:
+    /// it must not announce what it cannot keep.
+    func persist() {
+        let journal = ledger.takeJournal()
+        guard !journal.isEmpty else { return }
+        defer { dropExcludedPeers() }
+        do {
+            try store.append(journal)
+        } catch let error as StoreError {
+            logger.critical("cannot write the ledger store; stopping", metadata: ["reason": "\(error)"])
+            storeFailure = error
+        } catch {
+            logger.critical("cannot write the ledger store; stopping", metadata: ["reason": "\(error)"])
+            storeFailure = StoreError("\(error)")
+        }
+    }
+}
+
+extension LedgerError {
+    /// A short label for metrics.
+    public var label: String {
+        switch self {
+        case .unverified: return "bad_signature"
+        case .notSignedByRoot: return "not_root"
+        case .wrongMesh: return "wrong_mesh"
+        case .malformed: return "malformed"
+        case .originMismatch: return "origin_mismatch"
+        case .oversized: return "oversized"
+        case .fromTheFuture: return "future"
+        case .excluded: return "excluded"
+        case .revoked: return "revoked"
+        case .brokenChain: return "broken_chain"
+        case .heldFull: return "held_full"
+        }
+    }
+}

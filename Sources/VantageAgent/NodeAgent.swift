@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageStore
+import VantageTransport
+import VantageWire
+
+/// The running node: owns the ledger, its store, the gossip machine and the connections, and
+/// performs every directive the gossip machine returns. All state changes happen on this actor,
+/// one at a time; a fact is written to the store before anything that depends on it is sent.
+public actor NodeAgent {
+    let settings: AgentSettings
+    let node: NodeDirectory
+    let key: SigningKey
+    let mesh: MeshDescription
+    let enrollment: Verified<Enrollment>
+    let store: LedgerStore
+    var ledger: Ledger
+    var gossip: GossipNode
+    var connections: [NodeID: PeerConnection] = [:]
+    var rng = SystemRandomNumberGenerator()
+    let logger: Logger
+    let metrics = AgentMetrics()
+    var dialRequests: AsyncStream<String>.Continuation?
+    var storeFailure: StoreError?
+    var lastBatchCount = -1
+    var countedBytes: [UInt64: (Int, Int)] = [:]
+
+    /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
+    public init(settings: AgentSettings, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        node = NodeDirectory(path: settings.nodePath)
+        key = try KeyFile.read(node.keyPath)
+        mesh = try MeshDescription.read(node.meshDescriptionPath)
+        let root = try mesh.rootKey(path: node.meshDescriptionPath)
+        guard case .enrollment(let enrollment) = try SignedFact(verifying: RecordFile.readEnvelope(node.enrollmentPath)),
+              enrollment.record.nodePublicKey == Data(key.publicKey.raw) else {
+            throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "not an enrollment of this node's key")
+        }
+        self.enrollment = enrollment
+        store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
+        var (ledger, report) = try store.loadLedger(root: root, nowMs: Date().unixMilliseconds, limits: settings.ledger)
+        for refusal in report.refused { logger.warning("stored fact refused on load", metadata: ["reason": "\(refusal)"]) }
+        _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
+        try store.append(ledger.takeJournal())
+        self.ledger = ledger
+        gossip = GossipNode(id: key.publicKey.id, asn: enrollment.record.asn, settings: settings.gossip, join: settings.join)
+    }
+
+    /// This node's id.
+    public nonisolated var id: NodeID { key.publicKey.id }
+
+    /// The current time in Unix ms.
+    var nowMs: Int64 { Date().unixMilliseconds }
+
+    /// The Hello this node sends on every connection.
+    func hello() -> Hello {
+        Hello.with {
+            $0.protocolVersion = ProtocolVersion.current
+            $0.supportedVersions = ProtocolVersion.supported
+            $0.meshID = Data(ledger.meshID.bytes)
+            $0.nodeID = Data(id.bytes)
+            $0.enrollment = enrollment.envelope
+            $0.timeMs = nowMs
+        }
+    }
+
+    /// Runs the node until the task is cancelled: listener, dialer and the gossip clock.
+    public func run() async throws {
+        let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: settings.transport, handler: self) { [weak self] in
+            await self?.hello() ?? Hello()
+        }
+        let (dials, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
+        dialRequests = continuation
+        var listener: MeshTransport.Listener?
+        if let address = settings.listen {
+            let (host, port) = try Self.split(address)
+            listener = try await transport.listen(host: host, port: port)
+        }
+        if let listener, let address = settings.listen {
+            let bound = try Self.split(address).0 + ":\(listener.port)"
+            try (bound + "\n").write(toFile: node.path + "/listen.addr", atomically: true, encoding: .utf8)
+            logger.info("accepting peers", metadata: ["address": "\(bound)"])
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            if let listener { group.addTask { try await transport.run(listener) } }
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { dialing in
+                    for await address in dials { dialing.addTask { await transport.dialAndServe(address) } }
+                }
+            }
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(settings.tickMs))
+                try tick()
+            }
+            continuation.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// One step of the gossip clock.
+    func tick() throws {
+        if let storeFailure { throw storeFailure }
+        let advertised = ledger.enrollments.values.map(\.record).filter {
+            !$0.advertise.isEmpty && Hash256.of(Array($0.nodePublicKey)) != id && !ledger.excluded.contains(Hash256.of(Array($0.nodePublicKey)))
+        }.map(\.advertise)
+        gossip.learn(addresses: advertised.filter { $0 != settings.listen })
+        perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
+        updateGauges()
+    }
+
+    func updateGauges() {
+        let batches = ledger.batchCount
+        if batches != lastBatchCount {
+            lastBatchCount = batches
+            metrics.ledgerBatches.record(batches)
+            metrics.ledgerMeasurements.record(ledger.measurementCount)
+            metrics.ledgerOrigins.record(ledger.versionVector.entries.count)
+        }
+        metrics.peersConnected.record(connections.count)
+        for connection in connections.values { countBytes(connection) }
+    }
+
+    /// Adds what a connection moved since it was last counted to the byte counters.
+    func countBytes(_ connection: PeerConnection) {
+        let totals = connection.bytes.totals
+        let seen = countedBytes[connection.number] ?? (0, 0)
+        metrics.bytesIn.increment(by: totals.received - seen.0)
+        metrics.bytesOut.increment(by: totals.sent - seen.1)
+        countedBytes[connection.number] = (totals.received, totals.sent)
+    }
+
+    static func split(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw TransportError.badAddress(address)
+        }
+        return (String(address[..<colon]), port)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VantageAgent
+import VantageGossip
+
+/// `vantage agent --node NODE [--listen HOST:PORT] [--api HOST:PORT] [--join HOST:PORT]… [--gossip-interval D] [--fanout N]`.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run a node: gossip with peers over mutual TLS and serve the local HTTP API.",
+        discussion: """
+            The node keeps its ledger in NODE/ledger.sqlite and writes its API address to NODE/api.url. \
+            Without --listen it only dials out (a volunteer behind NAT). It stops cleanly on SIGTERM or \
+            SIGINT. Durations are written like 200ms, 1s, 5m.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The node folder (made by `node init`, enrolled by `admin enroll`).", valueName: "NODE"))
+    var node: String
+
+    @Option(name: .long, help: ArgumentHelp("Accept peers on this address.", valueName: "HOST:PORT"))
+    var listen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve the HTTP API here (default 127.0.0.1 on a free port).", valueName: "HOST:PORT"))
+    var api: String = "127.0.0.1:0"
+
+    @Option(name: .long, help: ArgumentHelp("Dial this peer at start; repeat for more.", valueName: "HOST:PORT"))
+    var join: [String] = []
+
+    @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds.", valueName: "DURATION"))
+    var gossipInterval: String = "1s"
+
+    @Option(name: .long, help: "Peers contacted per anti-entropy round.")
+    var fanout: Int = 2
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        for (flag, value) in [("--listen", listen), ("--api", api)] + join.map({ ("--join", $0) }) {
+            if let value, let problem = HostPort.problem(value) { throw ValidationError("\(flag): \(problem)") }
+        }
+        guard DurationText.milliseconds(gossipInterval) != nil else {
+            throw ValidationError("--gossip-interval: '\(gossipInterval)' is not a duration such as 200ms, 1s or 5m")
+        }
+        guard (1...64).contains(fanout) else { throw ValidationError("--fanout: \(fanout) is not between 1 and 64") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var settings = AgentSettings(nodePath: node)
+        settings.listen = listen
+        settings.api = api
+        settings.join = join
+        settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
+        try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
+    }
+}
+
+/// Checks "host:port" flags.
+enum HostPort {
+    static func problem(_ text: String) -> String? {
+        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex,
+              let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return "'\(text)' is not HOST:PORT"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import VantageAgent
+
+/// `vantage status [--api URL | --node NODE] [--json]`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a running node: who it is, its ledger digest and counts, its peers.")
+
+    @OptionGroup var target: APITarget
+
+    @Flag(name: .long, help: "Print JSON for machines.")
+    var json = false
+
+    func run() async throws {
+        let status = try await target.client().status()
+        if json { return try printJSON(status) }
+        let l = status.ledger
+        print("""
+            node     \(status.nodeID.prefix(12))  \(status.country), AS\(status.asn)\(status.isp.isEmpty ? "" : " \(status.isp)")  mesh \(status.meshName)
+            ledger   digest \(l.digest.prefix(16))  ·  \(l.origins) origins, \(l.batches) batches, \(l.measurements) measurements\(l.held > 0 ? ", \(l.held) held" : "")\(l.excluded > 0 ? ", \(l.excluded) excluded" : "")
+            peers    \(status.peers.count) connected\(status.peers.isEmpty ? "" : ": " + status.peers.map { "\($0.nodeID.prefix(12)) (AS\($0.asn))" }.joined(separator: ", "))
+            """)
+    }
+}
+
+/// `vantage peers [--api URL | --node NODE] [--json]`.
+struct PeersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers", abstract: "List a running node's peers: contact, failures, bytes.")
+
+    @OptionGroup var target: APITarget
+
+    @Flag(name: .long, help: "Print JSON for machines.")
+    var json = false
+
+    func run() async throws {
+        let peers = try await target.client().peers()
+        if json { return try printJSON(peers) }
+        print("peer          asn         state         last contact          failures  exchanges  bytes in/out")
+        for p in peers {
+            print([String(p.nodeID.prefix(12)), "\(p.asn)".padding(toLength: 10, withPad: " ", startingAt: 0),
+                   (p.connected ? "connected" : "disconnected").padding(toLength: 12, withPad: " ", startingAt: 0),
+                   (p.lastContact ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0),
+                   "\(p.failures)".padding(toLength: 8, withPad: " ", startingAt: 0),
+                   "\(p.exchanges)".padding(toLength: 9, withPad: " ", startingAt: 0), "\(p.bytesIn)/\(p.bytesOut)"].joined(separator: "  "))
+        }
+    }
+}
