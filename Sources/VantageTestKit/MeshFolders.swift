@@ -11,6 +11,13 @@ public struct MeshFolders: Sendable {
     /// The node folders, in the order asked for.
     public let nodes: [NodeDirectory]
 
+    /// Names existing folders (e.g. a subset of another `MeshFolders`' nodes).
+    public init(base: URL, mesh: MeshDirectory, nodes: [NodeDirectory]) {
+        self.base = base
+        self.mesh = mesh
+        self.nodes = nodes
+    }
+
     /// Creates a mesh and enrolls one node per (name, asn).
     public static func create(_ label: String, nodes specs: [(String, UInt32)], country: String = "PK") throws -> MeshFolders {
         let base = CommandRunner.temporaryDirectory(label)

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import VantageAgent
+import VantageIdentity
+import VantageTestKit
+
+/// Peers a node must refuse, each while it keeps serving honest peers.
+@Suite(.serialized) struct RefusalTests {
+    func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
+
+    func log(_ agent: AgentProcess) -> String { (try? String(contentsOfFile: agent.logPath, encoding: .utf8)) ?? "" }
+
+    @Test func clientWithoutCertificateOrFromAnotherCAIsRefusedAtTheHandshake() async throws {
+        let folders = try MeshFolders.create("tls", nodes: [("a", 64501), ("b", 64502)])
+        let stranger = try MeshFolders.create("stranger", nodes: [("x", 64666)])
+        let runner = try CommandRunner(directory: folders.base)
+        let agents = try await startChain(folders, runner: runner)
+        defer { agents.forEach { $0.stop() } }
+        let address = try String(contentsOfFile: folders.nodes[0].path + "/listen.addr", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let bare = try opensslClient(port: port(address), arguments: ["-CAfile", folders.nodes[0].caCertificatePath], input: Data("hello".utf8))
+        #expect(bare.output.lowercased().contains("alert") || bare.status != 0, "\(bare.output)")
+        let x = stranger.nodes[0]
+        let foreign = try opensslClient(port: port(address), arguments: ["-cert", x.certificatePath, "-key", x.keyPath, "-CAfile", folders.nodes[0].caCertificatePath],
+                                        input: Data("hello".utf8))
+        #expect(foreign.output.lowercased().contains("alert") || foreign.status != 0, "\(foreign.output)")
+        let refused = try await eventually(timeout: 10) { log(agents[0]).components(separatedBy: "connection failed before Hello").count >= 3 }
+        #expect(refused, "\(agents[0].tail())")
+
+        // Still serving: a submission at b reaches a.
+        _ = try await AgentClient(node: folders.nodes[1].path).submit(jsonLines: measurementLines(10))
+        #expect(try await eventually { try await AgentClient(node: folders.nodes[0].path).status().ledger.measurements == 10 })
+        let metrics = try String(contentsOf: URL(string: try AgentClient(node: folders.nodes[0].path).baseURL.absoluteString + "/metrics")!, encoding: .utf8)
+        #expect(metrics.contains("vantage_refusals_total{reason=\"tls_or_io\"}"), "\(metrics)")
+    }
+
+    @Test func garbageFrameAndOversizedLengthPrefixAreDisconnected() async throws {
+        let folders = try MeshFolders.create("garbage", nodes: [("a", 64501), ("b", 64502), ("mallory", 64503)])
+        let runner = try CommandRunner(directory: folders.base)
+        let honest = MeshFolders(base: folders.base, mesh: folders.mesh, nodes: Array(folders.nodes.prefix(2)))
+        let agents = try await startChain(honest, runner: runner)
+        defer { agents.forEach { $0.stop() } }
+        let address = try String(contentsOfFile: folders.nodes[0].path + "/listen.addr", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let m = folders.nodes[2]
+        let tls = ["-cert", m.certificatePath, "-key", m.keyPath, "-CAfile", m.caCertificatePath]
+
+        _ = try opensslClient(port: port(address), arguments: tls, input: Data([0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 0x99]))
+        _ = try opensslClient(port: port(address), arguments: tls, input: Data([0xff, 0xff, 0xff, 0xff, 1, 2, 3]))
+        let logged = try await eventually(timeout: 10) {
+            let text = log(agents[0])
+            return text.contains("malformed frame") && text.contains("exceeds the limit of 4194304 bytes")
+        }
+        #expect(logged, "\(agents[0].tail())")
+        _ = try await AgentClient(node: folders.nodes[1].path).submit(jsonLines: measurementLines(5))
+        #expect(try await eventually { try await AgentClient(node: folders.nodes[0].path).status().ledger.measurements == 5 })
+        let metrics = try String(contentsOf: URL(string: try AgentClient(node: folders.nodes[0].path).baseURL.absoluteString + "/metrics")!, encoding: .utf8)
+        #expect(metrics.contains("vantage_refusals_total{reason=\"frame_malformed\"} 1"))
+        #expect(metrics.contains("vantage_refusals_total{reason=\"frame_too_large\"} 1"))
+    }
+
+    @Test func revokedNodeIsRefusedOnceTheRevocationHasSpread() async throws {
+        let folders = try MeshFolders.create("revoke", nodes: [("a", 64501), ("b", 64502), ("c", 64503)])
+        let runner = try CommandRunner(directory: folders.base)
+        let a = try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms"])
+        let address = try #require(try await a.waitUntilReady())
+        let b = try AgentProcess(runner: runner, node: folders.nodes[1].path, arguments: ["--listen", "127.0.0.1:0", "--join", address, "--gossip-interval", "200ms"])
+        let bAddress = try #require(try await b.waitUntilReady())
+        let c = try AgentProcess(runner: runner, node: folders.nodes[2].path, arguments: ["--join", bAddress, "--gossip-interval", "200ms"])
+        try await c.waitUntilReady()
+        defer { [a, b, c].forEach { $0.stop() } }
+        let cClient = try AgentClient(node: folders.nodes[2].path)
+        #expect(try await eventually { try await cClient.status().peers.count == 1 })
+        let cID = try await cClient.status().nodeID
+
+        let revoke = try runner.run("admin", "revoke", "--mesh", folders.mesh.path, "--node-id", cID, "--reason", "test", "--out", "revoke-c.envelope")
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let publish = try runner.run("admin", "publish", "--node", folders.nodes[0].path, "revoke-c.envelope")
+        #expect(publish.status == 0, "\(publish.stdout) \(publish.stderr)")
+        // The revocation travels a → b; b then drops c and refuses it when it dials again.
+        let spread = try await eventually(timeout: 20) {
+            let alone = try await cClient.status().peers.isEmpty
+            return alone && log(b).contains("is revoked")
+        }
+        #expect(spread, "\(b.tail())")
+        let metrics = try String(contentsOf: URL(string: try AgentClient(node: folders.nodes[1].path).baseURL.absoluteString + "/metrics")!, encoding: .utf8)
+        #expect(metrics.contains("vantage_refusals_total{reason=\"refused_revoked\"}"))
+        // c's measurements no longer enter: b and a keep their digests equal.
+        _ = try await cClient.submit(jsonLines: measurementLines(3))
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await AgentClient(node: folders.nodes[1].path).status().ledger.measurements == 0)
+    }
+
+    @Test func statusReadsWellForAPerson() async throws {
+        let folders = try MeshFolders.create("status", nodes: [("a", 17557), ("b", 45669)])
+        let runner = try CommandRunner(directory: folders.base)
+        let agents = try await startChain(folders, runner: runner)
+        defer { agents.forEach { $0.stop() } }
+        _ = try await AgentClient(node: folders.nodes[0].path).submit(jsonLines: measurementLines(42))
+        _ = try await eventually { try await AgentClient(node: folders.nodes[1].path).status().ledger.measurements == 42 }
+        let status = try runner.run("status", "--node", folders.nodes[1].path)
+        #expect(status.status == 0)
+        let lines = status.stdout.split(separator: "\n")
+        #expect(lines.count == 3, "\(status.stdout)")
+        #expect(lines[0].contains("AS45669") && lines[0].contains("mesh status"))
+        #expect(lines[1].contains("digest") && lines[1].contains("42 measurements"))
+        #expect(lines[2].contains("1 connected") && lines[2].contains("AS17557"))
+        print(status.stdout)
+    }
+}
