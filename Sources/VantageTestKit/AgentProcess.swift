@@ -30,16 +30,17 @@ public final class AgentProcess: @unchecked Sendable {
 
     /// Waits until the API (and the listener, when `--listen` was given) are up; returns the listen address.
     @discardableResult
-    public func waitUntilReady(timeout: TimeInterval = 30) async throws -> String? {
+    public func waitUntilReady(timeout: TimeInterval = 60) async throws -> String? {
         let wantsListen = arguments.contains("--listen")
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
             let api = FileManager.default.fileExists(atPath: node + "/api.url")
             let listen = try? String(contentsOfFile: node + "/listen.addr", encoding: .utf8)
             if api && (!wantsListen || listen != nil) {
                 return listen?.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             guard process.isRunning else { throw AgentProcessError("agent \(node) exited early: \(tail())") }
+            guard Date() < deadline else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw AgentProcessError("agent \(node) not ready after \(timeout) s: \(tail())")

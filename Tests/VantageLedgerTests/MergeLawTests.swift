@@ -10,6 +10,7 @@ import VantageLedger
 
     @Test func mergeIsCommutative() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
+            await Task.yield()  // let other suites' tasks run on the two cooperative threads
             var rng = SeededGenerator(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
@@ -19,6 +20,7 @@ import VantageLedger
 
     @Test func mergeIsAssociative() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
+            await Task.yield()  // let other suites' tasks run on the two cooperative threads
             var rng = SeededGenerator(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
@@ -29,6 +31,7 @@ import VantageLedger
 
     @Test func mergeIsIdempotent() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
+            await Task.yield()  // let other suites' tasks run on the two cooperative threads
             var rng = SeededGenerator(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
@@ -40,6 +43,7 @@ import VantageLedger
 
     @Test func deliveryOrderAndDuplicatesDoNotMatter() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
+            await Task.yield()  // let other suites' tasks run on the two cooperative threads
             var rng = SeededGenerator(seed: seed)
             let history = pool.history(using: &rng)
             var reordered = history + history.filter { _ in Bool.random(using: &rng) }
@@ -53,6 +57,7 @@ import VantageLedger
 
     @Test func pushPullDeltasReachTheMergedState() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
+            await Task.yield()  // let other suites' tasks run on the two cooperative threads
             var rng = SeededGenerator(seed: seed)
             var x = FactPool.replica(pool.history(using: &rng))
             var y = FactPool.replica(pool.history(using: &rng))
