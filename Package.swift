@@ -108,6 +108,10 @@ let package = Package(
             name: "VantageTransportTests",
             dependencies: ["VantageTransport", "VantageTestKit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
+        .testTarget(
+            name: "VantageAgentTests",
+            dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]

@@ -105,5 +105,7 @@ import VantageTestKit
         #expect(lines[1].contains("digest") && lines[1].contains("42 measurements"))
         #expect(lines[2].contains("1 connected") && lines[2].contains("AS17557"))
         print(status.stdout)
+        agents[1].stop(signal: SIGTERM)
+        #expect(agents[1].terminationStatus == 0, "SIGTERM is a clean shutdown: \(agents[1].tail())")
     }
 }
