@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -82,13 +83,20 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VantageSimulation",
+            dependencies: [
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
             name: "VantageTestKit",
             dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -112,6 +120,7 @@ let package = Package(
             name: "VantageAgentTests",
             dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]

@@ -34,14 +34,15 @@ struct AgentAPI {
         router.post("/v1/facts") { request, _ in
             var request = request
             let body = try await collect(&request)
-            let envelopes: [Envelope]
+            let facts: (envelopes: [Envelope], proofs: [EquivocationProof])
             do {
-                envelopes = try FactsBody.decode(Data(buffer: body))
+                facts = try FactsBody.decode(Data(buffer: body))
             } catch {
                 return try json(SubmitReport(accepted: 0, refused: 1, batches: 0, errors: ["\(error)"]), status: .badRequest)
             }
-            let errors = await agent.submitFacts(envelopes)
-            let report = SubmitReport(accepted: envelopes.count - errors.count, refused: errors.count, batches: 0, errors: errors)
+            let errors = await agent.submitFacts(facts.envelopes, proofs: facts.proofs)
+            let total = facts.envelopes.count + facts.proofs.count
+            let report = SubmitReport(accepted: total - errors.count, refused: errors.count, batches: 0, errors: errors)
             return try json(report, status: errors.isEmpty ? .ok : .unprocessableContent)
         }
         return router
@@ -64,12 +65,13 @@ struct AgentAPI {
 }
 
 /// The body of `POST /v1/facts`: an envelope file (`vantage-envelope-v1`) as written by
-/// `vantage admin revoke` and `vantage admin campaign`, or a ledger file of several facts.
+/// `vantage admin revoke`, or a ledger file (`vantage ledger export`) of many facts.
 enum FactsBody {
-    static func decode(_ data: Data) throws -> [Envelope] {
+    static func decode(_ data: Data) throws -> (envelopes: [Envelope], proofs: [EquivocationProof]) {
         switch try RecordFile.decode(data, path: "request body") {
-        case .envelope(let envelope): return [envelope]
-        case .ledger(let snapshot): return snapshot.facts
+        case .envelope(let envelope): return ([envelope], [])
+        case .ledger(let snapshot): return (snapshot.facts, snapshot.proofs)
+        case .vector: throw IdentityError.fileCorrupt(path: "request body", reason: "a version vector holds no facts")
         }
     }
 }

@@ -57,4 +57,12 @@ public struct SubmitReport: Codable, Sendable {
     public var batches: Int
     /// Each refusal with its line number (or index) and reason.
     public var errors: [String]
+
+    /// A report.
+    public init(accepted: Int, refused: Int, batches: Int, errors: [String]) {
+        self.accepted = accepted
+        self.refused = refused
+        self.batches = batches
+        self.errors = errors
+    }
 }

@@ -29,9 +29,19 @@ extension NodeAgent {
         return signed
     }
 
-    /// Inserts admin-signed facts (enrollment, revocation, campaign) posted to the API.
-    public func submitFacts(_ envelopes: [Envelope]) -> [String] {
-        insert(envelopes, from: "api")
+    /// Inserts signed facts posted to the API: admin facts, or a whole exported ledger.
+    public func submitFacts(_ envelopes: [Envelope], proofs: [EquivocationProof] = []) -> [String] {
+        let sorted = envelopes.filter { $0.kind != .batch } + envelopes.filter { $0.kind == .batch }
+        var errors = insert(sorted, from: "api")
+        for (index, proof) in proofs.enumerated() {
+            do {
+                try ledger.insertProof(ProofFact(verifying: proof))
+            } catch {
+                errors.append("proof \(index + 1): \(error)")
+            }
+        }
+        persist()
+        return errors
     }
 
     /// The status of `GET /v1/status`.

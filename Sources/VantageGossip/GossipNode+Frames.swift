@@ -6,7 +6,8 @@ import VantageWire
 /// The push-pull exchange (protocol/SPEC.md §7.3). The responder keeps no state: every frame it
 /// gets says what to answer.
 extension GossipNode {
-    /// A frame from a connected peer (after Hello). Unknown or unexpected frames end the connection.
+    /// A frame from a connected peer (after Hello). Unknown frame types end the connection; stale
+    /// replies to exchanges that already ended are ignored.
     public mutating func onFrame<G: RandomNumberGenerator>(
         _ frame: Frame, from peer: NodeID, ledger: Ledger, nowMs: Int64, using rng: inout G
     ) -> [GossipDirective] {
@@ -18,9 +19,8 @@ extension GossipNode {
             }
             return [.send(.versionVector(ledger, reply: true), to: peer)]
         case .summary:
-            guard case .awaitingSummaryReply = peers[peer]?.exchange else {
-                return [.disconnect(peer, reason: "unexpected summary reply")]
-            }
+            // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
+            guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
             return succeed(peer, .inSync, nowMs: nowMs)
         case .versionVector(let message):
             guard let vector = try? VersionVector(message: message) else {
@@ -28,9 +28,7 @@ extension GossipNode {
             }
             let delta = Frame.delta(ledger.delta(since: vector, maxBytes: settings.maxDeltaBytes), reply: !message.reply)
             guard message.reply else { return [.send(delta, to: peer)] }
-            guard case .awaitingSummaryReply(let since) = peers[peer]?.exchange else {
-                return [.disconnect(peer, reason: "unexpected version vector reply")]
-            }
+            guard case .awaitingSummaryReply(let since) = peers[peer]?.exchange else { return [] }
             peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
             return [.send(delta, to: peer), .send(.versionVector(ledger, reply: false), to: peer)]
         case .delta(let delta):

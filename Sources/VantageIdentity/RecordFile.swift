@@ -8,11 +8,14 @@ public enum RecordFile {
     public static let envelopeMagic = Array("vantage-envelope-v1\n".utf8)
     /// Header of a file holding one `LedgerSnapshot`.
     public static let ledgerMagic = Array("vantage-ledger-v1\n".utf8)
+    /// Header of a file holding one `VersionVector` message: what a node holds, for `export --since`.
+    public static let vectorMagic = Array("vantage-vector-v1\n".utf8)
 
     /// What a record file holds.
     public enum Contents: Sendable {
         case envelope(Envelope)
         case ledger(LedgerSnapshot)
+        case vector(VersionVectorMessage)
     }
 
     /// The bytes of an envelope file.
@@ -25,6 +28,11 @@ public enum RecordFile {
         Data(ledgerMagic) + (try! snapshot.serializedBytes() as Data)
     }
 
+    /// The bytes of a version vector file.
+    public static func encode(_ vector: VersionVectorMessage) -> Data {
+        Data(vectorMagic) + (try! vector.serializedBytes() as Data)
+    }
+
     /// Parses file bytes; `path` names the source in errors.
     public static func decode(_ data: Data, path: String) throws -> Contents {
         let bytes = [UInt8](data)
@@ -35,10 +43,13 @@ public enum RecordFile {
             if bytes.starts(with: ledgerMagic) {
                 return .ledger(try LedgerSnapshot(serializedBytes: Array(bytes[ledgerMagic.count...])))
             }
+            if bytes.starts(with: vectorMagic) {
+                return .vector(try VersionVectorMessage(serializedBytes: Array(bytes[vectorMagic.count...])))
+            }
         } catch {
             throw IdentityError.fileCorrupt(path: path, reason: "the protobuf body does not decode: \(error)")
         }
-        throw IdentityError.fileCorrupt(path: path, reason: "not a Vantage envelope or ledger file (no vantage-envelope-v1 or vantage-ledger-v1 header)")
+        throw IdentityError.fileCorrupt(path: path, reason: "not a Vantage file (no vantage-envelope-v1, vantage-ledger-v1 or vantage-vector-v1 header)")
     }
 
     /// Reads and parses a file.
@@ -52,7 +63,7 @@ public enum RecordFile {
     /// Reads a file that must hold one envelope.
     public static func readEnvelope(_ path: String) throws -> Envelope {
         guard case .envelope(let envelope) = try read(path) else {
-            throw IdentityError.fileCorrupt(path: path, reason: "holds a ledger, not an envelope")
+            throw IdentityError.fileCorrupt(path: path, reason: "holds a ledger or vector, not an envelope")
         }
         return envelope
     }
@@ -60,6 +71,11 @@ public enum RecordFile {
     /// Writes an envelope file, replacing any old one.
     public static func write(_ envelope: Envelope, to path: String) throws {
         try encode(envelope).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Writes any record file, replacing any old one.
+    public static func write(_ data: Data, to path: String) throws {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// Writes a ledger file, replacing any old one.

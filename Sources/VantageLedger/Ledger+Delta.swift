@@ -20,7 +20,7 @@ extension Ledger {
     public func delta(since peer: VersionVector, maxBytes: Int = Int.max) -> Delta {
         var delta = Delta()
         var budget = maxBytes
-        if peer.smallFactsDigest != smallFactsDigest {
+        if peer.smallFactsDigest != versionVector.smallFactsDigest {
             delta.facts = smallFactEnvelopes
             delta.proofs = proofs.values.sorted { $0.origin < $1.origin }.map(\.message)
             budget -= delta.facts.reduce(0) { $0 + $1.wireSize }
@@ -34,32 +34,43 @@ extension Ledger {
                     start = theirs.headSeq
                 }
             }
-            guard start <= log.headSeq else { continue }
-            for seq in start...log.headSeq {
-                let envelope = log.batch(seq: seq)!.envelope
-                if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
-                    delta.truncated = true
-                    return delta
-                }
-                budget -= envelope.wireSize
-                delta.batches.append(envelope)
-            }
+            guard Self.appendBatches(of: log, from: start, to: log.headSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta
     }
 
+    /// Appends batches `from...to` of a log while the budget lasts (at least one batch per delta);
+    /// false, with `delta.truncated` set, when the budget ran out.
+    private static func appendBatches(of log: OriginLog, from: UInt64, to: UInt64, to delta: inout Delta, budget: inout Int) -> Bool {
+        let lower = max(from, log.floorSeq + 1)
+        let upper = min(to, log.headSeq)
+        guard lower <= upper else { return true }
+        for seq in lower...upper {
+            let envelope = log.batch(seq: seq)!.envelope
+            if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
+                delta.truncated = true
+                return false
+            }
+            budget -= envelope.wireSize
+            delta.batches.append(envelope)
+        }
+        return true
+    }
+
     /// Verifies and inserts every fact of a delta from a peer. A refused fact is reported and
-    /// skipped; the rest still enter.
-    public mutating func apply(_ delta: Delta, nowMs: Int64) -> ApplyReport {
+    /// skipped; the rest still enter. `verify` is Ed25519 verification; the simulator passes one
+    /// that verifies each distinct envelope once.
+    public mutating func apply(_ delta: Delta, nowMs: Int64,
+                               verify: (Envelope) throws -> SignedFact = SignedFact.init(verifying:)) -> ApplyReport {
         var report = ApplyReport()
         for envelope in delta.facts {
-            report.record { try insert(envelope: envelope, nowMs: nowMs) }
+            report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
         }
         for proof in delta.proofs {
             report.record { try insertProof(ProofFact(verifying: proof)) }
         }
         for envelope in delta.batches {
-            report.record { try insert(envelope: envelope, nowMs: nowMs) }
+            report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
         }
         return report
     }
@@ -69,6 +80,7 @@ extension Ledger {
     /// union alone, which makes merge commutative, associative and idempotent.
     public mutating func merge(_ other: Ledger, nowMs: Int64) {
         precondition(other.root == root, "merge of ledgers of different meshes")
+        stamp = LedgerMemo.freshStamp()
         for fact in other.enrollments.values.sorted(by: { $0.id < $1.id }) { _ = try? insertEnrollment(fact) }
         for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
         if let campaign = other.campaign { _ = try? insertCampaign(campaign) }
@@ -123,18 +135,7 @@ extension Ledger {
         var budget = maxBytes
         for range in ranges {
             guard let origin = Hash256(bytes: range.origin), let log = logs[origin] else { continue }
-            let lower = max(range.fromSeq, log.floorSeq + 1)
-            let upper = min(range.toSeq, log.headSeq)
-            guard lower <= upper else { continue }
-            for seq in lower...upper {
-                let envelope = log.batch(seq: seq)!.envelope
-                if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
-                    delta.truncated = true
-                    return delta
-                }
-                budget -= envelope.wireSize
-                delta.batches.append(envelope)
-            }
+            guard Self.appendBatches(of: log, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta
     }

@@ -22,10 +22,15 @@ extension Ledger {
     /// SHA-256 over the small-facts digest and the sorted version vector. Each origin's log is
     /// hash-chained, so its (floor, head seq, head hash) commits to every batch in it.
     public var digest: Hash256 {
+        memo.digest(stamp: stamp) { computeDigest() }
+    }
+
+    private func computeDigest() -> Hash256 {
         var hasher = SHA256()
         hasher.update(data: Array("vantage/ledger-digest/v1".utf8) + [0])
-        hasher.update(data: smallFactsDigest.bytes)
-        let entries = versionVector.entries
+        let vector = versionVector
+        hasher.update(data: vector.smallFactsDigest.bytes)
+        let entries = vector.entries
         hasher.update(data: Self.bigEndian(UInt64(entries.count)))
         for (origin, entry) in entries {
             hasher.update(data: origin.bytes)

@@ -37,6 +37,9 @@ public struct Ledger: Sendable {
     var heldProofs: [Hash256: ProofFact] = [:]
     /// Held batches over all origins.
     var heldBatchCount = 0
+    /// Identifies the current state for the memo; replaced by every mutating entry point.
+    var stamp: UInt64 = LedgerMemo.freshStamp()
+    let memo = LedgerMemo()
     /// When true, accepted facts are also appended to `journal` for the store to persist.
     public var journaling = false
     /// Facts accepted since `takeJournal()`, when journaling.
@@ -58,6 +61,7 @@ public struct Ledger: Sendable {
     /// changes nothing.
     @discardableResult
     public mutating func insert(_ fact: SignedFact, nowMs: Int64) throws -> Admission {
+        stamp = LedgerMemo.freshStamp()
         switch fact {
         case .enrollment(let v): return try insertEnrollment(v)
         case .revocation(let v): return try insertRevocation(v)
@@ -72,13 +76,16 @@ public struct Ledger: Sendable {
     /// Verifies an envelope and inserts it.
     @discardableResult
     public mutating func insert(envelope: Envelope, nowMs: Int64) throws -> Admission {
-        let fact: SignedFact
+        try insert(Self.verify(envelope, with: SignedFact.init(verifying:)), nowMs: nowMs)
+    }
+
+    /// Runs a verifier, reporting its failure as a refusal of an unverified fact.
+    static func verify(_ envelope: Envelope, with verifier: (Envelope) throws -> SignedFact) throws -> SignedFact {
         do {
-            fact = try SignedFact(verifying: envelope)
+            return try verifier(envelope)
         } catch let error as IdentityError {
             throw LedgerError.unverified(error.description)
         }
-        return try insert(fact, nowMs: nowMs)
     }
 
     /// The enrollments of a node.

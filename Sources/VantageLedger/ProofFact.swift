@@ -66,6 +66,7 @@ extension Ledger {
     @discardableResult
     public mutating func insertProof(_ proof: ProofFact, wasHeld: Bool = false) throws -> Admission {
         guard proofs[proof.origin] == nil, heldProofs[proof.id] == nil else { return .duplicate }
+        stamp = LedgerMemo.freshStamp()
         guard !enrollments(of: proof.origin).isEmpty else {
             guard heldProofs.count < limits.maxHeldOther else {
                 throw LedgerError.heldFull(origin: proof.origin.short, limit: limits.maxHeldOther)

@@ -76,6 +76,10 @@ public struct VersionVector: Sendable, Equatable {
 extension Ledger {
     /// This replica's version vector: origins with anything admitted or pruned, sorted by id.
     public var versionVector: VersionVector {
+        memo.vector(stamp: stamp) { computeVersionVector() }
+    }
+
+    private func computeVersionVector() -> VersionVector {
         let entries = logs.filter { !$0.value.isEmpty }
             .map { ($0.key, VersionVector.Entry(floorSeq: $0.value.floorSeq, headSeq: $0.value.headSeq, headHash: $0.value.headHash)) }
             .sorted { $0.0 < $1.0 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
-        abstract: "Read envelope and ledger files.",
-        subcommands: [LedgerInspect.self]
+        abstract: "Read Vantage files; carry a node's facts across a total cut (export, import).",
+        subcommands: [LedgerInspect.self, LedgerExport.self, LedgerImport.self, LedgerVector.self]
     )
 }

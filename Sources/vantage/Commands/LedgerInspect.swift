@@ -8,7 +8,7 @@ import VantageWire
 struct LedgerInspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print what an envelope or ledger file holds, and whether its signatures verify.",
+        abstract: "Print what an envelope, ledger or vector file holds, and whether its signatures verify.",
         discussion: """
             An envelope file (enrollment-request.envelope, enrollment.envelope, a revocation, …) is \
             shown with its kind, id, signer, signature check and fields. A ledger file is loaded fact \
@@ -22,6 +22,13 @@ struct LedgerInspect: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
+
+    struct VectorRow: Encodable {
+        var origin: String
+        var floorSeq: UInt64
+        var headSeq: UInt64
+        var headHash: String
+    }
 
     struct LedgerReport: Encodable {
         var ledger: LedgerSummary
@@ -43,6 +50,12 @@ struct LedgerInspect: AsyncParsableCommand {
                 print((LedgerSummary(ledger).lines + refused.map { "refused   \($0)" }).joined(separator: "\n"))
             }
             if !refused.isEmpty { throw ExitCode.failure }
+        case .vector(let message):
+            let vector = try VersionVector(message: message)
+            let rows = vector.entries.map { VectorRow(origin: $0.0.hex, floorSeq: $0.1.floorSeq, headSeq: $0.1.headSeq, headHash: $0.1.headHash.hex) }
+            if json { return try printJSON(rows) }
+            print("version vector: \(rows.count) origins, small facts \(vector.smallFactsDigest.short)")
+            for row in rows { print("  \(row.origin.prefix(12))  seq \(row.floorSeq + 1)–\(row.headSeq)  head \(row.headHash.prefix(12))") }
         }
     }
 }

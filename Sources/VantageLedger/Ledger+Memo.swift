@@ -1,0 +1,31 @@
+import Synchronization
+import VantageIdentity
+
+/// Memoised digest and version vector. Every mutating entry point takes a fresh stamp from a
+/// process-wide counter, so two ledgers (or two copies of one) share a memo entry only when they
+/// hold the same state; reading the digest of an unchanged ledger is then free.
+final class LedgerMemo: Sendable {
+    private static let stamps = Atomic<UInt64>(1)
+    private let entry = Mutex<(stamp: UInt64, digest: Hash256?, vector: VersionVector?)>((0, nil, nil))
+
+    /// A stamp no other state has had.
+    static func freshStamp() -> UInt64 {
+        stamps.add(1, ordering: .relaxed).newValue
+    }
+
+    /// The memoised digest for `stamp`, computing it with `make` when missing.
+    func digest(stamp: UInt64, _ make: () -> Hash256) -> Hash256 {
+        if let cached = entry.withLock({ $0.stamp == stamp ? $0.digest : nil }) { return cached }
+        let value = make()
+        entry.withLock { if $0.stamp != stamp { $0 = (stamp, nil, nil) }; $0.digest = value }
+        return value
+    }
+
+    /// The memoised version vector for `stamp`, computing it with `make` when missing.
+    func vector(stamp: UInt64, _ make: () -> VersionVector) -> VersionVector {
+        if let cached = entry.withLock({ $0.stamp == stamp ? $0.vector : nil }) { return cached }
+        let value = make()
+        entry.withLock { if $0.stamp != stamp { $0 = (stamp, nil, nil) }; $0.vector = value }
+        return value
+    }
+}

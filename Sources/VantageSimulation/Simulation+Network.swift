@@ -1,0 +1,132 @@
+import Foundation
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// The simulated network and the shell that performs each node's directives.
+extension Simulation {
+    mutating func perform(_ directives: [GossipDirective], at i: Int) {
+        for directive in directives {
+            switch directive {
+            case .send(let frame, let peer):
+                if let to = index(of: peer) { send(frame, from: i, to: to) }
+            case .apply(let delta, _):
+                apply(delta, at: i)
+            case .dial:
+                break
+            case .disconnect(let peer, let reason):
+                protocolErrors.append("node \(i) disconnected \(peer.short): \(reason)")
+            case .exchangeEnded:
+                break
+            }
+        }
+    }
+
+    func index(of id: NodeID) -> Int? { nodeIndex[id] }
+
+    /// Sends a frame: counted, then lost, duplicated, delayed or cut as the plan says.
+    mutating func send(_ frame: Frame, from: Int, to: Int) {
+        bytesSent += 4 + ((try? frame.serializedBytes() as [UInt8])?.count ?? 0)
+        guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
+        let faulty = nowMs < plan.lossUntilMs
+        if faulty && Double.random(in: 0..<1, using: &rng) < plan.loss { return }
+        let copies = faulty && Double.random(in: 0..<1, using: &rng) < plan.duplication ? 2 : 1
+        for _ in 0..<copies {
+            let latency = settings.latencyMs + Int64.random(in: 0...settings.jitterMs, using: &rng)
+            schedule(.deliver(from: from, to: to, frame: frame), atMs: nowMs + latency)
+        }
+    }
+
+    mutating func deliver(_ frame: Frame, from: Int, to: Int) {
+        guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
+        let directives = nodes[to].gossip.onFrame(frame, from: nodes[from].id, ledger: nodes[to].ledger, nowMs: localNow(to), using: &rng)
+        perform(directives, at: to)
+        if case .push(let envelope) = frame.body {
+            perform(nodes[to].gossip.wantAfterPush(envelope, from: nodes[from].id, ledger: nodes[to].ledger), at: to)
+        }
+    }
+
+    /// Verifies and inserts a delta at node `i`, makes it durable, and records new deliveries.
+    mutating func apply(_ delta: Delta, at i: Int) {
+        var origins: [NodeID: UInt64] = [:]
+        for envelope in delta.batches {
+            let origin = Hash256.of(Array(envelope.signer))
+            origins[origin] = nodes[i].ledger.logs[origin]?.headSeq ?? 0
+        }
+        let report = nodes[i].ledger.apply(delta, nowMs: localNow(i), verify: cache.verify)
+        refusals += report.refused.count
+        nodes[i].persist()
+        for (origin, before) in origins { recordDeliveries(of: origin, at: i, after: before) }
+    }
+
+    /// Marks batches of `origin` above `before` that node `i` now holds as delivered there.
+    mutating func recordDeliveries(of origin: NodeID, at i: Int, after before: UInt64) {
+        let head = nodes[i].ledger.logs[origin]?.headSeq ?? 0
+        guard head > before else { return }
+        for seq in (before + 1)...head {
+            guard var batch = tracked[origin]?[seq] else { continue }
+            batch.heldBy += 1
+            if i != nodeIndex[origin] { deliveries += 1 }
+            if batch.heldBy == nodes.count { batch.allByMs = nowMs }
+            tracked[origin]![seq] = batch
+        }
+    }
+
+    /// Node `i` signs a new batch; it is durable before it is pushed.
+    mutating func signBatch(at i: Int) {
+        let id = nodes[i].id
+        let log = nodes[i].ledger.logs[id]
+        var batch = Batch()
+        batch.origin = Data(id.bytes)
+        batch.seq = (log?.headSeq ?? 0) + 1
+        batch.previousHash = Data((log?.headHash ?? .zero).bytes)
+        batch.previousCreatedMs = log?.headCreatedMs ?? 0
+        batch.createdMs = max(localNow(i), batch.previousCreatedMs)
+        var measurement = Measurement()
+        measurement.target = "facebook"
+        measurement.input = "https://www.facebook.com/"
+        measurement.probe = .tls
+        measurement.startTimeMs = batch.createdMs
+        measurement.outcome = .tlsReset
+        batch.measurements = [measurement]
+        let envelope = nodes[i].key.sign(batch, as: .batch)
+        var delta = Delta()
+        delta.batches = [envelope]
+        tracked[id, default: [:]][batch.seq] = Tracked(createdMs: nowMs)
+        apply(delta, at: i)
+        perform(nodes[i].gossip.onLocalBatch(envelope, using: &rng), at: i)
+    }
+
+    mutating func crash(_ i: Int) {
+        guard nodes[i].up else { return }
+        nodes[i].up = false
+        nodes[i].acknowledgedAtCrash = nodes[i].ledger.logs.mapValues(\.headSeq)
+        for peer in links[i] where nodes[peer].up {
+            perform(nodes[peer].gossip.onDisconnected(nodes[i].id, nowMs: localNow(peer), using: &rng), at: peer)
+        }
+    }
+
+    mutating func restart(_ i: Int) {
+        guard !nodes[i].up else { return }
+        nodes[i].restart(base: base, settings: settings.gossip, nowMs: localNow(i), cache: cache)
+        for (origin, head) in nodes[i].acknowledgedAtCrash where (nodes[i].ledger.logs[origin]?.headSeq ?? 0) < head {
+            restartLosses += Int(head - (nodes[i].ledger.logs[origin]?.headSeq ?? 0))
+        }
+        for origin in Array(nodes[i].ledger.logs.keys) {
+            recordDeliveries(of: origin, at: i, after: nodes[i].acknowledgedAtCrash[origin] ?? 0)
+        }
+        for peer in links[i] where nodes[peer].up {
+            nodes[i].gossip.onConnected(nodes[peer].id, asn: nodes[peer].asn, address: nil, nowMs: localNow(i))
+            nodes[peer].gossip.onConnected(nodes[i].id, asn: nodes[i].asn, address: nil, nowMs: localNow(peer))
+        }
+    }
+
+    /// All nodes up, one digest, and every signed batch held everywhere.
+    func isConverged() -> Bool {
+        guard nodes.allSatisfy(\.up) else { return false }
+        let digest = nodes[0].ledger.digest
+        guard nodes.allSatisfy({ $0.ledger.digest == digest }) else { return false }
+        return tracked.values.allSatisfy { $0.values.allSatisfy { $0.heldBy == nodes.count } }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+
+/// The checkers, Jepsen style, and the figures of a run.
+extension Simulation {
+    func report() -> SimulationReport {
+        let batches = tracked.values.flatMap(\.values)
+        let times = batches.compactMap { batch in batch.allByMs.map { $0 - batch.createdMs } }.sorted()
+        func quantile(_ q: Double) -> Int64 { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count - 1) * q))] }
+        let interval = Double(settings.gossip.intervalMs)
+        let delivery = SimulationReport.Delivery(
+            medianMs: quantile(0.5), p99Ms: quantile(0.99), maxMs: times.last ?? 0,
+            medianRounds: Double(quantile(0.5)) / interval, p99Rounds: Double(quantile(0.99)) / interval,
+            maxRounds: Double(times.last ?? 0) / interval)
+        let lost = batches.filter { $0.heldBy < nodes.count }.count
+        let unverified = nodes.reduce(0) { sum, node in
+            sum + node.ledger.snapshot.facts.filter { !cache.passed($0) }.count
+        } + cache.reverifyAll()
+        let digests = Set(nodes.map(\.ledger.digest))
+        let checks: [SimulationReport.Check] = [
+            .init(name: "only verified facts", passed: unverified == 0,
+                  detail: "\(unverified) facts held without passing Ed25519 verification"),
+            .init(name: "no acknowledged batch lost", passed: restartLosses == 0 && lost == 0,
+                  detail: "\(restartLosses) lost across restarts, \(lost) of \(batches.count) never reached every node"),
+            .init(name: "one digest after heal", passed: convergedAtMs != nil && digests.count == 1,
+                  detail: convergedAtMs.map { "converged \($0 - settings.faultMs) ms after heal" }
+                      ?? "\(digests.count) different digests \(settings.healBoundMs) ms after heal"),
+            .init(name: "no protocol errors", passed: protocolErrors.isEmpty,
+                  detail: protocolErrors.isEmpty ? "none" : protocolErrors.prefix(3).joined(separator: "; ")),
+        ]
+        return SimulationReport(
+            nodes: settings.nodes, seed: settings.seed, scenario: settings.scenario, batches: batches.count,
+            converged: convergedAtMs != nil, healToConvergenceMs: convergedAtMs.map { $0 - settings.faultMs },
+            delivery: delivery, bytesSent: bytesSent, deliveries: deliveries,
+            bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
+            lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,
+            reproduce: settings.reproduce)
+    }
+}

@@ -1,0 +1,53 @@
+/// The figures and checker results of one run. Deterministic: the same settings give the same report.
+public struct SimulationReport: Codable, Sendable, Equatable {
+    /// One checker's verdict.
+    public struct Check: Codable, Sendable, Equatable {
+        public var name: String
+        public var passed: Bool
+        public var detail: String
+    }
+
+    /// Distribution of per-batch times until every node held the batch.
+    public struct Delivery: Codable, Sendable, Equatable {
+        public var medianMs: Int64
+        public var p99Ms: Int64
+        public var maxMs: Int64
+        public var medianRounds: Double
+        public var p99Rounds: Double
+        public var maxRounds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case medianMs = "median_ms", p99Ms = "p99_ms", maxMs = "max_ms"
+            case medianRounds = "median_rounds", p99Rounds = "p99_rounds", maxRounds = "max_rounds"
+        }
+    }
+
+    public var nodes: Int
+    public var seed: UInt64
+    public var scenario: Scenario
+    public var batches: Int
+    public var converged: Bool
+    public var healToConvergenceMs: Int64?
+    public var delivery: Delivery
+    public var bytesSent: Int
+    public var deliveries: Int
+    public var bytesPerDeliveredBatch: Double
+    public var lostBatches: Int
+    public var realVerifications: Int
+    public var virtualMs: Int64
+    public var checks: [Check]
+    public var reproduce: String
+
+    /// True when every checker passed.
+    public var passed: Bool { checks.allSatisfy(\.passed) }
+
+    enum CodingKeys: String, CodingKey {
+        case nodes, seed, scenario, batches, converged, delivery, deliveries, checks, reproduce
+        case healToConvergenceMs = "heal_to_convergence_ms"
+        case bytesSent = "bytes_sent"
+        case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
+        case lostBatches = "lost_batches"
+        case realVerifications = "real_verifications"
+        case virtualMs = "virtual_ms"
+    }
+}

@@ -1,0 +1,49 @@
+import VantageGossip
+
+/// One simulation run: its size, seed, scenario and timing (all virtual).
+public struct SimulationSettings: Sendable {
+    /// Number of nodes.
+    public var nodes: Int
+    /// The seed of the run's single generator.
+    public var seed: UInt64
+    /// The fault schedule family.
+    public var scenario: Scenario
+    /// Gossip settings of every node (default interval 1 s, fanout 2).
+    public var gossip = GossipSettings()
+    /// Links per node in the connection graph (a ring plus random chords; default 8).
+    public var links = 8
+    /// Length of the fault phase, in virtual ms (default 20 s).
+    public var faultMs: Int64 = 20_000
+    /// After the fault phase, every node must hold the same digest within this bound (default 120 s).
+    public var healBoundMs: Int64 = 120_000
+    /// New batches signed per virtual second during the fault phase, over all nodes (default 2).
+    public var batchesPerSecond = 2.0
+    /// One-way latency: a base plus uniform jitter, in ms (defaults 5 and 45).
+    public var latencyMs: Int64 = 5
+    public var jitterMs: Int64 = 45
+
+    /// A run of `nodes` nodes with `seed` under `scenario`.
+    public init(nodes: Int, seed: UInt64, scenario: Scenario) {
+        precondition(nodes >= 2, "a mesh needs at least two nodes")
+        self.nodes = nodes
+        self.seed = seed
+        self.scenario = scenario
+    }
+
+    /// The command that reproduces this run.
+    public var reproduce: String { "vantage simulate --nodes \(nodes) --seed \(seed) --scenario \(scenario.rawValue)" }
+}
+
+/// SplitMix64: the simulation's one seeded generator.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    /// A generator seeded with `seed`.
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
