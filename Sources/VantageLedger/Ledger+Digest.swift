@@ -9,6 +9,10 @@ extension Ledger {
     /// id, the ids of origins excluded for equivocation, attestation ids; each set as a count then
     /// its sorted 32-byte ids.
     public var smallFactsDigest: Hash256 {
+        memo.small(stamp: smallStamp) { computeSmallFactsDigest() }
+    }
+
+    private func computeSmallFactsDigest() -> Hash256 {
         var hasher = SHA256()
         hasher.update(data: Array("vantage/small-facts/v1".utf8) + [0])
         Self.addSet(enrollments.keys, to: &hasher)

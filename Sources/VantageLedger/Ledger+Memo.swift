@@ -21,6 +21,16 @@ final class LedgerMemo: Sendable {
         return value
     }
 
+    private let smallEntry = Mutex<(stamp: UInt64, digest: Hash256?)>((0, nil))
+
+    /// The memoised small-facts digest for `stamp`, computing it with `make` when missing.
+    func small(stamp: UInt64, _ make: () -> Hash256) -> Hash256 {
+        if let cached = smallEntry.withLock({ $0.stamp == stamp ? $0.digest : nil }) { return cached }
+        let value = make()
+        smallEntry.withLock { $0 = (stamp, value) }
+        return value
+    }
+
     /// The memoised version vector for `stamp`, computing it with `make` when missing.
     func vector(stamp: UInt64, _ make: () -> VersionVector) -> VersionVector {
         if let cached = entry.withLock({ $0.stamp == stamp ? $0.vector : nil }) { return cached }

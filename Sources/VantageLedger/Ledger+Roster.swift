@@ -27,6 +27,7 @@ extension Ledger {
         }
         guard enrollments[fact.id] == nil else { return .duplicate }
         enrollments[fact.id] = fact
+        smallStamp = LedgerMemo.freshStamp()
         journalize(.fact(fact.id, fact.envelope))
         enrollmentsByNode[key.id, default: []].append(fact)
         releaseHeld(for: key.id)
@@ -40,6 +41,7 @@ extension Ledger {
         }
         guard revocations[fact.id] == nil else { return .duplicate }
         revocations[fact.id] = fact
+        smallStamp = LedgerMemo.freshStamp()
         journalize(.fact(fact.id, fact.envelope))
         revocationsByNode[node, default: []].append(fact)
         applyRevocations(of: node)
@@ -51,6 +53,7 @@ extension Ledger {
         guard let current = campaign else {
             journalize(.fact(fact.id, fact.envelope))
             campaign = fact
+            smallStamp = LedgerMemo.freshStamp()
             settleRetention()
             return .added
         }
@@ -59,6 +62,7 @@ extension Ledger {
         guard newer else { return .superseded }
         journalize(.fact(fact.id, fact.envelope))
         campaign = fact
+        smallStamp = LedgerMemo.freshStamp()
         settleRetention()
         return .added
     }
@@ -81,6 +85,7 @@ extension Ledger {
             return .held
         }
         attestations[fact.id] = fact
+        smallStamp = LedgerMemo.freshStamp()
         if !wasHeld { journalize(.fact(fact.id, fact.envelope)) }
         return .added
     }
@@ -98,7 +103,10 @@ extension Ledger {
     /// Removes what the revocations of `node` cut: later batches (admitted or held) and attestations.
     mutating func applyRevocations(of node: NodeID) {
         for (id, attestation) in attestations where Hash256(bytes: attestation.record.nodeID) == node {
-            if isCutByRevocation(node, seq: nil, createdMs: attestation.record.createdMs) { attestations[id] = nil }
+            if isCutByRevocation(node, seq: nil, createdMs: attestation.record.createdMs) {
+                attestations[id] = nil
+                smallStamp = LedgerMemo.freshStamp()
+            }
         }
         guard var log = logs[node] else { return }
         let before = log.heldCount

@@ -39,6 +39,8 @@ public struct Ledger: Sendable {
     var heldBatchCount = 0
     /// Identifies the current state for the memo; replaced by every mutating entry point.
     var stamp: UInt64 = LedgerMemo.freshStamp()
+    /// Identifies the current small sets (roster, revocations, campaign, excluded, attestations).
+    var smallStamp: UInt64 = LedgerMemo.freshStamp()
     let memo = LedgerMemo()
     /// When true, accepted facts are also appended to `journal` for the store to persist.
     public var journaling = false
@@ -61,7 +63,19 @@ public struct Ledger: Sendable {
     /// changes nothing.
     @discardableResult
     public mutating func insert(_ fact: SignedFact, nowMs: Int64) throws -> Admission {
+        let previous = stamp
         stamp = LedgerMemo.freshStamp()
+        do {
+            let admission = try admit(fact, nowMs: nowMs)
+            if admission == .duplicate || admission == .superseded { stamp = previous }
+            return admission
+        } catch {
+            stamp = previous  // a refused fact changes nothing
+            throw error
+        }
+    }
+
+    private mutating func admit(_ fact: SignedFact, nowMs: Int64) throws -> Admission {
         switch fact {
         case .enrollment(let v): return try insertEnrollment(v)
         case .revocation(let v): return try insertRevocation(v)

@@ -84,6 +84,7 @@ extension Ledger {
     mutating func exclude(_ proof: ProofFact) {
         precondition(proofs[proof.origin] == nil, "an origin is excluded once")
         proofs[proof.origin] = proof
+        smallStamp = LedgerMemo.freshStamp()
         if let log = logs.removeValue(forKey: proof.origin) {
             heldBatchCount -= log.heldCount
         }
