@@ -83,6 +83,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VantageScoring",
+            dependencies: ["VantageWire", "VantageIdentity"]
+        ),
+        .target(
             name: "VantageSimulation",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip",
@@ -96,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation", "VantageScoring",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -121,6 +125,7 @@ let package = Package(
             dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
+        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]
