@@ -1,4 +1,3 @@
-import Dispatch
 import Testing
 import VantageSimulation
 
@@ -7,45 +6,34 @@ import VantageSimulation
 @Suite struct SimulationTests {
     static let seedsPerScenario: UInt64 = 19  // 11 scenarios × 19 seeds = 209 runs
 
-    /// Runs simulations on one dispatch thread, so the CPU-bound sweep never starves the
-    /// cooperative threads that other suites' real-process tests wait on.
-    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
+    /// Runs one simulation, then yields, so the sweep holds at most one of the cooperative threads
+    /// that other suites' real-process tests wait on, and only briefly.
+    static func run(_ settings: SimulationSettings) async -> SimulationReport {
+        var simulation = Simulation(settings)
+        let report = simulation.run()
+        await Task.yield()
+        return report
     }
 
     @Test func everySeedOfEveryScenarioConvergesWithAllCheckersPassing() async {
-        let failures = await Self.offThePool { () -> [String] in
-            var failures: [String] = []
-            for scenario in Scenario.allCases {
-                for seed in 1...Self.seedsPerScenario {
-                    var simulation = Simulation(SimulationSettings(nodes: 12, seed: seed, scenario: scenario))
-                    let report = simulation.run()
-                    let failed = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
-                    if !failed.isEmpty { failures.append("reproduce: \(report.reproduce)\n\(failed.joined(separator: "\n"))") }
-                }
+        for scenario in Scenario.allCases {
+            for seed in 1...Self.seedsPerScenario {
+                let report = await Self.run(SimulationSettings(nodes: 12, seed: seed, scenario: scenario))
+                let failed = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
+                #expect(failed.isEmpty, "reproduce: \(report.reproduce)\n\(failed.joined(separator: "\n"))")
             }
-            return failures
         }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     @Test func sameSeedSameRun() async {
-        let (first, second) = await Self.offThePool {
-            var first = Simulation(SimulationSettings(nodes: 20, seed: 42, scenario: .chaos))
-            var second = Simulation(SimulationSettings(nodes: 20, seed: 42, scenario: .chaos))
-            return (first.run(), second.run())
-        }
+        let first = await Self.run(SimulationSettings(nodes: 20, seed: 42, scenario: .chaos))
+        let second = await Self.run(SimulationSettings(nodes: 20, seed: 42, scenario: .chaos))
         #expect(first == second)
     }
 
     @Test func partitionDelaysDeliveryUntilHeal() async {
-        let (calmReport, cutReport) = await Self.offThePool {
-            var calm = Simulation(SimulationSettings(nodes: 16, seed: 7, scenario: .calm))
-            var cut = Simulation(SimulationSettings(nodes: 16, seed: 7, scenario: .halves))
-            return (calm.run(), cut.run())
-        }
+        let calmReport = await Self.run(SimulationSettings(nodes: 16, seed: 7, scenario: .calm))
+        let cutReport = await Self.run(SimulationSettings(nodes: 16, seed: 7, scenario: .halves))
         #expect(calmReport.passed && cutReport.passed)
         #expect(cutReport.delivery.maxMs > calmReport.delivery.maxMs, "batches signed during the cut wait for the heal")
     }
