@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "VantageLedgerTests",
             dependencies: [
-                "VantageLedger", "VantageTestKit",
+                "VantageLedger", "VantageGossip", "VantageTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -125,7 +125,7 @@ let package = Package(
             dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
-        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring"]),
+        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]

@@ -33,17 +33,3 @@ public struct SimulationSettings: Sendable {
     /// The command that reproduces this run.
     public var reproduce: String { "vantage simulate --nodes \(nodes) --seed \(seed) --scenario \(scenario.rawValue)" }
 }
-
-/// SplitMix64: the simulation's one seeded generator.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// A generator seeded with `seed`.
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

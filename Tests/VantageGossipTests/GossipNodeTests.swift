@@ -10,7 +10,7 @@ import VantageWire
 struct Harness {
     var machines: [NodeID: GossipNode] = [:]
     var ledgers: [NodeID: Ledger] = [:]
-    var rng = SplitMix(seed: 1)
+    var rng = SplitMix64(seed: 1)
     var nowMs: Int64 = 1_705_755_600_000
     var sent: [NodeID: Int] = [:]
     var outcomes: [ExchangeOutcome] = []
@@ -49,19 +49,6 @@ struct Harness {
             let directives = machines[id]!.onTick(nowMs: nowMs, ledger: ledgers[id]!, using: &rng)
             run(directives, at: id)
         }
-    }
-}
-
-/// SplitMix64, a seeded generator for deterministic tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -104,7 +91,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test func peersInOtherASNsArePreferred() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var node = GossipNode(id: Hash256.of([0]), asn: 100, settings: GossipSettings(fanout: 2))
         let same = (1...5).map { Hash256.of([UInt8($0)]) }
         let other = (6...7).map { Hash256.of([UInt8($0)]) }
@@ -118,7 +105,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test func silentPeerTimesOutAndBacksOff() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let settings = GossipSettings(intervalMs: 1000, exchangeTimeoutMs: 5000, backoffBaseMs: 2000)
         var node = GossipNode(id: Hash256.of([0]), asn: 1, settings: settings)
         let peer = Hash256.of([1])
@@ -134,7 +121,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test func unknownFrameDisconnectsAndErrorFails() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var node = GossipNode(id: Hash256.of([0]), asn: 1)
         let peer = Hash256.of([1])
         node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
@@ -147,7 +134,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test func dialsJoinAddressesAndBacksOffAfterFailure() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var node = GossipNode(id: Hash256.of([0]), asn: 1, join: ["127.0.0.1:7101"])
         let ledger = Ledger(root: mesh.root)
         let first = node.onTick(nowMs: 0, ledger: ledger, using: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import VantageGossip
 import VantageIdentity
 import VantageLedger
 import VantageTestKit
@@ -61,19 +62,6 @@ struct FactPool {
         var ledger = Ledger(root: mesh.root)
         for fact in history { _ = try? ledger.insert(fact, nowMs: nowMs) }
         return ledger
-    }
-}
-
-/// SplitMix64: a small seeded generator so a failing history can be rebuilt from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

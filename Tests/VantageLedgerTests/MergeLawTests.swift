@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+import VantageGossip
 import VantageLedger
 
 /// The CRDT laws over random histories of real signed facts. Each property draws a seed; the
@@ -11,7 +12,7 @@ import VantageLedger
     @Test func mergeIsCommutative() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
             #expect(x.merged(y).digest == y.merged(x).digest, "seed \(seed)")
@@ -21,7 +22,7 @@ import VantageLedger
     @Test func mergeIsAssociative() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
             let z = FactPool.replica(pool.history(using: &rng))
@@ -32,7 +33,7 @@ import VantageLedger
     @Test func mergeIsIdempotent() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let x = FactPool.replica(pool.history(using: &rng))
             let y = FactPool.replica(pool.history(using: &rng))
             #expect(x.merged(x).digest == x.digest, "seed \(seed)")
@@ -44,7 +45,7 @@ import VantageLedger
     @Test func deliveryOrderAndDuplicatesDoNotMatter() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let history = pool.history(using: &rng)
             var reordered = history + history.filter { _ in Bool.random(using: &rng) }
             reordered.shuffle(using: &rng)
@@ -58,7 +59,7 @@ import VantageLedger
     @Test func pushPullDeltasReachTheMergedState() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var x = FactPool.replica(pool.history(using: &rng))
             var y = FactPool.replica(pool.history(using: &rng))
             let merged = x.merged(y).merged(y.merged(x))

@@ -1,3 +1,4 @@
+import VantageGossip
 import VantageScoring
 import VantageWire
 
@@ -30,7 +31,7 @@ struct ScenarioData {
 
     /// The observations, drawn with `seed`.
     func observations(seed: UInt64, country: String = "PK") -> [Observation] {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var result: [Observation] = []
         let places = asns.map { ($0, country) } + controls.map { ($0, "DE") }
         for (asn, cc) in places {
@@ -54,18 +55,5 @@ struct ScenarioData {
             }
         }
         return result
-    }
-}
-
-/// SplitMix64 for seeded scenarios.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

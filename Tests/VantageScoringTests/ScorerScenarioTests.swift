@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VantageGossip
 import VantageScoring
 import VantageWire
 
@@ -100,7 +101,7 @@ import VantageWire
         var data = ScenarioData()
         data.disruptions = [.init(asns: Set(data.asns.prefix(8)), targets: ["facebook", "x"], fromWindow: 10, toWindow: 30)]
         let observations = data.observations(seed: 9)
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let first = try encoder.encode(Scorer.score(observations, country: "PK"))
