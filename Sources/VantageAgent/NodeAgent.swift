@@ -134,9 +134,6 @@ public actor NodeAgent {
     }
 
     static func split(_ address: String) throws -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw TransportError.badAddress(address)
-        }
-        return (String(address[..<colon]), port)
+        try MeshTransport.split(address, allowingPortZero: true)
     }
 }

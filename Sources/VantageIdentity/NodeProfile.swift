@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a node measures from: the facts an enrollment vouches for.
 public struct NodeProfile: Sendable, Equatable {
     /// ISO 3166-1 alpha-2 country code, upper case.
@@ -38,15 +40,21 @@ public struct NodeProfile: Sendable, Equatable {
         return nil
     }
 
-    /// Why `text` is not "host:port" with a port in 1...65535, or nil.
-    public static func hostPortProblem(_ text: String) -> String? {
-        guard let colon = text.lastIndex(of: ":") else {
-            return "'\(text)' is not HOST:PORT"
-        }
-        let host = text[..<colon]
-        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
-            return "'\(text)' is not HOST:PORT with a port from 1 to 65535"
+    /// Why `text` is not "host:port" with a port in 1...65535 (or 0, "any free port", when
+    /// allowed), or nil.
+    public static func hostPortProblem(_ text: String, allowingPortZero: Bool = false) -> String? {
+        guard splitHostPort(text, allowingPortZero: allowingPortZero) != nil else {
+            return "'\(text)' is not HOST:PORT with a port from \(allowingPortZero ? 0 : 1) to 65535"
         }
         return nil
+    }
+
+    /// The host (without IPv6 brackets) and port of "host:port", or nil.
+    public static func splitHostPort(_ text: String, allowingPortZero: Bool = false) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex,
+              let port = Int(text[text.index(after: colon)...]), ((allowingPortZero ? 0 : 1)...65535).contains(port) else {
+            return nil
+        }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 }

@@ -42,13 +42,7 @@ final class FrameDecodingHandler: ChannelInboundHandler {
             }
         } catch let error as FrameError {
             failed = true
-            var frame = Frame()
-            frame.error = ErrorFrame.with {
-                $0.code = error.code
-                $0.message = error.description
-                $0.supportedVersions = ProtocolVersion.supported
-            }
-            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(Frame.error(error.code, error.description)), promise: nil)
             context.fireErrorCaught(error)
             context.close(promise: nil)
         } catch {

@@ -97,13 +97,12 @@ public final class MeshTransport: Sendable {
         }
     }
 
-    /// Splits "host:port".
-    static func split(_ address: String) throws -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port), colon > address.startIndex else {
+    /// Splits "host:port"; port 0 (any free port) only when listening.
+    public static func split(_ address: String, allowingPortZero: Bool = false) throws -> (String, Int) {
+        guard let parts = NodeProfile.splitHostPort(address, allowingPortZero: allowingPortZero) else {
             throw TransportError.badAddress(address)
         }
-        return (String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        return parts
     }
 
     private func configure(_ channel: any Channel, tls: some ChannelHandler) throws -> OpenChannel {

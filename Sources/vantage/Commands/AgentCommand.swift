@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import VantageAgent
 import VantageGossip
+import VantageIdentity
 
 /// `vantage agent --node NODE [--listen HOST:PORT] [--api HOST:PORT] [--join HOST:PORT]… [--gossip-interval D] [--fanout N]`.
 struct AgentCommand: AsyncParsableCommand {
@@ -39,7 +40,9 @@ struct AgentCommand: AsyncParsableCommand {
 
     func validate() throws {
         for (flag, value) in [("--listen", listen), ("--api", api)] + join.map({ ("--join", $0) }) {
-            if let value, let problem = HostPort.problem(value) { throw ValidationError("\(flag): \(problem)") }
+            if let value, let problem = NodeProfile.hostPortProblem(value, allowingPortZero: flag != "--join") {
+                throw ValidationError("\(flag): \(problem)")
+            }
         }
         guard DurationText.milliseconds(gossipInterval) != nil else {
             throw ValidationError("--gossip-interval: '\(gossipInterval)' is not a duration such as 200ms, 1s or 5m")
@@ -61,16 +64,5 @@ struct AgentCommand: AsyncParsableCommand {
         settings.join = join
         settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
-    }
-}
-
-/// Checks "host:port" flags.
-enum HostPort {
-    static func problem(_ text: String) -> String? {
-        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex,
-              let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            return "'\(text)' is not HOST:PORT"
-        }
-        return nil
     }
 }
