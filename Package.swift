@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "VantageAgent",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport", "VantageScoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "VantageScoring",
-            dependencies: ["VantageWire", "VantageIdentity"]
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger"]
         ),
         .target(
             name: "VantageSimulation",
@@ -125,7 +125,7 @@ let package = Package(
             dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
-        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip"]),
+        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
     ]

@@ -15,6 +15,15 @@ struct AgentAPI {
         let router = Router()
         router.get("/v1/status") { _, _ in try json(await agent.status()) }
         router.get("/v1/peers") { _, _ in try json(await agent.peers()) }
+        router.get("/v1/view") { request, _ in try json(await agent.view(country: try country(request))) }
+        router.get("/v1/verdicts") { request, _ in try json(await agent.verdicts(country: try country(request))) }
+        router.get("/v1/reports/:id") { request, context in
+            let verdictID = context.parameters.get("id") ?? ""
+            guard let report = await agent.report(verdictID: verdictID, country: try country(request)) else {
+                throw HTTPError(.notFound, message: "no current verdict has id '\(verdictID)'; see GET /v1/verdicts")
+            }
+            return try json(report)
+        }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
@@ -46,6 +55,15 @@ struct AgentAPI {
             return try json(report, status: errors.isEmpty ? .ok : .unprocessableContent)
         }
         return router
+    }
+
+    /// The `country` query parameter, if given; an error names it when it is not a code like PK.
+    private func country(_ request: Request) throws -> String? {
+        guard let value = request.uri.queryParameters.get("country") else { return nil }
+        guard NodeProfile.countryProblem(value) == nil else {
+            throw HTTPError(.badRequest, message: "country '\(value)' is not a two-letter upper-case code such as PK")
+        }
+        return value
     }
 
     private func authorize(_ request: Request) throws {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import VantageIdentity
+import VantageScoring
 
 /// A client of a node's HTTP API, for the CLI and tests.
 public struct AgentClient: Sendable {
@@ -35,14 +36,27 @@ public struct AgentClient: Sendable {
     /// `GET /v1/peers`.
     public func peers() async throws -> [PeerStatus] { try await get("v1/peers") }
 
+    /// `GET /v1/verdicts`, of `country` or the node's own.
+    public func verdicts(country: String?) async throws -> ScoreResult { try await get("v1/verdicts", country: country) }
+
+    /// `GET /v1/view`, of `country` or the node's own.
+    public func view(country: String?) async throws -> ViewResult { try await get("v1/view", country: country) }
+
+    /// `GET /v1/reports/ID`: the report of a current verdict.
+    public func report(verdictID: String, country: String?) async throws -> Report {
+        try await get("v1/reports/\(verdictID)", country: country)
+    }
+
     /// `POST /v1/measurements` with JSON Lines.
     public func submit(jsonLines: Data) async throws -> SubmitReport { try await post("v1/measurements", body: jsonLines) }
 
     /// `POST /v1/facts` with an envelope or ledger file's bytes.
     public func publish(file: Data) async throws -> SubmitReport { try await post("v1/facts", body: file) }
 
-    private func get<T: Decodable>(_ path: String) async throws -> T {
-        try await send(URLRequest(url: baseURL.appendingPathComponent(path)))
+    private func get<T: Decodable>(_ path: String, country: String? = nil) async throws -> T {
+        var url = baseURL.appendingPathComponent(path)
+        if let country { url = url.appending(queryItems: [URLQueryItem(name: "country", value: country)]) }
+        return try await send(URLRequest(url: url))
     }
 
     private func post<T: Decodable>(_ path: String, body: Data) async throws -> T {

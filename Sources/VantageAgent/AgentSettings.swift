@@ -22,6 +22,8 @@ public struct AgentSettings: Sendable {
     public var measurementsPerBatch = 1_000
     /// Largest API request body, in bytes (default 32 MiB).
     public var maxRequestBytes = 32 << 20
+    /// How often the node rescores its country to attest changed verdicts, in ms (default 60 s; 0: never).
+    public var attestIntervalMs: Int64 = 60_000
 
     /// Settings for the node in `nodePath`.
     public init(nodePath: String) {

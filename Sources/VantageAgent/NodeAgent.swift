@@ -3,6 +3,7 @@ import Logging
 import VantageGossip
 import VantageIdentity
 import VantageLedger
+import VantageScoring
 import VantageStore
 import VantageTransport
 import VantageWire
@@ -27,6 +28,9 @@ public actor NodeAgent {
     var storeFailure: StoreError?
     var lastBatchCount = -1
     var countedBytes: [UInt64: (Int, Int)] = [:]
+    var evidence = EvidenceIndex()
+    var scored: (key: ScoreKey, result: ScoreResult, view: NationalView)?
+    var lastAttestMs: Int64 = 0
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
     public init(settings: AgentSettings, logger: Logger) throws {
@@ -109,6 +113,7 @@ public actor NodeAgent {
         }.map(\.advertise)
         gossip.learn(addresses: advertised.filter { $0 != settings.listen })
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
+        attestIfDue()
         updateGauges()
     }
 

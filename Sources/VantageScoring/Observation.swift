@@ -1,3 +1,4 @@
+import VantageIdentity
 import VantageWire
 
 /// One measurement with the vantage point that made it: the scorer's input.
@@ -16,10 +17,12 @@ public struct Observation: Sendable, Equatable {
     public var outcome: Outcome
     /// Measured throughput, when the probe measured one.
     public var throughputKbps: UInt64?
+    /// The id of the signed batch that carried it, when it came from a ledger.
+    public var batch: Hash256?
 
     /// An observation.
     public init(vantage: String, asn: UInt32, country: String, target: String, timeMs: Int64,
-                outcome: Outcome, throughputKbps: UInt64? = nil) {
+                outcome: Outcome, throughputKbps: UInt64? = nil, batch: Hash256? = nil) {
         self.vantage = vantage
         self.asn = asn
         self.country = country
@@ -27,5 +30,6 @@ public struct Observation: Sendable, Equatable {
         self.timeMs = timeMs
         self.outcome = outcome
         self.throughputKbps = throughputKbps
+        self.batch = batch
     }
 }

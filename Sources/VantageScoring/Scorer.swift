@@ -23,7 +23,11 @@ public enum Scorer {
         let closed = view.cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
         let scopes = windowScopes(closed, parameters)
         let events = Dictionary(grouping: scopes, by: \.target).values.flatMap { runs(of: $0.sorted { $0.window < $1.window }) }
-        let verdicts = merge(events).map { verdict(from: $0, country: country, cells: closed, parameters: parameters) }
+        let verdicts = merge(events, country: country).map { group in
+            var verdict = verdict(from: group, country: country, cells: closed, parameters: parameters)
+            verdict.supportingBatches = supportingBatches(group, observations, parameters)
+            return verdict
+        }
             .sorted { ($0.start, $0.targets.joined(separator: ","), $0.scope.rawValue) < ($1.start, $1.targets.joined(separator: ","), $1.scope.rawValue) }
         return ScoreResult(country: country, policy: parameters, verdicts: verdicts)
     }
@@ -81,6 +85,7 @@ public enum Scorer {
 
     /// Events merged into one verdict: their scope and kind, and all their windows.
     struct Group {
+        var country: String
         var scope: Scope
         var kind: DisruptionKind
         var lower: Int64
@@ -89,7 +94,7 @@ public enum Scorer {
     }
 
     /// Step 5: events of different targets that overlap in time with the same scope and kind merge.
-    static func merge(_ events: [[WindowScope]]) -> [Group] {
+    static func merge(_ events: [[WindowScope]], country: String) -> [Group] {
         var groups: [Group] = []
         for event in events.sorted(by: { ($0[0].window, $0[0].target) < ($1[0].window, $1[0].target) }) {
             let (scope, kind) = (scope(of: event), kind(of: event))
@@ -99,9 +104,24 @@ public enum Scorer {
                 groups[i].lower = min(groups[i].lower, lower)
                 groups[i].upper = max(groups[i].upper, upper)
             } else {
-                groups.append(Group(scope: scope, kind: kind, lower: lower, upper: upper, windows: event))
+                groups.append(Group(country: country, scope: scope, kind: kind, lower: lower, upper: upper, windows: event))
             }
         }
         return groups
+    }
+
+    /// The ids of the batches that carried measurements of the group's anomalous cells (window,
+    /// target, affected ASN), sorted hex.
+    static func supportingBatches(_ group: Group, _ observations: [Observation], _ p: ScoringParameters) -> [String] {
+        struct Cell: Hashable { var window: Int64; var target: String; var asn: UInt32 }
+        var cells = Set<Cell>()
+        for w in group.windows { for asn in w.anomalous { cells.insert(Cell(window: w.window, target: w.target, asn: asn)) } }
+        var batches = Set<Hash256>()
+        for o in observations where o.country == group.country {
+            if let batch = o.batch, cells.contains(Cell(window: floorDiv(o.timeMs, p.windowMs), target: o.target, asn: o.asn)) {
+                batches.insert(batch)
+            }
+        }
+        return batches.sorted().map(\.hex)
     }
 }

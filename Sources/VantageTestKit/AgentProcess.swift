@@ -16,7 +16,7 @@ public final class AgentProcess: @unchecked Sendable {
         self.node = node
         self.arguments = arguments
         logPath = node + "/agent.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         try? FileManager.default.removeItem(atPath: node + "/api.url")

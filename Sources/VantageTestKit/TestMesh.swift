@@ -95,8 +95,13 @@ public struct TestNode: Sendable {
 
     /// Signs the next batch of the chain, created at `createdMs`, with `count` measurements.
     public mutating func nextBatch(createdMs: Int64, count: Int = 1, outcome: Outcome = .ok) -> Envelope {
+        nextBatch(createdMs: createdMs, measurements: Self.measurements(createdMs: createdMs, count: count, outcome: outcome))
+    }
+
+    /// Signs the next batch of the chain, created at `createdMs`, holding `measurements`.
+    public mutating func nextBatch(createdMs: Int64, measurements: [VantageWire.Measurement]) -> Envelope {
         let envelope = batch(seq: seq + 1, previous: headHash, previousCreatedMs: headCreatedMs,
-                             createdMs: createdMs, count: count, outcome: outcome)
+                             createdMs: createdMs, measurements: measurements)
         seq += 1
         headHash = envelope.recordID!
         headCreatedMs = createdMs
@@ -106,13 +111,24 @@ public struct TestNode: Sendable {
     /// Signs any batch, chained or not (for forks and broken chains).
     public func batch(seq: UInt64, previous: Hash256, previousCreatedMs: Int64, createdMs: Int64,
                       count: Int = 1, outcome: Outcome = .ok) -> Envelope {
+        batch(seq: seq, previous: previous, previousCreatedMs: previousCreatedMs, createdMs: createdMs,
+              measurements: Self.measurements(createdMs: createdMs, count: count, outcome: outcome))
+    }
+
+    func batch(seq: UInt64, previous: Hash256, previousCreatedMs: Int64, createdMs: Int64, measurements: [VantageWire.Measurement]) -> Envelope {
         var batch = Batch()
         batch.origin = Data(id.bytes)
         batch.seq = seq
         batch.previousHash = Data(previous.bytes)
         batch.previousCreatedMs = previousCreatedMs
         batch.createdMs = createdMs
-        batch.measurements = (0..<count).map { index in
+        batch.measurements = measurements
+        return key.sign(batch, as: .batch)
+    }
+
+    /// `count` facebook TLS measurements with one outcome, a second apart before `createdMs`.
+    static func measurements(createdMs: Int64, count: Int, outcome: Outcome) -> [VantageWire.Measurement] {
+        (0..<count).map { index in
             var m = Measurement()
             m.target = "facebook"
             m.input = "https://www.facebook.com/"
@@ -122,7 +138,6 @@ public struct TestNode: Sendable {
             m.outcome = outcome
             return m
         }
-        return key.sign(batch, as: .batch)
     }
 
     /// An attestation signed by this node.

@@ -603,9 +603,13 @@ public nonisolated struct Vantage_V1_Attestation: Sendable {
 
   public var windowEndMs: Int64 = 0
 
+  /// SHA-256 of the canonical JSON of the verdicts (SPEC §13)
   public var verdictsDigest: Data = Data()
 
   public var createdMs: Int64 = 0
+
+  /// the ids of those verdicts, sorted
+  public var verdictIds: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1494,7 +1498,7 @@ nonisolated extension Vantage_V1_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Attestation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{3}ledger_digest\0\u{1}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{3}created_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{3}ledger_digest\0\u{1}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{3}created_ms\0\u{3}verdict_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1509,6 +1513,7 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.windowEndMs) }()
       case 6: try { try decoder.decodeSingularBytesField(value: &self.verdictsDigest) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.verdictIds) }()
       default: break
       }
     }
@@ -1536,6 +1541,9 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
     if self.createdMs != 0 {
       try visitor.visitSingularInt64Field(value: self.createdMs, fieldNumber: 7)
     }
+    if !self.verdictIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.verdictIds, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1547,6 +1555,7 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
     if lhs.windowEndMs != rhs.windowEndMs {return false}
     if lhs.verdictsDigest != rhs.verdictsDigest {return false}
     if lhs.createdMs != rhs.createdMs {return false}
+    if lhs.verdictIds != rhs.verdictIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

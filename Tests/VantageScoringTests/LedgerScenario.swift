@@ -1,0 +1,54 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageScoring
+import VantageTestKit
+import VantageWire
+
+/// A scenario's observations signed into a real ledger: each vantage point is an enrolled node that
+/// signs one batch per window, so live scoring, attestations and reports run on real signed facts.
+struct LedgerScenario {
+    let mesh = TestMesh(name: "scoring")
+    var ledger: Ledger
+    var nodes: [String: TestNode] = [:]
+    /// Every batch envelope, in signing order.
+    var batches: [Envelope] = []
+    static let nowMs: Int64 = 4_000_000_000_000 - 1
+
+    init(_ observations: [Observation], withCampaign: Bool = false) throws {
+        ledger = Ledger(root: mesh.root)
+        if withCampaign { try ledger.insert(envelope: mesh.campaign(version: 1), nowMs: Self.nowMs) }
+        for o in observations where nodes[o.vantage] == nil {
+            let node = mesh.node(o.vantage, country: o.country, asn: o.asn)
+            nodes[o.vantage] = node
+            try ledger.insert(envelope: mesh.enroll(node), nowMs: Self.nowMs)
+        }
+        let byPoint = Dictionary(grouping: observations, by: \.vantage)
+        for vantage in byPoint.keys.sorted() {
+            let windows = Dictionary(grouping: byPoint[vantage]!) { $0.timeMs / ScenarioData.window }
+            for window in windows.keys.sorted() {
+                let measurements = windows[window]!.sorted { $0.timeMs < $1.timeMs }.map { o in
+                    VantageWire.Measurement.with {
+                        $0.target = o.target
+                        $0.input = "https://\(o.target).example/"
+                        $0.probe = .tls
+                        $0.startTimeMs = o.timeMs
+                        $0.outcome = o.outcome
+                        if let kbps = o.throughputKbps { $0.throughputKbps = kbps }
+                    }
+                }
+                let envelope = nodes[vantage]!.nextBatch(createdMs: (window + 1) * ScenarioData.window, measurements: measurements)
+                batches.append(envelope)
+            }
+        }
+        for envelope in batches { try ledger.insert(envelope: envelope, nowMs: Self.nowMs) }
+    }
+
+    /// Signs and inserts an attestation of `result` by the node of vantage point `vantage`.
+    mutating func attest(_ result: ScoreResult, by vantage: String) throws {
+        let node = nodes[vantage]!
+        let record = Attestations.record(node: node.id, ledgerDigest: ledger.digest, result: result,
+                                         windowStartMs: ScenarioData.t0, windowEndMs: Self.nowMs, createdMs: Self.nowMs - 1)
+        try ledger.insert(envelope: node.key.sign(record, as: .attestation), nowMs: Self.nowMs)
+    }
+}

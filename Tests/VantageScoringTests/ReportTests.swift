@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageScoring
+import VantageTestKit
+import VantageWire
+
+/// Live scoring from a signed ledger, attestations, and reports verified offline.
+@Suite struct ReportTests {
+    /// The nation-scale scenario (four platforms, 9 of 10 ASNs) signed into a ledger.
+    static func nationScale() throws -> (LedgerScenario, ScoreResult) {
+        var data = ScenarioData()
+        data.windows = 40
+        data.disruptions = [.init(asns: Set(data.asns.prefix(9)), targets: ["facebook", "instagram", "x", "youtube"], fromWindow: 20, toWindow: 30)]
+        let scenario = try LedgerScenario(data.observations(seed: 5), withCampaign: true)
+        var index = EvidenceIndex()
+        let result = Scorer.score(index.update(from: scenario.ledger), country: "PK", parameters: scenario.ledger.scoringParameters)
+        return (scenario, result)
+    }
+
+    @Test func scoringTheLedgerFindsTheVerdictAndItsSupportingBatches() throws {
+        let (scenario, result) = try Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        #expect(verdict.targets == ["facebook", "instagram", "x", "youtube"])
+        #expect(verdict.asnsAffected == 9 && verdict.asnsObserved == 10)
+        // 9 ASNs × 2 vantage points × 11 windows, each window one batch per vantage point.
+        #expect(verdict.supportingBatches.count == 9 * 2 * 11)
+        let ids = Set(scenario.batches.map { $0.recordID!.hex })
+        #expect(verdict.supportingBatches.allSatisfy(ids.contains))
+        #expect(verdict.supportingBatches == verdict.supportingBatches.sorted())
+    }
+
+    @Test func theEvidenceIndexGrowsIncrementallyToWhatARebuildGives() throws {
+        var data = ScenarioData()
+        data.windows = 12
+        let full = try LedgerScenario(data.observations(seed: 9))
+        var partial = Ledger(root: full.mesh.root)
+        for fact in full.ledger.smallFactEnvelopes {
+            try partial.insert(envelope: fact, nowMs: LedgerScenario.nowMs)
+        }
+        var index = EvidenceIndex()
+        #expect(index.update(from: partial).isEmpty)
+        for (n, batch) in full.batches.enumerated() {
+            try partial.insert(envelope: batch, nowMs: LedgerScenario.nowMs)
+            if n % 97 == 0 { _ = index.update(from: partial) }
+        }
+        var fresh = EvidenceIndex()
+        let incremental = index.update(from: partial)
+        #expect(incremental == fresh.update(from: full.ledger))
+        #expect(incremental.count == full.ledger.measurementCount)
+    }
+
+    @Test func aReportFromTheLedgerVerifiesOffline() throws {
+        var (scenario, result) = try Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1", "pk-as17578-0"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        #expect(report.attestations.count == 4)
+        let verification = ReportVerifier.verify(try roundTrip(report), trustedRoot: scenario.mesh.root)
+        #expect(verification.verified, "\(verification.checks.filter { !$0.holds })")
+        #expect(verification.checks.contains { $0.part == "attestations" && $0.detail.contains("4 ASNs") })
+    }
+
+    @Test func oneAlteredByteInAnySignedPartFailsAndNamesThePart() throws {
+        var (scenario, result) = try Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        #expect(ReportVerifier.verify(report).verified)
+
+        var rng = SplitMix64(seed: 3)
+        let cases: [(String, WritableKeyPath<Report, [String]>, Int)] = [
+            ("enrollments", \.enrollments, Int.random(in: 0..<report.enrollments.count, using: &rng)),
+            ("batches", \.batches, Int.random(in: 0..<report.batches.count, using: &rng)),
+            ("attestations", \.attestations, Int.random(in: 0..<report.attestations.count, using: &rng)),
+        ]
+        for (part, path, index) in cases {
+            for _ in 0..<5 {
+                var tampered = report
+                tampered[keyPath: path][index] = flipOneByte(report[keyPath: path][index], using: &rng)
+                let verification = ReportVerifier.verify(tampered)
+                #expect(!verification.verified, "\(part)[\(index)]")
+                #expect(verification.checks.contains { !$0.holds && $0.part == "\(part)[\(index)]" },
+                        "\(part)[\(index)]: \(verification.checks.filter { !$0.holds })")
+            }
+        }
+        var campaign = report
+        campaign.campaign = flipOneByte(report.campaign!, using: &rng)
+        #expect(ReportVerifier.verify(campaign).checks.contains { !$0.holds && $0.part == "campaign" })
+
+        var claimed = report
+        claimed.verdict.asnsAffected = 10
+        let verdictCheck = try #require(ReportVerifier.verify(claimed).checks.first { $0.part == "verdict" })
+        #expect(!verdictCheck.holds && verdictCheck.detail.contains("asns_affected: report says 10, evidence gives 9"))
+
+        var policy = report
+        policy.policy.nationSharePercent = 90
+        #expect(ReportVerifier.verify(policy).checks.contains { !$0.holds && $0.part == "policy" })
+
+        let other = TestMesh(name: "another")
+        #expect(ReportVerifier.verify(report, trustedRoot: other.root).checks.contains { !$0.holds && $0.part == "mesh key" })
+    }
+
+    @Test func withoutAQuorumOfAttestingASNsTheReportDoesNotVerify() throws {
+        var (scenario, result) = try Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        // Two nodes of two ASNs, and a second node of one of them: 2 ASNs < min_asns 3.
+        for vantage in ["pk-as17557-0", "pk-as17557-1", "pk-as17564-0"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        let verification = ReportVerifier.verify(report)
+        #expect(!verification.verified)
+        let check = try #require(verification.checks.first { $0.part == "attestations" })
+        #expect(!check.holds && check.detail.contains("2 ASNs"))
+    }
+
+    @Test func attestationsDigestTheCanonicalVerdicts() throws {
+        let (_, result) = try Self.nationScale()
+        let record = Attestations.record(node: .zero, ledgerDigest: .zero, result: result, windowStartMs: 1, windowEndMs: 2, createdMs: 3)
+        #expect(record.verdictIds == result.verdicts.map(\.id).sorted())
+        #expect(Hash256(bytes: record.verdictsDigest) == Hash256.of(Array(Attestations.canonicalJSON(result.verdicts))))
+        var changed = result
+        changed.verdicts[0].confidence += 0.01
+        #expect(Attestations.digest(of: changed.verdicts) != Attestations.digest(of: result.verdicts))
+    }
+
+    func roundTrip(_ report: Report) throws -> Report {
+        try JSONDecoder().decode(Report.self, from: report.fileData())
+    }
+
+    /// The base64 of the envelope bytes with one byte changed.
+    func flipOneByte(_ base64: String, using rng: inout SplitMix64) -> String {
+        var bytes = [UInt8](Data(base64Encoded: base64)!)
+        let i = Int.random(in: 0..<bytes.count, using: &rng)
+        bytes[i] ^= UInt8.random(in: 1...255, using: &rng)
+        return Data(bytes).base64EncodedString()
+    }
+}
