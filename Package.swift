@@ -105,7 +105,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "VantageWireTests", dependencies: ["VantageWire", "VantageTestKit"]),
+        .testTarget(name: "VantageWireTests", dependencies: ["VantageWire", "VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageIdentityTests", dependencies: ["VantageIdentity", "VantageTestKit"]),
         .testTarget(
             name: "VantageLedgerTests",
