@@ -32,6 +32,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds.", valueName: "DURATION"))
     var gossipInterval: String = "1s"
 
+    @Option(name: .customLong("attest-interval"), help: ArgumentHelp("How often to rescore and attest changed verdicts; 0 never.", valueName: "DURATION"))
+    var attestInterval = "60s"
+
     @Option(name: .long, help: "Peers contacted per anti-entropy round.")
     var fanout: Int = 2
 
@@ -46,6 +49,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         guard DurationText.milliseconds(gossipInterval) != nil else {
             throw ValidationError("--gossip-interval: '\(gossipInterval)' is not a duration such as 200ms, 1s or 5m")
+        }
+        guard attestInterval == "0" || DurationText.milliseconds(attestInterval) != nil else {
+            throw ValidationError("--attest-interval: '\(attestInterval)' is not a duration such as 10s or 5m, or 0")
         }
         guard (1...64).contains(fanout) else { throw ValidationError("--fanout: \(fanout) is not between 1 and 64") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
@@ -63,6 +69,7 @@ struct AgentCommand: AsyncParsableCommand {
         settings.api = api
         settings.join = join
         settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
+        settings.attestIntervalMs = attestInterval == "0" ? 0 : DurationText.milliseconds(attestInterval)!
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
     }
 }

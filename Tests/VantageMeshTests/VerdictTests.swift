@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VantageAgent
+import VantageIdentity
+import VantageScoring
+import VantageTestKit
+
+/// Live verdicts over real agents: identical on every node once digests agree, attested, and
+/// exported as a report that verifies offline.
+@Suite(.serialized) struct VerdictTests {
+    /// One vantage point's measurements, 13:00–15:00 UTC, three per 10-minute window; facebook and x
+    /// fail with `tls_reset` from 13:30 to 14:30 when `blocked`, wikipedia never does.
+    func day(blocked: Bool) -> Data {
+        var lines: [String] = []
+        for minute in stride(from: 0, to: 120, by: 3) {
+            let time = String(format: "2024-01-20T%02d:%02d:30Z", 13 + minute / 60, minute % 60)
+            for target in ["facebook", "x", "wikipedia"] {
+                let failing = blocked && target != "wikipedia" && (30..<90).contains(minute)
+                lines.append(#"{"target":"\#(target)","input":"https://\#(target).example/","probe":"tls","time":"\#(time)","outcome":"\#(failing ? "tls_reset" : "ok")","runtime_ms":80}"#)
+            }
+        }
+        return Data(lines.joined(separator: "\n").utf8)
+    }
+
+    func rawVerdicts(_ node: NodeDirectory) async throws -> Data {
+        let url = try AgentClient(node: node.path).baseURL.appendingPathComponent("v1/verdicts")
+        return try await URLSession.shared.data(from: url).0
+    }
+
+    @Test func fiveNodesServeIdenticalVerdictsAndAnExportedReportVerifiesOffline() async throws {
+        let folders = try MeshFolders.create("verdicts", nodes: (1...5).map { ("isp\($0)", UInt32(64500 + $0)) })
+        let runner = try CommandRunner(directory: folders.base)
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        var previous: String?
+        for node in folders.nodes {
+            var arguments = ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms", "--attest-interval", "500ms"]
+            if let previous { arguments += ["--join", previous] }
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: arguments)
+            previous = try await agent.waitUntilReady()
+            agents.append(agent)
+        }
+        for (index, node) in folders.nodes.enumerated() {
+            let report = try await AgentClient(node: node.path).submit(jsonLines: day(blocked: index < 4))
+            #expect(report.refused == 0)
+        }
+        let converged = try await eventually(timeout: 60) {
+            let all = try await statuses(folders)
+            return Set(all.map(\.ledger.digest)).count == 1 && all.allSatisfy { $0.ledger.origins == 5 }
+        }
+        #expect(converged)
+        var bodies: [Data] = []
+        for node in folders.nodes { bodies.append(try await rawVerdicts(node)) }
+        #expect(Set(bodies).count == 1, "every node returns the same bytes")
+        let result = try JSONDecoder().decode(ScoreResult.self, from: bodies[0])
+        let verdict = try #require(result.verdicts.first)
+        #expect(result.verdicts.count == 1)
+        #expect(verdict.scope == .nation && verdict.targets == ["facebook", "x"])
+        #expect(verdict.asnsAffected == 4 && verdict.asnsObserved == 5)
+        #expect(verdict.start == "2024-01-20T13:30:00Z" && verdict.end == "2024-01-20T14:30:00Z")
+        #expect(verdict.supportingBatches.count == 4, "one batch per blocked node")
+
+        let people = try runner.run("verdicts", "--node", folders.nodes[4].path)
+        #expect(people.stdout.contains("NATION-SCALE blocking of facebook, x — 2024-01-20 13:30–14:30 UTC — 4 of 5 ASNs"), "\(people.stdout)")
+
+        // Attestations spread until a quorum of ASNs attests the verdict on the exporting node.
+        let reportPath = folders.base.appendingPathComponent("report.json").path
+        let attested = try await eventually(timeout: 60) {
+            guard try runner.run("report", "export", "--node", folders.nodes[4].path, "--verdict", verdict.id, "--out", reportPath).status == 0,
+                  let report = try? JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath))) else { return false }
+            return ReportVerifier.verify(report).checks.contains { $0.part == "attestations" && $0.detail.contains("nodes in 5 ASNs") }
+        }
+        #expect(attested)
+        let verify = try runner.run("report", "verify", reportPath, "--mesh-key", folders.mesh.descriptionPath)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("VERIFIED: NATION-SCALE blocking of facebook, x"))
+        #expect(verify.stdout.contains("nodes in 5 ASNs attest this verdict"))
+
+        // One altered byte inside a signed batch: verification fails and names the batch.
+        var report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+        var bytes = [UInt8](Data(base64Encoded: report.batches[2])!)
+        bytes[bytes.count / 2] ^= 0x01
+        report.batches[2] = Data(bytes).base64EncodedString()
+        let tamperedPath = folders.base.appendingPathComponent("tampered.json").path
+        try report.fileData().write(to: URL(fileURLWithPath: tamperedPath))
+        let tampered = try runner.run("report", "verify", tamperedPath)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("FAIL batches[2]: "), "\(tampered.stdout)")
+        #expect(tampered.stdout.contains("NOT VERIFIED"))
+    }
+}
