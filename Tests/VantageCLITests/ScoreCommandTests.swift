@@ -19,7 +19,7 @@ import VantageTestKit
         let result = try CommandRunner(directory: dir).run("score", "--input", "m.jsonl", "--country", "PK", "--format", "json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("line 4: not a JSON object"))
-        #expect(result.stderr.contains("offline scoring needs"))
+        #expect(result.stderr.contains("m.jsonl: line 50: offline scoring needs"), "\(result.stderr)")
         let json = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let verdicts = try #require(json["verdicts"] as? [[String: Any]])
         #expect(verdicts.count == 1)
@@ -27,5 +27,35 @@ import VantageTestKit
         #expect(verdicts.first?["start"] as? String == "2024-01-20T13:20:00Z")
         #expect(verdicts.first?["end"] as? String == "2024-01-20T13:40:00Z")
         #expect(verdicts.first?["asns_affected"] as? Int == 4)
+    }
+
+    @Test func scoresOONIMeasurements() throws {
+        let dir = CommandRunner.temporaryDirectory("score-ooni")
+        var lines: [String] = []
+        for asn in 0..<4 {
+            for minute in stride(from: 0, to: 60, by: 4) {
+                let keys = minute >= 20 && minute < 40 ? #"{"blocking":"http-failure","http_experiment_failure":"connection_reset"}"# : #"{"blocking":false,"accessible":true}"#
+                lines.append(#"{"probe_asn":"AS\#(64500 + asn)","probe_cc":"PK","measurement_start_time":"2024-01-20 13:\#(String(format: "%02d", minute)):00","test_name":"web_connectivity","input":"https://www.youtube.com/","test_keys":\#(keys)}"#)
+            }
+        }
+        lines.append(#"{"probe_asn":"AS1","probe_cc":"PK","measurement_start_time":"2024-01-20 13:00:00","test_name":"dash","test_keys":{}}"#)
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("ooni.jsonl"), atomically: true, encoding: .utf8)
+        let runner = try CommandRunner(directory: dir)
+        let table = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--input-format", "ooni", "--format", "table")
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("NATION-SCALE blocking of youtube — 2024-01-20 13:20–13:40 UTC — 4 of 4 ASNs"), "\(table.stdout)")
+        #expect(table.stderr.contains("line 61: test_name 'dash' is not mapped"))
+        let json = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni")
+        #expect(json.stdout.contains("\"scope\" : \"nation\""), "--format ooni reads OONI and prints JSON when not on a terminal")
+    }
+
+    @Test func reportVerifyRefusesWhatIsNotAReport() throws {
+        let dir = CommandRunner.temporaryDirectory("report-verify")
+        try "{\"format\": 1}".write(to: dir.appendingPathComponent("r.json"), atomically: true, encoding: .utf8)
+        let runner = try CommandRunner(directory: dir)
+        let bad = try runner.run("report", "verify", "r.json")
+        #expect(bad.status == 1 && bad.stderr.contains("r.json is not a Vantage report"), "\(bad.stderr)")
+        let missing = try runner.run("report", "verify", "nope.json")
+        #expect(missing.status == 1 && missing.stderr.contains("nope.json does not exist"))
     }
 }
