@@ -11,29 +11,35 @@ enum JSONLines {
                         _ convert: (Data, Int) throws -> T) -> (lines: [T], errors: [LineError]) {
         var lines: [T] = []
         var errors: [LineError] = []
-        var number = 0
-        var reported = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-            number += 1
-            var text = data[start..<newline]
-            start = newline < data.endIndex ? newline + 1 : newline
-            if let progress, start - reported >= 65_536 { progress(start - data.startIndex); reported = start }
-            if text.last == UInt8(ascii: "\r") { text = text.dropLast() }
-            if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            guard text.count <= maxLineBytes else {
-                errors.append(LineError(line: number, reason: "line of \(text.count) bytes exceeds the limit of \(maxLineBytes)"))
-                continue
-            }
-            do {
-                lines.append(try convert(Data(text), number))
-            } catch let error as LineProblem {
-                errors.append(LineError(line: number, reason: error.reason))
-            } catch let error as DecodingError {
-                errors.append(LineError(line: number, reason: describe(error)))
-            } catch {
-                errors.append(LineError(line: number, reason: "\(error)"))
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard let base = buffer.baseAddress else { return }
+            let bytes = base.assumingMemoryBound(to: UInt8.self)
+            let count = buffer.count
+            var number = 0
+            var start = 0
+            var reported = 0
+            while start < count {
+                let newline = memchr(bytes + start, 0x0A, count - start).map { UnsafeRawPointer($0) - base } ?? count
+                number += 1
+                var end = newline
+                let lineStart = start
+                start = newline + 1
+                if let progress, start - reported >= 65_536 { progress(min(start, count)); reported = start }
+                if end > lineStart && bytes[end - 1] == 0x0D { end -= 1 }
+                if !(lineStart..<end).contains(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 }) { continue }
+                guard end - lineStart <= maxLineBytes else {
+                    errors.append(LineError(line: number, reason: "line of \(end - lineStart) bytes exceeds the limit of \(maxLineBytes)"))
+                    continue
+                }
+                do {
+                    lines.append(try convert(Data(bytes: bytes + lineStart, count: end - lineStart), number))
+                } catch let error as LineProblem {
+                    errors.append(LineError(line: number, reason: error.reason))
+                } catch let error as DecodingError {
+                    errors.append(LineError(line: number, reason: describe(error)))
+                } catch {
+                    errors.append(LineError(line: number, reason: "\(error)"))
+                }
             }
         }
         progress?(data.count)
