@@ -72,6 +72,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VantageProbes",
+            dependencies: [
+                "VantageWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "VantageAgent",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport", "VantageScoring",
@@ -95,7 +105,16 @@ let package = Package(
         ),
         .target(
             name: "VantageTestKit",
-            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .executableTarget(
             name: "vantage",
@@ -125,6 +144,7 @@ let package = Package(
             dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
+        .testTarget(name: "VantageProbesTests", dependencies: ["VantageProbes", "VantageTestKit"]),
         .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),

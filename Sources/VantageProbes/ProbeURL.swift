@@ -1,0 +1,55 @@
+import Foundation
+
+/// A probe's input: `https://host[:port]/path`, `http://…`, or a bare host name.
+struct ProbeURL: Sendable {
+    var host: String
+    var secure: Bool
+    var explicitPort: Int?
+    var path: String
+
+    /// Parses a URL or a bare host; nil when neither.
+    init?(_ text: String) {
+        if text.contains("://") {
+            guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+                  scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty else { return nil }
+            self.host = host.lowercased()
+            secure = scheme == "https"
+            explicitPort = components.port
+            path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+                + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        } else {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard let first = parts.first, !first.isEmpty, parts.count <= 2,
+                  first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+            host = first.lowercased()
+            secure = true
+            explicitPort = parts.count == 2 ? Int(parts[1]) : nil
+            if parts.count == 2 && explicitPort == nil { return nil }
+            path = "/"
+        }
+    }
+
+    /// The port: explicit, else 443 for https and 80 for http.
+    var port: Int { explicitPort ?? (secure ? 443 : 80) }
+
+    /// An HTTP/1.1 GET of the path that asks the server to close when done.
+    var request: [UInt8] {
+        let hostHeader = explicitPort.map { "\(host):\($0)" } ?? host
+        return Array("GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: vantage-probe/1\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 literal.
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}
+
+/// The status line of an HTTP/1.x response.
+enum HTTPHead {
+    /// The status code of `bytes` starting with "HTTP/1.x NNN", or nil.
+    static func status(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 12, bytes.starts(with: Array("HTTP/1.".utf8)) else { return nil }
+        return Int(String(decoding: bytes[9..<12], as: UTF8.self))
+    }
+}
