@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "VantageAgent",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport", "VantageScoring",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport", "VantageScoring", "VantageProbes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +120,8 @@ let package = Package(
             name: "vantage",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation", "VantageScoring",
+                "VantageProbes",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

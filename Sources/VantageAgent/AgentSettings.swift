@@ -1,5 +1,6 @@
 import VantageGossip
 import VantageLedger
+import VantageProbes
 import VantageTransport
 
 /// Everything `vantage agent` can be told, with defaults.
@@ -22,6 +23,8 @@ public struct AgentSettings: Sendable {
     public var measurementsPerBatch = 1_000
     /// Largest API request body, in bytes (default 32 MiB).
     public var maxRequestBytes = 32 << 20
+    /// How probes run; nil for a relay-only node (`--no-probes`).
+    public var probes: ProbeSettings? = ProbeSettings()
     /// How often the node rescores its country to attest changed verdicts, in ms (default 60 s; 0: never).
     public var attestIntervalMs: Int64 = 60_000
 

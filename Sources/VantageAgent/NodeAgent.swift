@@ -3,6 +3,7 @@ import Logging
 import VantageGossip
 import VantageIdentity
 import VantageLedger
+import VantageProbes
 import VantageScoring
 import VantageStore
 import VantageTransport
@@ -91,6 +92,7 @@ public actor NodeAgent {
         }
         try await withThrowingDiscardingTaskGroup { group in
             if let listener { group.addTask { try await transport.run(listener) } }
+            if let probes = settings.probes { group.addTask { await self.probeLoop(ProbeRunner(settings: probes)) } }
             group.addTask {
                 try await withThrowingDiscardingTaskGroup { dialing in
                     for await address in dials { dialing.addTask { await transport.dialAndServe(address) } }

@@ -35,6 +35,11 @@ public struct CommandRunner: Sendable {
     /// Runs `vantage ARGS…` to completion.
     @discardableResult
     public func run(_ arguments: String...) throws -> Result {
+        try run(arguments)
+    }
+
+    /// Runs `vantage` with an argument list and waits for it.
+    public func run(_ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -4,8 +4,8 @@ import ArgumentParser
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Coordinator work: enroll and revoke nodes with the mesh root key, publish signed facts.",
-        subcommands: [AdminEnroll.self, AdminRevoke.self, AdminPublish.self]
+        abstract: "Coordinator work: enroll and revoke nodes, sign campaigns with the mesh root key, publish signed facts.",
+        subcommands: [AdminEnroll.self, AdminRevoke.self, AdminCampaign.self, AdminPublish.self]
     )
 }
 

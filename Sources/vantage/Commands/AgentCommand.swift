@@ -12,6 +12,7 @@ struct AgentCommand: AsyncParsableCommand {
         abstract: "Run a node: gossip with peers over mutual TLS and serve the local HTTP API.",
         discussion: """
             The node keeps its ledger in NODE/ledger.sqlite and writes its API address to NODE/api.url. \
+            It runs the newest campaign in its ledger (see `vantage admin campaign`) unless --no-probes. \
             Without --listen it only dials out (a volunteer behind NAT). It stops cleanly on SIGTERM or \
             SIGINT. Durations are written like 200ms, 1s, 5m.
             """
@@ -37,6 +38,11 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Peers contacted per anti-entropy round.")
     var fanout: Int = 2
+
+    @Flag(name: .customLong("no-probes"), help: "Do not measure: relay and store only.")
+    var noProbes = false
+
+    @OptionGroup(title: "Probes") var probes: ProbeOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -69,6 +75,7 @@ struct AgentCommand: AsyncParsableCommand {
         settings.api = api
         settings.join = join
         settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
+        settings.probes = noProbes ? nil : try probes.settings()
         settings.attestIntervalMs = attestInterval == "0" ? 0 : DurationText.milliseconds(attestInterval)!
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
     }

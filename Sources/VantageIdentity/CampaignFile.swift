@@ -1,0 +1,121 @@
+import Foundation
+import VantageWire
+
+/// A campaign as the coordinator writes it (`deploy/campaigns/*.json`), checked and turned into
+/// the `Campaign` record the mesh root signs. Every problem names the field it is in.
+public struct CampaignFile: Codable, Sendable {
+    public struct TargetEntry: Codable, Sendable {
+        public var name: String
+        public var inputs: [String]
+        public var control: Bool?
+    }
+
+    public struct Fingerprint: Codable, Sendable {
+        public var name: String
+        public var bodyContains: String
+        enum CodingKeys: String, CodingKey { case name, bodyContains = "body_contains" }
+    }
+
+    public struct Policy: Codable, Sendable {
+        public var windowSeconds: UInt32?
+        public var minMeasurements: UInt32?
+        public var anomalousPercent: UInt32?
+        public var okPercent: UInt32?
+        public var throttlePercent: UInt32?
+        public var minAsns: UInt32?
+        public var nationSharePercent: UInt32?
+        enum CodingKeys: String, CodingKey {
+            case windowSeconds = "window_seconds", minMeasurements = "min_measurements", anomalousPercent = "anomalous_percent"
+            case okPercent = "ok_percent", throttlePercent = "throttle_percent", minAsns = "min_asns", nationSharePercent = "nation_share_percent"
+        }
+    }
+
+    public var name: String
+    public var version: UInt64
+    public var intervalSeconds: UInt32
+    public var probes: [String]
+    public var targets: [TargetEntry]
+    public var fingerprints: [Fingerprint]?
+    public var policy: Policy?
+    public var retentionDays: UInt32?
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, probes, targets, fingerprints, policy
+        case intervalSeconds = "interval_seconds", retentionDays = "retention_days"
+    }
+
+    /// Reads and checks a campaign file; the error names the file and the field.
+    public static func read(_ path: String) throws -> Campaign {
+        guard let data = FileManager.default.contents(atPath: path) else { throw IdentityError.fileMissing(path: path) }
+        let file: CampaignFile
+        do {
+            file = try JSONDecoder().decode(CampaignFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw IdentityError.fileCorrupt(path: path, reason: "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw IdentityError.fileCorrupt(path: path, reason: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+        } catch {
+            throw IdentityError.fileCorrupt(path: path, reason: "not a campaign JSON file: \(error)")
+        }
+        if let problem = file.problem { throw IdentityError.fileCorrupt(path: path, reason: problem) }
+        return file.record
+    }
+
+    /// The first thing wrong with the campaign, naming its field; nil when it is fine.
+    public var problem: String? {
+        if name.isEmpty { return "name: must not be empty" }
+        if version == 0 { return "version: must be 1 or more (the highest version wins)" }
+        if intervalSeconds == 0 { return "interval_seconds: must be 1 or more" }
+        if probes.isEmpty { return "probes: name at least one of dns, tcp, tls, http, throughput" }
+        for (i, probe) in probes.enumerated() where ProbeKind(name: probe) == nil {
+            return "probes[\(i)]: '\(probe)' is not one of dns, tcp, tls, http, throughput"
+        }
+        if targets.isEmpty { return "targets: must not be empty" }
+        for (i, target) in targets.enumerated() {
+            if target.name.isEmpty { return "targets[\(i)].name: must not be empty" }
+            if target.inputs.isEmpty { return "targets[\(i)].inputs: give at least one URL" }
+            for (j, input) in target.inputs.enumerated() {
+                guard let url = URLComponents(string: input), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+                    return "targets[\(i)].inputs[\(j)]: '\(input)' is not an http or https URL"
+                }
+            }
+        }
+        for (i, print) in (fingerprints ?? []).enumerated() where print.name.isEmpty || print.bodyContains.count < 8 {
+            return "fingerprints[\(i)]: needs a name and a body_contains of at least 8 characters"
+        }
+        if let p = policy {
+            for (field, value) in [("anomalous_percent", p.anomalousPercent), ("ok_percent", p.okPercent), ("throttle_percent", p.throttlePercent),
+                                   ("nation_share_percent", p.nationSharePercent)] where (value ?? 0) > 100 {
+                return "policy.\(field): \(value!) is above 100"
+            }
+            if let ok = p.okPercent, let anomalous = p.anomalousPercent, ok >= anomalous {
+                return "policy.ok_percent (\(ok)) must be below anomalous_percent (\(anomalous))"
+            }
+        }
+        return nil
+    }
+
+    /// The record to sign (the mesh id is stamped by the admin).
+    public var record: Campaign {
+        Campaign.with { c in
+            c.name = name
+            c.version = version
+            c.intervalSeconds = intervalSeconds
+            c.probes = probes.compactMap(ProbeKind.init(name:))
+            c.targets = targets.map { t in Target.with { $0.name = t.name; $0.inputs = t.inputs; $0.control = t.control ?? false } }
+            c.fingerprints = (fingerprints ?? []).map { f in BlockPageFingerprint.with { $0.name = f.name; $0.bodyContains = f.bodyContains } }
+            c.retentionDays = retentionDays ?? 0
+            if let p = policy {
+                c.policy = ScoringPolicy.with {
+                    $0.windowSeconds = p.windowSeconds ?? 0
+                    $0.minMeasurements = p.minMeasurements ?? 0
+                    $0.anomalousPercent = p.anomalousPercent ?? 0
+                    $0.okPercent = p.okPercent ?? 0
+                    $0.throttlePercent = p.throttlePercent ?? 0
+                    $0.minAsns = p.minAsns ?? 0
+                    $0.nationSharePercent = p.nationSharePercent ?? 0
+                }
+            }
+        }
+    }
+}
