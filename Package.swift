@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "VantageTestKit",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes", "VantageAgent",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -116,11 +116,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .target(
+            name: "VantageDemo",
+            dependencies: ["VantageIdentity", "VantageGossip", "VantageAgent", "VantageScoring"]
+        ),
         .executableTarget(
             name: "vantage",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation", "VantageScoring",
-                "VantageProbes",
+                "VantageProbes", "VantageDemo",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -13,6 +13,10 @@ struct AgentAPI {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: await agent.dashboard())))
+        }
         router.get("/v1/status") { _, _ in try json(await agent.status()) }
         router.get("/v1/peers") { _, _ in try json(await agent.peers()) }
         router.get("/v1/view") { request, _ in try json(await agent.view(country: try country(request))) }

@@ -37,9 +37,13 @@ public struct PeerStatus: Codable, Sendable {
     public var exchanges: Int
     public var bytesIn: Int
     public var bytesOut: Int
+    /// The ledger digest the peer last announced, hex, and whether it equals this node's now.
+    public var digest: String?
+    public var sameDigest: Bool
 
     enum CodingKeys: String, CodingKey {
-        case asn, connected, failures, exchanges
+        case asn, connected, failures, exchanges, digest
+        case sameDigest = "same_digest"
         case nodeID = "node_id"
         case lastContact = "last_contact"
         case bytesIn = "bytes_in"

@@ -20,47 +20,80 @@ public struct ViewResult: Codable, Sendable {
 
 /// The live view, verdicts, attestations and reports: all a function of the ledger and the clock.
 extension NodeAgent {
-    /// Scores `country` (default: this node's) from the ledger; recomputed only when the ledger or
-    /// the set of closed windows changed. Observations are indexed incrementally per origin.
-    func scoring(country: String?) -> (result: ScoreResult, view: NationalView) {
+    /// What scoring needs: a memoised result, or the observations to score.
+    enum ScoringInput {
+        case memoised(ScoreResult, NationalView)
+        case compute(ScoreKey, [Observation], ScoringParameters, nowMs: Int64)
+    }
+
+    /// On the actor: the memo when the ledger and the closed windows are unchanged, else the
+    /// observations (indexed incrementally per origin) to score.
+    func scoringInput(country: String?) -> ScoringInput {
         let country = country ?? enrollment.record.country
         let parameters = ledger.scoringParameters
         let now = nowMs
         let key = ScoreKey(digest: ledger.digest, country: country, closedWindows: now / parameters.windowMs)
-        if let scored, scored.key == key { return (scored.result, scored.view) }
-        let observations = evidence.update(from: ledger)
-        let result = Scorer.score(observations, country: country, parameters: parameters, nowMs: now)
-        let view = NationalView(observations, country: country, parameters: parameters)
+        if let scored, scored.key == key { return .memoised(scored.result, scored.view) }
+        return .compute(key, evidence.update(from: ledger), parameters, nowMs: now)
+    }
+
+    func remember(_ key: ScoreKey, _ result: ScoreResult, _ view: NationalView) {
         scored = (key, result, view)
-        return (result, view)
+    }
+
+    /// Scores `country` (default: this node's) from the ledger. The scoring itself runs off the
+    /// actor, so gossip and the API are not held up by it.
+    nonisolated func scoring(country: String?) async -> (result: ScoreResult, view: NationalView) {
+        switch await scoringInput(country: country) {
+        case .memoised(let result, let view):
+            return (result, view)
+        case .compute(let key, let observations, let parameters, let now):
+            let scored = Scorer.scoreWithView(observations, country: key.country, parameters: parameters, nowMs: now)
+            await remember(key, scored.result, scored.view)
+            return scored
+        }
     }
 
     /// `GET /v1/verdicts?country=CC`: the same JSON as `vantage score`.
-    public func verdicts(country: String?) -> ScoreResult { scoring(country: country).result }
+    public nonisolated func verdicts(country: String?) async -> ScoreResult { await scoring(country: country).result }
 
     /// `GET /v1/view?country=CC`.
-    public func view(country: String?) -> ViewResult {
-        let (result, view) = scoring(country: country)
+    public nonisolated func view(country: String?) async -> ViewResult {
+        let (result, view) = await scoring(country: country)
         return ViewResult(country: result.country, policy: result.policy, cells: view.cells)
     }
 
     /// `GET /v1/reports/ID`: the self-contained report of a current verdict, or nil if there is none.
-    public func report(verdictID: String, country: String?) -> Report? {
-        guard let verdict = verdicts(country: country).verdicts.first(where: { $0.id == verdictID }) else { return nil }
-        return Report.build(verdict: verdict, ledger: ledger, meshName: mesh.name, exportedBy: id, nowMs: nowMs)
+    public nonisolated func report(verdictID: String, country: String?) async -> Report? {
+        guard let verdict = await verdicts(country: country).verdicts.first(where: { $0.id == verdictID }) else { return nil }
+        return await buildReport(verdict)
     }
 
-    /// Every attestation interval: rescore this node's country and, when the verdicts over closed
-    /// windows differ from the ones this node last attested, sign and spread a new attestation.
+    func buildReport(_ verdict: Verdict) -> Report {
+        Report.build(verdict: verdict, ledger: ledger, meshName: mesh.name, exportedBy: id, nowMs: nowMs)
+    }
+
+    /// Every attestation interval, once the ledger has stopped changing for a whole interval:
+    /// rescore this node's country off the actor and, when the verdicts over closed windows differ
+    /// from the ones this node last attested, sign and spread a new attestation.
     func attestIfDue() {
         let now = nowMs
-        guard settings.attestIntervalMs > 0, now - lastAttestMs >= settings.attestIntervalMs else { return }
+        guard settings.attestIntervalMs > 0, now - lastAttestMs >= settings.attestIntervalMs, !attesting else { return }
         lastAttestMs = now
-        let result = verdicts(country: nil)
+        let digest = ledger.digest
+        defer { digestAtLastCheck = digest }
+        guard digest == digestAtLastCheck else { return }
+        attesting = true
+        Task { await self.attest(await self.verdicts(country: nil)) }
+    }
+
+    func attest(_ result: ScoreResult) {
+        attesting = false
         guard !result.verdicts.isEmpty else { return }
         let digest = Attestations.digest(of: result.verdicts)
         let latest = ledger.attestations.values.filter { $0.signer.id == id }.max { $0.record.createdMs < $1.record.createdMs }
         guard latest.map({ Hash256(bytes: $0.record.verdictsDigest) != digest }) ?? true else { return }
+        let now = nowMs
         let windowMs = result.policy.windowMs
         let first = result.verdicts.compactMap { RFC3339.milliseconds($0.start) }.min() ?? 0
         let record = Attestations.record(node: id, ledgerDigest: ledger.digest, result: result, windowStartMs: first,
@@ -68,5 +101,20 @@ extension NodeAgent {
         if insert([key.sign(record, as: .attestation)], from: "local").isEmpty {
             logger.info("attested verdicts", metadata: ["verdicts": "\(result.verdicts.map(\.id))", "ledger": "\(ledger.digest.short)"])
         }
+    }
+
+    /// The dashboard page of `GET /`, for this node's country.
+    public nonisolated func dashboard() async -> String {
+        let (view, verdicts) = (await view(country: nil), await verdicts(country: nil))
+        return Dashboard.page(.init(status: await status(), peers: await peers(), view: view, verdicts: verdicts, isps: await ispNames()))
+    }
+
+    /// ISP names by ASN, from the enrollments.
+    func ispNames() -> [UInt32: String] {
+        var isps: [UInt32: String] = [:]
+        for enrollment in ledger.enrollments.values.sorted(by: { $0.id < $1.id }) where !enrollment.record.isp.isEmpty {
+            isps[enrollment.record.asn] = enrollment.record.isp
+        }
+        return isps
     }
 }

@@ -60,7 +60,8 @@ extension NodeAgent {
             let bytes = connections[state.id]?.bytes.totals ?? (0, 0)
             return PeerStatus(nodeID: state.id.hex, asn: state.asn, connected: state.connected,
                               lastContact: state.lastContactMs.map { Date(unixMilliseconds: $0).rfc3339 },
-                              failures: state.failures, exchanges: state.exchanges, bytesIn: bytes.0, bytesOut: bytes.1)
+                              failures: state.failures, exchanges: state.exchanges, bytesIn: bytes.0, bytesOut: bytes.1,
+                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest == ledger.digest)
         }
     }
 

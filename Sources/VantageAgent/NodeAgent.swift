@@ -32,6 +32,8 @@ public actor NodeAgent {
     var evidence = EvidenceIndex()
     var scored: (key: ScoreKey, result: ScoreResult, view: NationalView)?
     var lastAttestMs: Int64 = 0
+    var digestAtLastCheck: Hash256?
+    var attesting = false
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
     public init(settings: AgentSettings, logger: Logger) throws {

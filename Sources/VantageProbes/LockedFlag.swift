@@ -1,12 +1,15 @@
 import Foundation
 
 /// A flag that racers (a timer and the work it bounds) set once, under a lock.
-final class LockedFlag: @unchecked Sendable {
+public final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var set = false
 
+    /// An unset flag.
+    public init() {}
+
     /// Sets the flag; true only for the caller that set it first.
-    func claim() -> Bool {
+    public func claim() -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if set { return false }
@@ -15,7 +18,7 @@ final class LockedFlag: @unchecked Sendable {
     }
 
     /// Whether the flag is set.
-    var isSet: Bool {
+    public var isSet: Bool {
         lock.lock()
         defer { lock.unlock() }
         return set

@@ -19,6 +19,12 @@ public enum Scorer {
     /// Scores `observations` for `country`. Windows that end after `nowMs` are still open and left out.
     public static func score(_ observations: [Observation], country: String, parameters: ScoringParameters = ScoringParameters(),
                              nowMs: Int64? = nil) -> ScoreResult {
+        scoreWithView(observations, country: country, parameters: parameters, nowMs: nowMs).result
+    }
+
+    /// `score`, also returning the national view it was computed from.
+    public static func scoreWithView(_ observations: [Observation], country: String, parameters: ScoringParameters = ScoringParameters(),
+                                     nowMs: Int64? = nil) -> (result: ScoreResult, view: NationalView) {
         let view = NationalView(observations, country: country, parameters: parameters)
         let closed = view.cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
         let scopes = windowScopes(closed, parameters)
@@ -29,7 +35,7 @@ public enum Scorer {
             return verdict
         }
             .sorted { ($0.start, $0.targets.joined(separator: ","), $0.scope.rawValue) < ($1.start, $1.targets.joined(separator: ","), $1.scope.rawValue) }
-        return ScoreResult(country: country, policy: parameters, verdicts: verdicts)
+        return (ScoreResult(country: country, policy: parameters, verdicts: verdicts), view)
     }
 
     /// Step 4: per target and window, the scope of the anomaly, if any ASN of the country is anomalous.

@@ -21,15 +21,8 @@ public struct MeshFolders: Sendable {
     /// Creates a mesh and enrolls one node per (name, asn).
     public static func create(_ label: String, nodes specs: [(String, UInt32)], country: String = "PK") throws -> MeshFolders {
         let base = CommandRunner.temporaryDirectory(label)
-        let now = Date()
-        let admin = try MeshDirectory.create(at: base.appendingPathComponent("mesh").path, name: label, now: now)
-        var nodes: [NodeDirectory] = []
-        for (name, asn) in specs {
-            let node = NodeDirectory(path: base.appendingPathComponent(name).path)
-            try NodeDirectory.create(at: node.path, profile: NodeProfile(country: country, asn: asn, isp: name), now: now)
-            _ = try admin.enroll(node: node, now: now.addingTimeInterval(-60), validity: 86_400)
-            nodes.append(node)
-        }
-        return MeshFolders(base: base, mesh: MeshDirectory(path: base.appendingPathComponent("mesh").path), nodes: nodes)
+        let (mesh, nodes) = try LocalMesh.create(at: base.path, name: label, nodes: specs.map { ($0.0, NodeProfile(country: country, asn: $0.1, isp: $0.0)) },
+                                                 now: Date())
+        return MeshFolders(base: base, mesh: mesh, nodes: nodes)
     }
 }

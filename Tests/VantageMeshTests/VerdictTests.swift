@@ -63,6 +63,17 @@ import VantageTestKit
         #expect(verdict.start == "2024-01-20T13:30:00Z" && verdict.end == "2024-01-20T14:30:00Z")
         #expect(verdict.supportingBatches.count == 4, "one batch per blocked node")
 
+        // The dashboard: one cell per ASN × target × window of the view, the verdict, no scripts.
+        let base = try AgentClient(node: folders.nodes[1].path).baseURL
+        let page = String(decoding: try await URLSession.shared.data(from: base).0, as: UTF8.self)
+        let view = try await AgentClient(node: folders.nodes[1].path).view(country: nil)
+        #expect(page.components(separatedBy: "<rect class=\"cell ").count - 1 == view.cells.count)
+        #expect(view.cells.count == 3 * 5 * 12, "3 targets × 5 ASNs × 12 windows")
+        #expect(page.components(separatedBy: "<rect class=\"cell anomalous\"").count - 1 == view.cells.filter { $0.state == .anomalous }.count)
+        #expect(page.contains("NATION-SCALE blocking of facebook, x"))
+        #expect(page.contains("AS64501 isp1"))
+        #expect(!page.contains("<script") && !page.contains("http://") && !page.contains("https://"), "self-contained: no scripts, fonts or CDNs")
+
         let people = try runner.run("verdicts", "--node", folders.nodes[4].path)
         #expect(people.stdout.contains("NATION-SCALE blocking of facebook, x — 2024-01-20 13:30–14:30 UTC — 4 of 5 ASNs"), "\(people.stdout)")
 

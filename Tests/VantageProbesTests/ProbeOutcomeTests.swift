@@ -12,7 +12,7 @@ import VantageWire
 
     func settings(_ web: WebFixture? = nil, trust: Bool = true) -> ProbeSettings {
         var settings = ProbeSettings()
-        settings.timeoutMs = 800
+        settings.timeoutMs = 3000
         settings.resetWatchMs = 200
         settings.fixedAddresses = Dictionary(uniqueKeysWithValues: Self.names.map { ($0, "127.0.0.1") })
         if trust, let web { settings.trustedCertificates = web.certificates.trusted }

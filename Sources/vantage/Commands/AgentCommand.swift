@@ -77,6 +77,17 @@ struct AgentCommand: AsyncParsableCommand {
         settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
         settings.probes = noProbes ? nil : try probes.settings()
         settings.attestIntervalMs = attestInterval == "0" ? 0 : DurationText.milliseconds(attestInterval)!
+        exitWithParent()
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
+    }
+
+    /// When started by another Vantage process (the demo, the tests) with VANTAGE_PARENT_PID set,
+    /// exits once that process is gone, so no agent outlives a killed demo.
+    func exitWithParent() {
+        guard let text = ProcessInfo.processInfo.environment["VANTAGE_PARENT_PID"], let parent = Int32(text) else { return }
+        Thread.detachNewThread {
+            while getppid() == parent { sleep(1) }
+            Foundation.exit(0)
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A `vantage agent` running as a separate process, for integration tests.
+/// A `vantage agent` running as a separate process: for `vantage demo` and integration tests.
 public final class AgentProcess: @unchecked Sendable {
     /// The node folder.
     public let node: String
@@ -11,8 +11,8 @@ public final class AgentProcess: @unchecked Sendable {
     /// The agent's log file (stderr).
     public let logPath: String
 
-    /// Starts `vantage agent --node NODE ARGS…`; stderr goes to NODE/agent.log.
-    public init(runner: CommandRunner, node: String, arguments: [String]) throws {
+    /// Starts `EXECUTABLE agent --node NODE ARGS…`; its output goes to NODE/agent.log.
+    public init(executable: URL, node: String, arguments: [String]) throws {
         self.node = node
         self.arguments = arguments
         logPath = node + "/agent.log"
@@ -21,8 +21,10 @@ public final class AgentProcess: @unchecked Sendable {
         log.seekToEndOfFile()
         try? FileManager.default.removeItem(atPath: node + "/api.url")
         try? FileManager.default.removeItem(atPath: node + "/listen.addr")
-        process.executableURL = runner.executable
+        process.executableURL = executable
         process.arguments = ["agent", "--node", node] + arguments
+        // The agent exits when this process does, even if it is killed (see `vantage agent`).
+        process.environment = ProcessInfo.processInfo.environment.merging(["VANTAGE_PARENT_PID": "\(getpid())"]) { $1 }
         process.standardError = log
         process.standardOutput = log
         try process.run()
