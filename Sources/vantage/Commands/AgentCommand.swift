@@ -5,78 +5,115 @@ import VantageAgent
 import VantageGossip
 import VantageIdentity
 
-/// `vantage agent --node NODE [--listen HOST:PORT] [--api HOST:PORT] [--join HOST:PORT]… [--gossip-interval D] [--fanout N]`.
+/// `vantage agent [--config FILE] --node NODE [--listen HOST:PORT] [--api HOST:PORT] [--join HOST:PORT]… …`.
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Run a node: gossip with peers over mutual TLS and serve the local HTTP API.",
+        abstract: "Run a node: gossip with peers over mutual TLS, measure, and serve the local HTTP API.",
         discussion: """
             The node keeps its ledger in NODE/ledger.sqlite and writes its API address to NODE/api.url. \
             It runs the newest campaign in its ledger (see `vantage admin campaign`) unless --no-probes. \
             Without --listen it only dials out (a volunteer behind NAT). It stops cleanly on SIGTERM or \
-            SIGINT. Durations are written like 200ms, 1s, 5m.
+            SIGINT. Durations are written like 200ms, 1s, 5m. Every flag can also be set in a TOML file \
+            given with --config (deploy/node.example.toml lists the keys); flags win over the file.
             """
     )
 
+    @Option(name: .long, help: ArgumentHelp("A TOML file with any of these settings.", valueName: "FILE"))
+    var config: String?
+
     @Option(name: .long, help: ArgumentHelp("The node folder (made by `node init`, enrolled by `admin enroll`).", valueName: "NODE"))
-    var node: String
+    var node: String?
 
     @Option(name: .long, help: ArgumentHelp("Accept peers on this address.", valueName: "HOST:PORT"))
     var listen: String?
 
-    @Option(name: .long, help: ArgumentHelp("Serve the HTTP API here (default 127.0.0.1 on a free port).", valueName: "HOST:PORT"))
-    var api: String = "127.0.0.1:0"
+    @Option(name: .long, help: ArgumentHelp("Serve the HTTP API here (default 127.0.0.1:0, a free port on loopback).", valueName: "HOST:PORT"))
+    var api: String?
 
     @Option(name: .long, help: ArgumentHelp("Dial this peer at start; repeat for more.", valueName: "HOST:PORT"))
     var join: [String] = []
 
-    @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds.", valueName: "DURATION"))
-    var gossipInterval: String = "1s"
+    @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds (default 1s).", valueName: "DURATION"))
+    var gossipInterval: String?
 
-    @Option(name: .customLong("attest-interval"), help: ArgumentHelp("How often to rescore and attest changed verdicts; 0 never.", valueName: "DURATION"))
-    var attestInterval = "60s"
+    @Option(name: .customLong("attest-interval"), help: ArgumentHelp("How often to rescore and attest changed verdicts; 0 never (default 60s).", valueName: "DURATION"))
+    var attestInterval: String?
 
-    @Option(name: .long, help: "Peers contacted per anti-entropy round.")
-    var fanout: Int = 2
+    @Option(name: .long, help: "Peers contacted per anti-entropy round (default 2).")
+    var fanout: Int?
 
     @Flag(name: .customLong("no-probes"), help: "Do not measure: relay and store only.")
     var noProbes = false
 
     @OptionGroup(title: "Probes") var probes: ProbeOptions
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
 
-    func validate() throws {
+    /// The settings after merging flags over the file over the defaults; problems name the flag.
+    struct Resolved {
+        var node: String
+        var listen: String?
+        var api: String
+        var join: [String]
+        var gossipMs: Int64
+        var attestMs: Int64
+        var fanout: Int
+        var level: Logger.Level
+        var probing: Bool
+        var probes: ProbeOptions
+    }
+
+    func resolve(_ file: AgentConfigFile) throws -> Resolved {
+        guard let node = node ?? file.node else { throw ValidationError("give --node NODE (or `node` in the --config file)") }
+        let api = api ?? file.api ?? "127.0.0.1:0"
+        let listen = listen ?? file.listen
+        let join = join.isEmpty ? file.join ?? [] : join
         for (flag, value) in [("--listen", listen), ("--api", api)] + join.map({ ("--join", $0) }) {
             if let value, let problem = NodeProfile.hostPortProblem(value, allowingPortZero: flag != "--join") {
                 throw ValidationError("\(flag): \(problem)")
             }
         }
-        guard DurationText.milliseconds(gossipInterval) != nil else {
-            throw ValidationError("--gossip-interval: '\(gossipInterval)' is not a duration such as 200ms, 1s or 5m")
+        let gossip = gossipInterval ?? file.gossipInterval ?? "1s"
+        guard let gossipMs = DurationText.milliseconds(gossip) else {
+            throw ValidationError("--gossip-interval: '\(gossip)' is not a duration such as 200ms, 1s or 5m")
         }
-        guard attestInterval == "0" || DurationText.milliseconds(attestInterval) != nil else {
-            throw ValidationError("--attest-interval: '\(attestInterval)' is not a duration such as 10s or 5m, or 0")
+        let attest = attestInterval ?? file.attestInterval ?? "60s"
+        guard let attestMs = attest == "0" ? 0 : DurationText.milliseconds(attest) else {
+            throw ValidationError("--attest-interval: '\(attest)' is not a duration such as 10s or 5m, or 0")
         }
+        let fanout = fanout ?? file.fanout ?? 2
         guard (1...64).contains(fanout) else { throw ValidationError("--fanout: \(fanout) is not between 1 and 64") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        let levelText = logLevel ?? file.logLevel ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("--log-level: unknown level '\(levelText)'") }
+        var probes = self.probes
+        probes.resolver = probes.resolver ?? file.resolver
+        probes.resolve = probes.resolve.isEmpty ? file.resolve ?? [] : probes.resolve
+        probes.caFile = probes.caFile ?? file.caFile
+        probes.probeTimeout = probes.probeTimeout ?? file.probeTimeout
+        try probes.validate()
+        return Resolved(node: node, listen: listen, api: api, join: join, gossipMs: gossipMs, attestMs: attestMs, fanout: fanout,
+                        level: level, probing: !noProbes && (file.probes ?? true), probes: probes)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel)!
+        let file = try config.map { path in
+            do { return try AgentConfigFile.read(path) } catch let error as ConfigError { throw CommandFailure(error.description) }
+        } ?? AgentConfigFile()
+        let resolved = try resolve(file)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = resolved.level
             return handler
         }
-        var settings = AgentSettings(nodePath: node)
-        settings.listen = listen
-        settings.api = api
-        settings.join = join
-        settings.gossip = GossipSettings(intervalMs: DurationText.milliseconds(gossipInterval)!, fanout: fanout)
-        settings.probes = noProbes ? nil : try probes.settings()
-        settings.attestIntervalMs = attestInterval == "0" ? 0 : DurationText.milliseconds(attestInterval)!
+        var settings = AgentSettings(nodePath: resolved.node)
+        settings.listen = resolved.listen
+        settings.api = resolved.api
+        settings.join = resolved.join
+        settings.gossip = GossipSettings(intervalMs: resolved.gossipMs, fanout: resolved.fanout)
+        settings.probes = resolved.probing ? try resolved.probes.settings() : nil
+        settings.attestIntervalMs = resolved.attestMs
         exitWithParent()
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
     }

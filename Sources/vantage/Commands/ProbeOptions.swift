@@ -16,8 +16,8 @@ struct ProbeOptions: ParsableArguments {
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust these PEM certificates instead of the system's.", valueName: "PEM"))
     var caFile: String?
 
-    @Option(name: .customLong("probe-timeout"), help: ArgumentHelp("Timeout of each probe step.", valueName: "DURATION"))
-    var probeTimeout = "10s"
+    @Option(name: .customLong("probe-timeout"), help: ArgumentHelp("Timeout of each probe step (default 10s).", valueName: "DURATION"))
+    var probeTimeout: String?
 
     func validate() throws {
         if let resolver, NodeProfile.hostPortProblem(resolver, allowingPortZero: false) != nil {
@@ -26,7 +26,7 @@ struct ProbeOptions: ParsableArguments {
         for entry in resolve where entry.split(separator: "=").count != 2 {
             throw ValidationError("--resolve: '\(entry)' is not HOST=IP such as blocked.example=127.0.0.1")
         }
-        guard DurationText.milliseconds(probeTimeout) != nil else {
+        if let probeTimeout, DurationText.milliseconds(probeTimeout) == nil {
             throw ValidationError("--probe-timeout: '\(probeTimeout)' is not a duration such as 10s")
         }
     }
@@ -34,7 +34,7 @@ struct ProbeOptions: ParsableArguments {
     /// The probe settings these options describe.
     func settings() throws -> ProbeSettings {
         var settings = ProbeSettings()
-        settings.timeoutMs = DurationText.milliseconds(probeTimeout)!
+        if let probeTimeout { settings.timeoutMs = DurationText.milliseconds(probeTimeout)! }
         if let resolver {
             let (host, port) = NodeProfile.splitHostPort(resolver)!
             settings.resolver = .udp(host: host, port: port)

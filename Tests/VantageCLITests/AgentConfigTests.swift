@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import VantageAgent
+import VantageTestKit
+
+/// `vantage agent --config FILE`: the example file parses; wrong files are refused naming the key.
+@Suite struct AgentConfigTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func theExampleFileSetsEveryKey() throws {
+        let file = try AgentConfigFile.read(Self.repository.appendingPathComponent("deploy/node.example.toml").path)
+        #expect(file.node == "/var/lib/vantage/node")
+        #expect(file.api == "127.0.0.1:7180" && file.join == ["vantage-1.example.org:7101"])
+        #expect(file.gossipInterval == "1s" && file.fanout == 2 && file.attestInterval == "60s")
+        #expect(file.logLevel == "info" && file.probes == true && file.probeTimeout == "10s")
+    }
+
+    @Test(arguments: [
+        ("nodes = \"x\"\n", "unknown key 'nodes'"),
+        ("fanout = \"two\"\n", "'fanout' has the wrong type"),
+        ("node = \"x\"\nfanout = \n", "a.toml:2:"),
+    ])
+    func wrongFilesAreRefusedNamingTheKey(text: String, message: String) throws {
+        let dir = CommandRunner.temporaryDirectory("config")
+        try text.write(to: dir.appendingPathComponent("a.toml"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner(directory: dir).run("agent", "--config", "a.toml")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func anAgentRunsFromAConfigFileAlone() async throws {
+        let folders = try MeshFolders.create("config-agent", nodes: [("solo", 64700)])
+        let node = folders.nodes[0].path
+        try "node = \"\(node)\"\nlisten = \"127.0.0.1:0\"\ngossip_interval = \"300ms\"\nprobes = false\nlog_level = \"debug\"\n"
+            .write(toFile: node + "/node.toml", atomically: true, encoding: .utf8)
+        let runner = try CommandRunner(directory: folders.base)
+        let agent = try AgentProcess(runner: runner, node: node, arguments: ["--config", node + "/node.toml", "--listen", "127.0.0.1:0"])
+        defer { agent.stop() }
+        let listening = try await agent.waitUntilReady()
+        #expect(listening?.hasPrefix("127.0.0.1:") == true)
+        #expect(agent.tail(200).contains("debug"), "log_level from the file")
+    }
+}
