@@ -66,7 +66,7 @@ enum Dashboard {
         let rows = Array(Set(view.cells.map { Row(target: $0.target, control: $0.control, asn: $0.asn) }))
             .sorted { ($0.target, $0.control ? 1 : 0, $0.asn) < ($1.target, $1.control ? 1 : 0, $1.asn) }
         let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
-        let (label, cellWidth, cellHeight, top) = (230, max(2, min(14, 900 / max(1, windows.count))), 14, 20)
+        let (label, cellWidth, cellHeight, top) = (290, max(2, min(14, 900 / max(1, windows.count))), 14, 20)
         let width = label + windows.count * cellWidth + 10
         let height = top + rows.count * cellHeight + 10
         var svg = ["<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"heat map\" font-size=\"11\">"]

@@ -84,7 +84,10 @@ extension NodeAgent {
         defer { digestAtLastCheck = digest }
         guard digest == digestAtLastCheck else { return }
         attesting = true
-        Task { await self.attest(await self.verdicts(country: nil)) }
+        Task {
+            let result = await self.verdicts(country: nil)
+            self.attest(result)
+        }
     }
 
     func attest(_ result: ScoreResult) {

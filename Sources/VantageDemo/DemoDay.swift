@@ -21,8 +21,8 @@ public struct DemoDay: Sendable {
         ("ufone", 45595, "Ufone"), ("nayatel", 23674, "Nayatel"), ("stormfiber", 136525, "StormFiber"),
         ("wateen", 38193, "Wateen"), ("cybernet", 9541, "Cybernet"), ("transworld", 38264, "Transworld"),
     ].map { Point(name: $0.0, profile: NodeProfile(country: "PK", asn: $0.1, isp: $0.2), blocks: $0.0 != "transworld") }
-        + [Point(name: "de-dtag", profile: NodeProfile(country: "DE", asn: 3320, isp: "Deutsche Telekom (control)"), blocks: false),
-           Point(name: "nl-kpn", profile: NodeProfile(country: "NL", asn: 1136, isp: "KPN (control)"), blocks: false)]
+        + [Point(name: "de-dtag", profile: NodeProfile(country: "DE", asn: 3320, isp: "Deutsche Telekom"), blocks: false),
+           Point(name: "nl-kpn", profile: NodeProfile(country: "NL", asn: 1136, isp: "KPN"), blocks: false)]
 
     /// The platforms measured; the first four are blocked during the event.
     public static let targets = ["facebook", "instagram", "x", "youtube", "whatsapp", "wikipedia"]

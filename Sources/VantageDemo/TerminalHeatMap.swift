@@ -37,7 +37,7 @@ public enum TerminalHeatMap {
                     if c.anomalous > c.ok { row[slot] = c.throttled * 2 > c.anomalous ? orange + "▒" + reset : red + "█" + reset }
                     else if c.ok > 0 { row[slot] = green + "·" + reset }
                 }
-                let name = "  AS\(asn) \(isps[asn] ?? "")"
+                let name = "  AS\(asn) \(isps[asn] ?? "")\(control ? " (control)" : "")"
                 lines.append(name.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + row.joined())
             }
         }

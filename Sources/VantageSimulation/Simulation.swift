@@ -111,8 +111,9 @@ public struct Simulation {
     /// The node's own clock: virtual time plus its skew.
     func localNow(_ node: Int) -> Int64 { nowMs + plan.skewMs[node] }
 
-    /// Runs the fault phase and the heal phase, then the checkers.
-    public mutating func run() -> SimulationReport {
+    /// Runs the fault phase and the heal phase, then the checkers. `progress` hears the virtual
+    /// time reached and its upper bound, once per virtual second.
+    public mutating func run(progress: ((Int64, Int64) -> Void)? = nil) -> SimulationReport {
         let tickMs = min(max(settings.gossip.intervalMs / 4, 10), 250)
         for i in nodes.indices { schedule(.tick(i), atMs: Int64.random(in: 0..<tickMs, using: &rng)) }
         let batchCount = Int(settings.batchesPerSecond * Double(settings.faultMs) / 1000)
@@ -124,6 +125,7 @@ public struct Simulation {
         schedule(.checkConvergence, atMs: settings.faultMs)
         let endMs = settings.faultMs + settings.healBoundMs
         while let next = queue.popMin(), next.timeMs <= endMs, convergedAtMs == nil {
+            if let progress, next.timeMs / 1000 != nowMs / 1000 { progress(next.timeMs, endMs) }
             nowMs = next.timeMs
             handle(next.event, tickMs: tickMs)
         }

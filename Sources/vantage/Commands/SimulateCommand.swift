@@ -37,7 +37,9 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         var simulation = Simulation(SimulationSettings(nodes: nodes, seed: seed, scenario: Scenario(rawValue: scenario)!))
-        let report = simulation.run()
+        let bar = ProgressBar("simulating \(nodes) nodes", total: 1000, rate: nil)
+        let report = simulation.run { now, bound in bar.update(Int(now * 1000 / max(1, bound))) }
+        bar.finish("done")
         let wall = Date().timeIntervalSince(started)
         if json {
             try printJSON(report)
