@@ -122,11 +122,16 @@ let package = Package(
             name: "VantageDemo",
             dependencies: ["VantageIdentity", "VantageGossip", "VantageAgent", "VantageScoring"]
         ),
+        .target(
+            name: "VantageBench",
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageScoring",
+                           "VantageSimulation", "VantageTestKit"]
+        ),
         .executableTarget(
             name: "vantage",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation", "VantageScoring",
-                "VantageProbes", "VantageDemo",
+                "VantageProbes", "VantageDemo", "VantageBench",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -15,7 +15,7 @@ struct Vantage: AsyncParsableCommand {
             flag); 64 the command line was wrong.
             """,
         subcommands: [MeshCommand.self, NodeCommand.self, AdminCommand.self, AgentCommand.self, StatusCommand.self,
-                      PeersCommand.self, SubmitCommand.self, ProbeCommand.self, DemoCommand.self, ScoreCommand.self, VerdictsCommand.self, ReportCommand.self, LedgerCommand.self,
+                      PeersCommand.self, SubmitCommand.self, ProbeCommand.self, DemoCommand.self, BenchCommand.self, ScoreCommand.self, VerdictsCommand.self, ReportCommand.self, LedgerCommand.self,
                       SimulateCommand.self]
     )
 }

@@ -4,7 +4,8 @@ import VantageAgent
 import VantageTestKit
 
 /// Real agents, as separate processes, over real mutual TLS on 127.0.0.1.
-@Suite(.serialized) struct ConvergenceTests {
+extension MeshSuite {
+@Suite struct ConvergenceTests {
     @Test func fiveNodesInAChainConvergeOnAThousandMeasurements() async throws {
         let folders = try MeshFolders.create("chain", nodes: (1...5).map { ("n\($0)", UInt32(64500 + $0)) })
         let runner = try CommandRunner(directory: folders.base)
@@ -73,4 +74,5 @@ import VantageTestKit
         #expect(caughtUp)
         print("killed node: acknowledged \(acknowledged) batches, restarted with \(afterRestart), caught up to 300")
     }
+}
 }

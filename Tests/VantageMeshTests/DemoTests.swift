@@ -4,7 +4,8 @@ import VantageDemo
 import VantageTestKit
 
 /// `vantage demo` end to end: 12 real agents, the replayed day, the verdict and equal digests.
-@Suite(.serialized) struct DemoTests {
+extension MeshSuite {
+@Suite struct DemoTests {
     @Test func theDemoEndsWithANationScaleVerdictAndEqualDigests() throws {
         let runner = try CommandRunner(directory: CommandRunner.temporaryDirectory("demo"))
         let result = try runner.run("demo", "--exit", "--json", "--step", "300ms")
@@ -19,4 +20,5 @@ import VantageTestKit
         #expect(nation.first?.start == "2024-01-20T13:00:00Z" && nation.first?.end == "2024-01-20T17:30:00Z")
         #expect(!FileManager.default.fileExists(atPath: outcome.folder), "the throwaway mesh is removed")
     }
+}
 }

@@ -4,7 +4,8 @@ import VantageAgent
 import VantageTestKit
 
 /// Carrying evidence across a total cut, and real network partitions in Linux namespaces.
-@Suite(.serialized) struct PartitionTests {
+extension MeshSuite {
+@Suite struct PartitionTests {
     @Test func exportOnOneSideImportOnTheOtherGivesEqualDigests() async throws {
         let folders = try MeshFolders.create("usb", nodes: [("a1", 64501), ("a2", 64502), ("b1", 64503), ("b2", 64504)])
         let runner = try CommandRunner(directory: folders.base)
@@ -72,4 +73,5 @@ import VantageTestKit
         #expect(text.contains("scenario 3|3: converged"))
         #expect(text.contains("scenario 1|5: converged"))
     }
+}
 }

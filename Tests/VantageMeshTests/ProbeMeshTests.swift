@@ -9,7 +9,8 @@ import VantageWire
 /// Nodes that measure: a signed campaign points three real agents at loopback fixtures; when one
 /// fixture starts resetting SNI blocked.example mid-run, every node's ledger records the change
 /// from every node.
-@Suite(.serialized) struct ProbeMeshTests {
+extension MeshSuite {
+@Suite struct ProbeMeshTests {
     /// (origin, target, outcome, start time) of every measurement in a node's ledger.
     func measurements(_ node: NodeDirectory) throws -> [(origin: NodeID, target: String, outcome: Outcome, timeMs: Int64)] {
         let ledger = try LedgerTransfer.ledger(ofNode: node.path)
@@ -77,4 +78,5 @@ import VantageWire
             #expect(!after.isEmpty && after.allSatisfy { $0.outcome == .tlsReset }, "once switched, blocked.example never looks ok: \(after.map(\.outcome))")
         }
     }
+}
 }

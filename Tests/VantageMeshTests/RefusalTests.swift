@@ -5,7 +5,8 @@ import VantageIdentity
 import VantageTestKit
 
 /// Peers a node must refuse, each while it keeps serving honest peers.
-@Suite(.serialized) struct RefusalTests {
+extension MeshSuite {
+@Suite struct RefusalTests {
     func port(_ address: String) -> Int { Int(address.split(separator: ":").last!)! }
 
     func log(_ agent: AgentProcess) -> String { (try? String(contentsOfFile: agent.logPath, encoding: .utf8)) ?? "" }
@@ -108,4 +109,5 @@ import VantageTestKit
         agents[1].stop(signal: SIGTERM)
         #expect(agents[1].terminationStatus == 0, "SIGTERM is a clean shutdown: \(agents[1].tail())")
     }
+}
 }

@@ -10,7 +10,8 @@ import VantageTestKit
 
 /// Live verdicts over real agents: identical on every node once digests agree, attested, and
 /// exported as a report that verifies offline.
-@Suite(.serialized) struct VerdictTests {
+extension MeshSuite {
+@Suite struct VerdictTests {
     /// One vantage point's measurements, 13:00–15:00 UTC, three per 10-minute window; facebook and x
     /// fail with `tls_reset` from 13:30 to 14:30 when `blocked`, wikipedia never does.
     func day(blocked: Bool) -> Data {
@@ -102,4 +103,5 @@ import VantageTestKit
         #expect(tampered.stdout.contains("FAIL batches[2]: "), "\(tampered.stdout)")
         #expect(tampered.stdout.contains("NOT VERIFIED"))
     }
+}
 }

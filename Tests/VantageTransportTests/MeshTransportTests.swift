@@ -45,7 +45,7 @@ final class RecordingHandler: ConnectionHandler {
     }
 
     func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<400 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<1200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
     }
 
     @Test func mutualTLSConnectionCarriesFramesBothWays() async throws {

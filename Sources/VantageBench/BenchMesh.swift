@@ -1,0 +1,66 @@
+import Foundation
+import VantageAgent
+import VantageIdentity
+import VantageWire
+
+/// Throwaway node folders for the benchmarks that run real agents, and signed chains imported into
+/// a stopped node's store.
+struct BenchMesh {
+    let base: String
+    let mesh: MeshDirectory
+    let nodes: [NodeDirectory]
+    let executable: URL
+
+    init(_ label: String, nodes count: Int) throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-bench-\(label)-\(UUID().uuidString.prefix(8))").path
+        (mesh, nodes) = try LocalMesh.create(at: base, name: label, nodes: (1...count).map { ("n\($0)", NodeProfile(country: "PK", asn: 64_500 + UInt32($0), isp: "isp\($0)")) },
+                                             now: Date())
+        executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+
+    /// Signs `batches` batches of `measurements` each with `node`'s own key, writes them into its
+    /// store (the agent must not run), and returns the bytes of the signed batches.
+    @discardableResult
+    func fill(_ node: NodeDirectory, batches: Int, measurements: Int) throws -> Int {
+        let key = try KeyFile.read(node.keyPath)
+        var previous = Hash256.zero
+        var previousMs: Int64 = 0
+        var facts: [Envelope] = []
+        let start = Date().unixMilliseconds - Int64(batches) * 1000
+        for seq in 1...batches {
+            var batch = Batch()
+            batch.origin = Data(key.publicKey.id.bytes)
+            batch.seq = UInt64(seq)
+            batch.previousHash = Data(previous.bytes)
+            batch.previousCreatedMs = previousMs
+            batch.createdMs = start + Int64(seq) * 1000
+            batch.measurements = (0..<measurements).map { i in
+                VantageWire.Measurement.with {
+                    $0.target = ["facebook", "x", "youtube", "instagram"][i % 4]
+                    $0.input = "https://www.example.com/"
+                    $0.probe = .tls
+                    $0.startTimeMs = batch.createdMs - Int64(i) * 10
+                    $0.runtimeMs = 120
+                    $0.outcome = .ok
+                }
+            }
+            let envelope = key.sign(batch, as: .batch)
+            facts.append(envelope)
+            previous = envelope.recordID!
+            previousMs = batch.createdMs
+        }
+        var snapshot = LedgerSnapshot()
+        snapshot.meshRoot = Data(try mesh.loadAdmin().rootKey.publicKey.raw)
+        snapshot.facts = [try RecordFile.readEnvelope(node.enrollmentPath)] + facts
+        let report = try LedgerTransfer.importOffline(node: node.path, snapshot: snapshot)
+        precondition(report.added >= batches, "the benchmark's batches must all be admitted")
+        return facts.reduce(0) { $0 + ((try? $1.serializedData().count) ?? 0) }
+    }
+
+    /// Starts an agent for `node`.
+    func start(_ node: NodeDirectory, _ arguments: [String]) throws -> AgentProcess {
+        try AgentProcess(executable: executable, node: node.path, arguments: arguments + ["--no-probes", "--log-level", "warning"])
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: base) }
+}

@@ -1,0 +1,115 @@
+import Dispatch
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// Verify-and-merge of signed batches, next to the raw Ed25519 verification rate of the same
+/// library measured in the same run (issue: ≥ 0.8 × raw on one core for small batches, ≥ 1.5 × raw
+/// with both cores, ≥ 500,000 measurements/s for 100-measurement batches).
+public enum IngestBench {
+    /// Signed chains of `batches` batches with `measurements` each, spread over 50 origins.
+    static func workload(batches: Int, measurements: Int) -> (mesh: TestMesh, enrollments: [Envelope], batches: [Envelope]) {
+        let mesh = TestMesh(name: "bench")
+        var nodes = (0..<50).map { mesh.node("bench-\($0)", asn: 64_500 + UInt32($0)) }
+        let enrollments = nodes.map { mesh.enroll($0) }
+        var envelopes: [Envelope] = []
+        envelopes.reserveCapacity(batches)
+        for i in 0..<batches {
+            envelopes.append(nodes[i % nodes.count].nextBatch(createdMs: 1_700_000_000_000 + Int64(i), count: measurements))
+        }
+        return (mesh, enrollments, envelopes)
+    }
+
+    static func freshLedger(_ mesh: TestMesh, _ enrollments: [Envelope]) -> Ledger {
+        var ledger = Ledger(root: mesh.root)
+        for e in enrollments { _ = try? ledger.insert(envelope: e, nowMs: 1_800_000_000_000) }
+        return ledger
+    }
+
+    /// Raw verifications per second of the batches' signatures (swift-crypto Ed25519).
+    static func rawVerifyRate(_ batches: [Envelope]) -> Double {
+        let signers = batches.map { try! PublicKey(raw: Array($0.signer)) }
+        let domain = batches[0].kind.signatureDomain!
+        var valid = 0
+        let time = seconds {
+            for (envelope, signer) in zip(batches, signers) where signer.isValidSignature(envelope.signature, domain: domain, payload: envelope.payload) {
+                valid += 1
+            }
+        }
+        precondition(valid == batches.count, "every benchmark signature must verify")
+        return Double(batches.count) / time
+    }
+
+    /// Verify and merge on one thread.
+    static func oneCore(_ mesh: TestMesh, _ enrollments: [Envelope], _ batches: [Envelope]) -> Double {
+        var ledger = freshLedger(mesh, enrollments)
+        let time = seconds { for b in batches { _ = try? ledger.insert(envelope: b, nowMs: 1_800_000_000_000) } }
+        precondition(ledger.batchCount == batches.count)
+        return Double(batches.count) / time
+    }
+
+    /// Verification on every core, off the merge path: workers verify chunks while this thread
+    /// merges the chunks already verified, in order.
+    static func allCores(_ mesh: TestMesh, _ enrollments: [Envelope], _ batches: [Envelope]) -> Double {
+        var ledger = freshLedger(mesh, enrollments)
+        let chunk = 256
+        let chunks = (batches.count + chunk - 1) / chunk
+        let verified = VerifiedChunks(count: chunks)
+        let time = seconds {
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let slice = batches[(c * chunk)..<min(batches.count, (c + 1) * chunk)]
+                    verified.put(c, slice.compactMap { try? SignedFact(verifying: $0) })
+                }
+            }
+            for c in 0..<chunks {
+                for fact in verified.take(c) { _ = try? ledger.insert(fact, nowMs: 1_800_000_000_000) }
+            }
+        }
+        precondition(ledger.batchCount == batches.count)
+        return Double(batches.count) / time
+    }
+
+    public static func run() -> BenchReport {
+        var report = BenchReport("ingest")
+        let small = workload(batches: 20_000, measurements: 1)
+        let raw = rawVerifyRate(small.batches)
+        let one = oneCore(small.mesh, small.enrollments, small.batches)
+        let all = allCores(small.mesh, small.enrollments, small.batches)
+        report.add("raw Ed25519 verify, one core", raw, "signatures/s")
+        report.add("small batches (1 measurement), one core", one, "batches/s", target: "≥ 0.8 × raw", met: one >= 0.8 * raw)
+        report.add("small batches, verification on all cores", all, "batches/s", target: "≥ 1.5 × raw", met: all >= 1.5 * raw)
+        let large = workload(batches: 2_000, measurements: 100)
+        let largeRate = oneCore(large.mesh, large.enrollments, large.batches) * 100
+        report.add("large batches (100 measurements), one core", largeRate, "measurements/s", target: "≥ 500,000", met: largeRate >= 500_000)
+        report.add("ratio one core ÷ raw", one / raw, "")
+        report.add("ratio all cores ÷ raw", all / raw, "")
+        return report
+    }
+}
+
+/// Verified chunks handed from the verifying workers to the merging thread, in order.
+final class VerifiedChunks: @unchecked Sendable {
+    private var slots: [[SignedFact]?]
+    private let condition = NSCondition()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func put(_ index: Int, _ facts: [SignedFact]) {
+        condition.lock()
+        slots[index] = facts
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take(_ index: Int) -> [SignedFact] {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[index] == nil { condition.wait() }
+        let facts = slots[index]!
+        slots[index] = []
+        return facts
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import VantageAgent
+import VantageIdentity
+
+/// Benchmarks over real agent processes on loopback.
+public enum NodeBenches {
+    /// Two nodes over real TLS, one holding 10,000 batches the other lacks: bytes on the wire per
+    /// byte of signed batch delivered (target ≤ 1.10), and bytes per anti-entropy round in sync
+    /// (target ≤ 200).
+    public static func sync(batches: Int = 10_000) async throws -> BenchReport {
+        var report = BenchReport("sync bytes")
+        let mesh = try BenchMesh("sync", nodes: 2)
+        defer { mesh.remove() }
+        let signedBytes = try mesh.fill(mesh.nodes[0], batches: batches, measurements: 1)
+        let a = try mesh.start(mesh.nodes[0], ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms"])
+        defer { a.stop() }
+        let address = try await a.waitUntilReady() ?? ""
+        let started = Date()
+        let b = try mesh.start(mesh.nodes[1], ["--join", address, "--gossip-interval", "200ms"])
+        defer { b.stop() }
+        try await b.waitUntilReady()
+        let client = try AgentClient(node: mesh.nodes[1].path)
+        while try await client.status().ledger.batches < batches {
+            guard Date().timeIntervalSince(started) < 300 else { throw BenchError("node 2 did not catch up in 300 s") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let catchUp = Date().timeIntervalSince(started)
+        let afterSync = try await client.peers().reduce(0) { $0 + $1.bytesIn + $1.bytesOut }
+        let roundsBefore = try await rounds(client)
+        try await Task.sleep(for: .seconds(10))
+        let afterIdle = try await client.peers().reduce(0) { $0 + $1.bytesIn + $1.bytesOut }
+        let idleRounds = try await rounds(client) - roundsBefore
+        report.add("signed batches delivered", Double(batches), "batches")
+        report.add("signed batch bytes", Double(signedBytes), "bytes")
+        report.add("wire bytes ÷ signed batch bytes", Double(afterSync) / Double(signedBytes), "", target: "≤ 1.10", met: Double(afterSync) / Double(signedBytes) <= 1.10)
+        report.add("catch-up time", catchUp, "s")
+        let perRound = Double(afterIdle - afterSync) / Double(max(1, idleRounds))
+        report.add("bytes per anti-entropy round in sync", perRound, "bytes", target: "≤ 200", met: perRound <= 200)
+        report.notes.append("wire bytes are frame bytes (length prefix + protobuf) both ways, counted inside TLS; \(idleRounds) rounds in 10 s in sync")
+        return report
+    }
+
+    /// Anti-entropy rounds node 2 started, from its metrics.
+    static func rounds(_ client: AgentClient) async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: client.baseURL.appendingPathComponent("metrics"))
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("vantage_sync_rounds_total") }
+        return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
+    }
+
+    /// A node with 1,000,000 measurements in its store: time from start to serving, and resident
+    /// memory (targets ≤ 3 s and ≤ 300 bytes per measurement).
+    public static func restart(batches: Int = 10_000, measurements: Int = 100) async throws -> BenchReport {
+        var report = BenchReport("restart and footprint")
+        let mesh = try BenchMesh("restart", nodes: 1)
+        defer { mesh.remove() }
+        try mesh.fill(mesh.nodes[0], batches: batches, measurements: measurements)
+        let started = Date()
+        let agent = try mesh.start(mesh.nodes[0], [])
+        defer { agent.stop() }
+        try await agent.waitUntilReady(timeout: 300)
+        let status = try await AgentClient(node: mesh.nodes[0].path).status()
+        let serving = Date().timeIntervalSince(started)
+        try await Task.sleep(for: .seconds(1))
+        let rss = Double(residentBytes(pid: agent.pid) ?? 0)
+        let held = Double(status.ledger.measurements)
+        report.add("measurements held", held, "")
+        report.add("time from start to serving", serving, "s", target: "≤ 3 s", met: serving <= 3)
+        report.add("resident memory", rss / 1_048_576, "MiB")
+        report.add("resident bytes per measurement", rss / max(1, held), "bytes", target: "≤ 300", met: rss / max(1, held) <= 300)
+        return report
+    }
+}
+
+/// A benchmark that could not run.
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VantageBench
+
+/// `vantage bench [NAME] [--json]`.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure: ingest, sync bytes, propagation vs serf, scoring, restart, simulation.",
+        discussion: """
+            Prints figures next to their targets; build with -c release first (swift build -c release). \
+            Without NAME every benchmark runs. The propagation benchmark compares with Debian's serf \
+            (apt-get install serf) when it is installed.
+            """
+    )
+
+    static let names = ["ingest", "sync", "propagation", "scoring", "restart", "simulation"]
+
+    @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, restart, simulation.", valueName: "NAME"))
+    var name: String?
+
+    @Flag(name: .long, help: "Print JSON for machines.")
+    var json = false
+
+    func validate() throws {
+        if let name, !Self.names.contains(name) { throw ValidationError("'\(name)' is not one of \(Self.names.joined(separator: ", "))") }
+    }
+
+    func run() async throws {
+        var reports: [BenchReport] = []
+        for bench in name.map({ [$0] }) ?? Self.names {
+            let report: BenchReport
+            switch bench {
+            case "ingest": report = IngestBench.run()
+            case "sync": report = try await NodeBenches.sync()
+            case "propagation": report = try await PropagationBench.run()
+            case "scoring": report = ScoringBench.run()
+            case "restart": report = try await NodeBenches.restart()
+            default: report = SimulationBench.run()
+            }
+            if !json { print(report.text) }
+            reports.append(report)
+        }
+        if json { try printJSON(reports) }
+    }
+}
