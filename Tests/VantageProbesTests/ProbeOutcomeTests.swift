@@ -13,7 +13,7 @@ import VantageWire
     func settings(_ web: WebFixture? = nil, trust: Bool = true) -> ProbeSettings {
         var settings = ProbeSettings()
         settings.timeoutMs = 3000
-        settings.resetWatchMs = 200
+        settings.resetWatchMs = 2000
         settings.fixedAddresses = Dictionary(uniqueKeysWithValues: Self.names.map { ($0, "127.0.0.1") })
         if trust, let web { settings.trustedCertificates = web.certificates.trusted }
         settings.fingerprints = [("test-isp", "This site has been blocked by order of")]
