@@ -26,14 +26,15 @@ struct BenchMesh {
         var previous = Hash256.zero
         var previousMs: Int64 = 0
         var facts: [Envelope] = []
-        let start = Date().unixMilliseconds - Int64(batches) * 1000
+        // After the enrollment (not before now − 60 s) and before now, a millisecond apart.
+        let start = Date().unixMilliseconds - 50_000
         for seq in 1...batches {
             var batch = Batch()
             batch.origin = Data(key.publicKey.id.bytes)
             batch.seq = UInt64(seq)
             batch.previousHash = Data(previous.bytes)
             batch.previousCreatedMs = previousMs
-            batch.createdMs = start + Int64(seq) * 1000
+            batch.createdMs = start + Int64(seq)
             batch.measurements = (0..<measurements).map { i in
                 VantageWire.Measurement.with {
                     $0.target = ["facebook", "x", "youtube", "instagram"][i % 4]

@@ -12,6 +12,17 @@ extension Ledger {
         if isCutByRevocation(origin, seq: batch.seq, createdMs: batch.createdMs) {
             throw LedgerError.revoked(origin: origin.short, seq: batch.seq)
         }
+        if let decided = try hold(fact, origin: origin) { return decided }
+        advance(origin)
+        settleRetention()
+        if excluded.contains(origin) { return .equivocation(origin: origin) }
+        return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
+    }
+
+    /// Holds a batch that may link later (or decides it at once: a duplicate, a fork proof). Its own
+    /// function, so no copy of the log outlives it and `advance` can grow the log in place.
+    private mutating func hold(_ fact: Verified<Batch>, origin: NodeID) throws -> Admission? {
+        let batch = fact.record
         var log = logs[origin] ?? OriginLog()
         if batch.seq <= log.floorSeq { return .duplicate }
         if let existing = log.batch(seq: batch.seq) {
@@ -32,10 +43,7 @@ extension Ledger {
         journalize(.fact(fact.id, fact.envelope))
         heldBatchCount += 1
         logs[origin] = log
-        advance(origin)
-        settleRetention()
-        if excluded.contains(origin) { return .equivocation(origin: origin) }
-        return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
+        return nil
     }
 
     /// Checks what can be checked of a batch alone: origin, size, seq and link fields, clock.
@@ -69,8 +77,9 @@ extension Ledger {
 
     /// Admits held batches of `origin` that now link to its head, detecting forks on the way.
     mutating func advance(_ origin: NodeID) {
-        guard !excluded.contains(origin), var log = logs[origin], log.heldCount > 0 else { return }
-        guard !enrollments(of: origin).isEmpty else { return }
+        guard !excluded.contains(origin), (logs[origin]?.heldCount ?? 0) > 0, !enrollments(of: origin).isEmpty else { return }
+        // Taken out of the dictionary while it grows, so appending does not copy its batches.
+        var log = logs.removeValue(forKey: origin)!
         while true {
             let candidates = log.nextCandidates
             if candidates.count > 1 {

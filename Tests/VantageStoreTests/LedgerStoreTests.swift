@@ -32,6 +32,22 @@ import VantageTestKit
         #expect(try reopened.factCount() == envelopes.count)
     }
 
+    @Test func aLogLongerThanTheHeldLimitSurvivesARestart() throws {
+        var a = mesh.node("long")
+        var ledger = Ledger(root: mesh.root)
+        ledger.journaling = true
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: t0 + 10_000)
+        let count = LedgerLimits().maxHeldPerOrigin * 2 + 10
+        for i in 0..<count { try ledger.insert(envelope: a.nextBatch(createdMs: t0 + Int64(i)), nowMs: t0 + 10_000) }
+        let store = try LedgerStore(path: path)
+        try store.append(ledger.takeJournal())
+        // The store returns facts in id order, which is not chain order.
+        let (restored, report) = try LedgerStore(path: path).loadLedger(root: mesh.root, nowMs: t0 + 10_000)
+        #expect(report.refused.isEmpty, "\(report.refused.prefix(2))")
+        #expect(restored.batchCount == count)
+        #expect(restored.digest == ledger.digest)
+    }
+
     @Test func equivocationProofSurvivesARestart() throws {
         var a = mesh.node("a")
         var ledger = Ledger(root: mesh.root)
