@@ -128,6 +128,11 @@ let package = Package(
                            "VantageSimulation", "VantageTestKit"]
         ),
         .executableTarget(
+            name: "vantage-fuzz",
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger"],
+            path: "Sources/VantageFuzz"
+        ),
+        .executableTarget(
             name: "vantage",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageSimulation", "VantageScoring",
@@ -160,6 +165,6 @@ let package = Package(
         .testTarget(name: "VantageProbesTests", dependencies: ["VantageProbes", "VantageTestKit"]),
         .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip", "VantageTestKit"]),
         .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
-        .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestKit"]),
+        .testTarget(name: "VantageCLITests", dependencies: ["vantage", "vantage-fuzz", "VantageTestKit"]),
     ]
 )

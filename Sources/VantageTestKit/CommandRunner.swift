@@ -14,10 +14,11 @@ public struct CommandRunner: Sendable {
     /// The working directory of every command.
     public let directory: URL
 
-    /// Finds the `vantage` binary next to the running test bundle (the same build folder).
-    public init(directory: URL) throws {
+    /// Finds the `vantage` binary (or another of the package's, by name) next to the running test
+    /// bundle (the same build folder).
+    public init(directory: URL, executable name: String = "vantage") throws {
         let candidates = [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])]
-            .compactMap { $0?.deletingLastPathComponent().appendingPathComponent("vantage") }
+            .compactMap { $0?.deletingLastPathComponent().appendingPathComponent(name) }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
         }
