@@ -112,10 +112,10 @@ public struct Ledger: Sendable {
         revocationsByNode[node] ?? []
     }
 
-    /// An enrollment of `node` whose validity covers `timeMs`, if any. Revocations are separate:
-    /// see `isCutByRevocation`.
+    /// An enrollment of `node` whose validity covers `timeMs`, if any (of several, the smallest
+    /// id). Revocations are separate: see `isCutByRevocation`.
     public func enrollment(of node: NodeID, coveringMs timeMs: Int64) -> Verified<Enrollment>? {
-        enrollments(of: node).first { $0.record.notBeforeMs <= timeMs && timeMs < $0.record.notAfterMs }
+        enrollments(of: node).covering(timeMs)
     }
 
     /// Number of admitted batches over all logs.

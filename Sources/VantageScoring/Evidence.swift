@@ -6,11 +6,9 @@ import VantageWire
 /// the batch's origin, with the ASN and country of the origin's enrollment. Used alike by the live
 /// agent (from its ledger) and by report verification (from a report's envelopes).
 public enum Evidence {
-    /// The enrollment that places a batch: of those covering its creation time, the one with the
-    /// smallest id, so every replica picks the same.
+    /// The enrollment that places a batch: the one covering its creation time.
     public static func enrollment(for batch: Verified<Batch>, among enrollments: [Verified<Enrollment>]) -> Verified<Enrollment>? {
-        enrollments.filter { $0.record.notBeforeMs <= batch.record.createdMs && batch.record.createdMs < $0.record.notAfterMs }
-            .min { $0.id < $1.id }
+        enrollments.covering(batch.record.createdMs)
     }
 
     /// The observations of one batch placed by `enrollment`.

@@ -32,22 +32,35 @@ public struct Report: Codable, Sendable, Equatable {
         case meshName = "mesh_name", meshRootKey = "mesh_root_key", exportedBy = "exported_by", exportedAt = "exported_at"
     }
 
-    /// Whether an observation is evidence for `verdict`: one of its targets, from a day before its
-    /// start (the chronic look-back and the throughput baseline) until its end.
-    static func isEvidence(_ o: Observation, for verdict: Verdict) -> Bool {
-        guard let start = RFC3339.milliseconds(verdict.start), let end = RFC3339.milliseconds(verdict.end) else { return false }
-        return verdict.targets.contains(o.target) && o.timeMs >= start - 86_400_000 && o.timeMs < end
+    /// How far before a verdict's start its evidence reaches: the chronic look-back and the
+    /// throughput baseline (one day).
+    static let lookBackMs: Int64 = 86_400_000
+
+    /// Whether an observation is evidence for a verdict: one of its targets, within its span.
+    struct EvidenceFilter {
+        let targets: Set<String>
+        let span: Range<Int64>
+
+        /// The filter of `verdict`: from `lookBackMs` before its start until its end.
+        init(_ verdict: Verdict) {
+            targets = Set(verdict.targets)
+            let start = RFC3339.milliseconds(verdict.start) ?? 0, end = RFC3339.milliseconds(verdict.end) ?? 0
+            span = (start - Report.lookBackMs)..<max(start - Report.lookBackMs, end)
+        }
+
+        func admits(_ o: Observation) -> Bool { span.contains(o.timeMs) && targets.contains(o.target) }
     }
 
     /// Builds the report of `verdict` from `ledger`.
     public static func build(verdict: Verdict, ledger: Ledger, meshName: String, exportedBy: NodeID, nowMs: Int64) -> Report {
+        let evidence = EvidenceFilter(verdict)
         var batches: [Verified<Batch>] = []
         var signers = Set<NodeID>()
         for origin in ledger.logs.keys.sorted() {
             let enrollments = ledger.enrollments(of: origin)
             for batch in ledger.logs[origin]!.batches {
                 guard let enrollment = Evidence.enrollment(for: batch, among: enrollments),
-                      Evidence.observations(of: batch, placedBy: enrollment.record).contains(where: { isEvidence($0, for: verdict) }) else { continue }
+                      Evidence.observations(of: batch, placedBy: enrollment.record).contains(where: evidence.admits) else { continue }
                 batches.append(batch)
                 signers.insert(origin)
             }

@@ -69,6 +69,7 @@ public enum ReportVerifier {
                                               : "differs from the \(report.campaign == nil ? "defaults (no campaign in the report)" : "signed campaign")")
 
         // Batches: signed by their origin, placed by an enrollment covering their time.
+        let evidence = Report.EvidenceFilter(report.verdict)
         var observations: [Observation] = []
         var batchIDs = Set<String>()
         for (i, text) in report.batches.enumerated() {
@@ -84,7 +85,7 @@ public enum ReportVerifier {
                     continue
                 }
                 batchIDs.insert(b.id.hex)
-                observations += Evidence.observations(of: b, placedBy: enrollment.record).filter { Report.isEvidence($0, for: report.verdict) }
+                observations += Evidence.observations(of: b, placedBy: enrollment.record).filter(evidence.admits)
             }
         }
         check("batches", batchIDs.count == report.batches.count, "\(batchIDs.count) of \(report.batches.count) verify, \(observations.count) measurements of evidence")
@@ -110,7 +111,7 @@ public enum ReportVerifier {
             case .failure(let failure): check("attestations[\(i)]", false, failure.reason)
             case .success(let fact):
                 guard case .attestation(let a) = fact, Hash256(bytes: a.record.nodeID) == a.signer.id,
-                      let e = (enrollments[a.signer.id] ?? []).first(where: { $0.record.notBeforeMs <= a.record.createdMs && a.record.createdMs < $0.record.notAfterMs }) else {
+                      let e = (enrollments[a.signer.id] ?? []).covering(a.record.createdMs) else {
                     check("attestations[\(i)]", false, "not an attestation by a node enrolled when it attested")
                     continue
                 }

@@ -20,14 +20,14 @@ public final class DNSFixture: @unchecked Sendable {
     /// Starts the responder; names without an answer get NXDOMAIN.
     public init(answers: [String: Answer]) async throws {
         self.answers = answers
-        let box = Box()
+        let box = WeakReference<DNSFixture>()
         channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Responder(box: box)) }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         port = channel.localAddress!.port!
-        box.fixture = self
+        box.target = self
     }
 
     /// Changes the answer for `name`.
@@ -48,18 +48,16 @@ public final class DNSFixture: @unchecked Sendable {
         try? await channel.close()
     }
 
-    final class Box: @unchecked Sendable { weak var fixture: DNSFixture? }
-
     final class Responder: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-        let box: Box
-        init(box: Box) { self.box = box }
+        let box: WeakReference<DNSFixture>
+        init(box: WeakReference<DNSFixture>) { self.box = box }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
             let query = Array(envelope.data.readableBytesView)
-            guard let fixture = box.fixture, let name = DNSMessage.questionName(query) else { return }
+            guard let fixture = box.target, let name = DNSMessage.questionName(query) else { return }
             let reply: [UInt8]?
             switch fixture.answer(for: name) {
             case .silence: return

@@ -42,11 +42,11 @@ public final class WebFixture: @unchecked Sendable {
         behaviours = [:]
         let right = try certificates.serverContext(wrongName: false)
         let wrong = try certificates.serverContext(wrongName: true)
-        let box = WeakBox()
+        let box = WeakReference<WebFixture>()
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                guard let fixture = box.fixture else { return channel.close() }
+                guard let fixture = box.target else { return channel.close() }
                 if !tls {
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(FixtureResponder(name: nil, behaviour: fixture.behaviour))
@@ -72,7 +72,7 @@ public final class WebFixture: @unchecked Sendable {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         port = channel.localAddress!.port!
-        box.fixture = self
+        box.target = self
     }
 
     /// Changes what the fixture does for `name`.
@@ -92,10 +92,6 @@ public final class WebFixture: @unchecked Sendable {
     /// Stops listening.
     public func close() async {
         try? await channel.close()
-    }
-
-    private final class WeakBox: @unchecked Sendable {
-        weak var fixture: WebFixture?
     }
 }
 
