@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "VantageTestKit",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes", "VantageAgent",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes", "VantageAgent", "VantageTransport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

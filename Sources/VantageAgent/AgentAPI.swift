@@ -9,7 +9,7 @@ import VantageWire
 struct AgentAPI {
     let agent: NodeAgent
     let registry: PrometheusCollectorRegistry
-    let maxRequestBytes: Int
+    let settings: AgentSettings
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -38,7 +38,11 @@ struct AgentAPI {
             try authorize(request)
             var request = request
             let body = try await collect(&request)
-            let (lines, errors) = MeasurementLines.parse(Data(buffer: body))
+            let (parsed, badLines) = MeasurementLines.parse(Data(buffer: body), maxLineBytes: settings.maxLineBytes)
+            let (lines, futureLines) = MeasurementLines.refuseFuture(parsed, nowMs: Date().unixMilliseconds,
+                                                                     maxSkewMs: settings.ledger.maxClockSkewMs)
+            let errors = (badLines + futureLines).sorted { $0.line < $1.line }
+            for error in errors { agent.refusedRequest(error.label, "POST /v1/measurements \(error)") }
             let batches = await agent.submit(lines.map(\.measurement))
             let report = SubmitReport(accepted: lines.count, refused: errors.count, batches: batches, errors: errors.map(\.description))
             return try json(report, status: lines.isEmpty && !errors.isEmpty ? .badRequest : .ok)
@@ -73,15 +77,19 @@ struct AgentAPI {
     private func authorize(_ request: Request) throws {
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), agent.accepts(token: String(header.dropFirst(7))) else {
+            let problem = header.isEmpty ? "no Authorization header" : "a token that is not this node's"
+            agent.refusedRequest("api_unauthorized", "\(request.method) \(request.uri.path) with \(problem)")
             throw HTTPError(.unauthorized, message: "a write needs 'Authorization: Bearer <token from NODE/api.token>'")
         }
     }
 
     private func collect(_ request: inout Request) async throws -> ByteBuffer {
         do {
-            return try await request.collectBody(upTo: maxRequestBytes)
+            return try await request.collectBody(upTo: settings.maxRequestBytes)
         } catch {
-            throw HTTPError(.contentTooLarge, message: "request body exceeds the limit of \(maxRequestBytes) bytes")
+            let message = "request body exceeds the limit of \(settings.maxRequestBytes) bytes (max_request_bytes)"
+            agent.refusedRequest("api_body_too_large", "\(request.method) \(request.uri.path): \(message)")
+            throw HTTPError(.contentTooLarge, message: message)
         }
     }
 }

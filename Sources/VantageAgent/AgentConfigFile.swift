@@ -17,9 +17,11 @@ public struct AgentConfigFile: Codable, Sendable, Equatable {
     public var resolve: [String]?
     public var caFile: String?
     public var probeTimeout: String?
+    /// Limits by their names in protocol/SPEC.md §9 (the `[limits]` table).
+    public var limits: [String: Int64]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case node, listen, api, join, fanout, probes, resolver, resolve
+        case node, listen, api, join, fanout, probes, resolver, resolve, limits
         case gossipInterval = "gossip_interval", attestInterval = "attest_interval", logLevel = "log_level"
         case caFile = "ca_file", probeTimeout = "probe_timeout"
     }

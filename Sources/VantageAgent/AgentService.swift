@@ -19,7 +19,7 @@ public enum AgentRunner {
             logger.warning("the API listens beyond loopback; reads are open to anyone who can reach \(settings.api)")
         }
         let urlPath = NodeDirectory(path: settings.nodePath).path + "/api.url"
-        let api = AgentAPI(agent: agent, registry: registry, maxRequestBytes: settings.maxRequestBytes)
+        let api = AgentAPI(agent: agent, registry: registry, settings: settings)
         let application = Application(
             router: api.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "vantage"),

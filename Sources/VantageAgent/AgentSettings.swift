@@ -2,6 +2,7 @@ import VantageGossip
 import VantageLedger
 import VantageProbes
 import VantageTransport
+import VantageWire
 
 /// Everything `vantage agent` can be told, with defaults.
 public struct AgentSettings: Sendable {
@@ -19,6 +20,10 @@ public struct AgentSettings: Sendable {
     public var transport = TransportSettings()
     /// Ledger limits.
     public var ledger = LedgerLimits()
+    /// Most peers connected at once; a further peer is refused with BUSY at Hello (default 32).
+    public var maxPeers = 32
+    /// Longest JSON line accepted by the API, in bytes (default 64 KiB).
+    public var maxLineBytes = MeasurementLines.defaultMaxLineBytes
     /// Most measurements signed into one batch from the API (default 1,000).
     public var measurementsPerBatch = 1_000
     /// Largest API request body, in bytes (default 32 MiB).

@@ -44,6 +44,9 @@ extension NodeAgent: ConnectionHandler {
         if ledger.excluded.contains(claimed) {
             return .failure(.refused(.revoked, "node \(claimed.short) is excluded for equivocation"))
         }
+        if connections[claimed] == nil, connections.count >= settings.maxPeers {
+            return .failure(.refused(.busy, "this node already has \(settings.maxPeers) peers connected (max_peers)"))
+        }
         return .success(AdmittedPeer(id: claimed, asn: enrollment.record.asn))
     }
 
@@ -90,9 +93,24 @@ extension NodeAgent: ConnectionHandler {
         }
     }
 
+    /// True for 1, 10, 100, …
+    static func isPowerOfTen(_ n: Int) -> Bool {
+        var n = n
+        while n >= 10 && n % 10 == 0 { n /= 10 }
+        return n == 1
+    }
+
     public func failedBeforeHello(remote: String, dialedAddress: String?, error: any Error) async {
         if let dialedAddress { gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng) }
         metrics.refused(Self.label(of: error))
+        if case TransportError.tooManyHandshakes(let address, _) = error {
+            // A flood is counted in full but logged at 1, 10, 100, … refusals, so it cannot fill the disk.
+            let count = floodRefusals[address, default: 0] + 1
+            floodRefusals[address] = count
+            guard Self.isPowerOfTen(count) else { return }
+            logger.warning("connection refused before Hello", metadata: ["remote": "\(remote)", "reason": "\(error)", "refused_from_address": "\(count)"])
+            return
+        }
         logger.notice("connection failed before Hello", metadata: ["remote": "\(remote)", "reason": "\(error)"])
     }
 }

@@ -20,7 +20,7 @@ extension NodeAgent {
                 dialRequests?.yield(address)
             case .disconnect(let peer, let reason):
                 logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
-                metrics.refused("protocol")
+                metrics.refused(reason.label)
                 connections[peer]?.close()
             case .exchangeEnded(let peer, let outcome):
                 metrics.syncRounds.increment()
@@ -64,6 +64,18 @@ extension NodeAgent {
         return errors
     }
 
+    /// Logs and counts each origin newly proven to equivocate: its log is dropped from the ledger
+    /// and from scoring, on every node the proof reaches.
+    func reportEquivocations() {
+        for (origin, proof) in ledger.proofs where !reportedEquivocations.contains(origin) {
+            reportedEquivocations.insert(origin)
+            metrics.refused("equivocation")
+            logger.warning("equivocation: node signed two conflicting batches; excluded from the ledger and from scoring",
+                           metadata: ["origin": "\(origin.short)", "seqs": "\(proof.first.record.seq), \(proof.second.record.seq)",
+                                      "proof": "\(proof.id.short)"])
+        }
+    }
+
     /// Closes connections to peers that a revocation or an equivocation proof now excludes.
     func dropExcludedPeers() {
         let now = nowMs
@@ -80,7 +92,10 @@ extension NodeAgent {
     func persist() {
         let journal = ledger.takeJournal()
         guard !journal.isEmpty else { return }
-        defer { dropExcludedPeers() }
+        defer {
+            reportEquivocations()
+            dropExcludedPeers()
+        }
         do {
             try store.append(journal)
         } catch let error as StoreError {
@@ -103,7 +118,7 @@ extension LedgerError {
         case .malformed: return "malformed"
         case .originMismatch: return "origin_mismatch"
         case .oversized: return "oversized"
-        case .fromTheFuture: return "future"
+        case .fromTheFuture, .measurementFromTheFuture: return "future"
         case .excluded: return "excluded"
         case .revoked: return "revoked"
         case .brokenChain: return "broken_chain"

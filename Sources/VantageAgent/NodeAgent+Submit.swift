@@ -65,6 +65,12 @@ extension NodeAgent {
         }
     }
 
+    /// Logs and counts an API request (or one line of it) that was refused; never logs a secret.
+    public nonisolated func refusedRequest(_ label: String, _ what: String) {
+        metrics.refused(label)
+        logger.warning("API request refused", metadata: ["reason": "\(what)"])
+    }
+
     /// True when `token` is this node's API token.
     public nonisolated func accepts(token: String) -> Bool {
         guard let data = try? SecretFile.read(NodeDirectory(path: settings.nodePath).apiTokenPath),

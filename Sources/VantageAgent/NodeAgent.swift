@@ -34,6 +34,10 @@ public actor NodeAgent {
     var lastAttestMs: Int64 = 0
     var digestAtLastCheck: Hash256?
     var attesting = false
+    /// Origins already reported as equivocating (logged and counted once each).
+    var reportedEquivocations: Set<NodeID> = []
+    /// Per remote address, connections refused for a handshake flood (logged at 1, 10, 100, …).
+    var floodRefusals: [String: Int] = [:]
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
     public init(settings: AgentSettings, logger: Logger) throws {

@@ -10,7 +10,7 @@ public enum GossipDirective: Sendable {
     /// Open a connection to an address (from --join or an enrollment's advertised address).
     case dial(String)
     /// Close the connection to a peer.
-    case disconnect(NodeID, reason: String)
+    case disconnect(NodeID, reason: DisconnectReason)
     /// An exchange ended; for logs and metrics.
     case exchangeEnded(NodeID, ExchangeOutcome)
 }
@@ -23,4 +23,35 @@ public enum ExchangeOutcome: Sendable, Equatable {
     case synced
     /// The peer did not answer in time, sent an error, or went away.
     case failed(String)
+}
+
+/// Why the gossip machine drops a peer.
+public enum DisconnectReason: Sendable, Equatable, CustomStringConvertible {
+    /// A frame whose type this node does not know.
+    case unknownFrame
+    /// A Hello after the connection's first frame.
+    case secondHello
+    /// A version vector that cannot be read.
+    case malformedVector
+    /// The peer sent an Error frame with this code.
+    case peerError(String)
+
+    public var description: String {
+        switch self {
+        case .unknownFrame: return "frame of unknown type"
+        case .secondHello: return "a second Hello"
+        case .malformedVector: return "malformed version vector"
+        case .peerError(let code): return "peer sent error \(code)"
+        }
+    }
+
+    /// A short label for metrics.
+    public var label: String {
+        switch self {
+        case .unknownFrame: return "unknown_frame"
+        case .secondHello: return "second_hello"
+        case .malformedVector: return "malformed_vector"
+        case .peerError: return "peer_error"
+        }
+    }
 }

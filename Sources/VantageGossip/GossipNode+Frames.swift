@@ -25,7 +25,7 @@ extension GossipNode {
             return succeed(peer, .inSync, nowMs: nowMs)
         case .versionVector(let message):
             guard let vector = try? VersionVector(message: message) else {
-                return [.disconnect(peer, reason: "malformed version vector")]
+                return [.disconnect(peer, reason: .malformedVector)]
             }
             let delta = Frame.delta(ledger.delta(since: vector, maxBytes: settings.maxDeltaBytes), reply: !message.reply)
             guard message.reply else { return [.send(delta, to: peer)] }
@@ -46,11 +46,11 @@ extension GossipNode {
             return [.send(.delta(ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes), reply: true), to: peer)]
         case .error(let error):
             return fail(peer, reason: "peer sent error \(error.code): \(error.message)", nowMs: nowMs, using: &rng)
-                + [.disconnect(peer, reason: "peer sent error \(error.code)")]
+                + [.disconnect(peer, reason: .peerError("\(error.code)"))]
         case .hello:
-            return [.disconnect(peer, reason: "a second Hello")]
+            return [.disconnect(peer, reason: .secondHello)]
         case nil:
-            return [.disconnect(peer, reason: "frame of unknown type")]
+            return [.disconnect(peer, reason: .unknownFrame)]
         }
     }
 

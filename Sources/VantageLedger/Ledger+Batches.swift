@@ -73,6 +73,9 @@ extension Ledger {
         if batch.createdMs > nowMs + limits.maxClockSkewMs {
             throw LedgerError.fromTheFuture(origin: origin.short, seq: batch.seq, createdMs: batch.createdMs, nowMs: nowMs)
         }
+        if let late = batch.measurements.first(where: { $0.startTimeMs > batch.createdMs + limits.maxClockSkewMs }) {
+            throw LedgerError.measurementFromTheFuture(origin: origin.short, seq: batch.seq, aheadMs: late.startTimeMs - batch.createdMs)
+        }
     }
 
     /// Admits held batches of `origin` that now link to its head, detecting forks on the way.

@@ -16,6 +16,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case oversized(origin: String, seq: UInt64, reason: String)
     /// A batch claims a creation time beyond the receiver's clock plus the allowed skew.
     case fromTheFuture(origin: String, seq: UInt64, createdMs: Int64, nowMs: Int64)
+    /// A measurement of the batch starts later than the batch was created, beyond the allowed skew.
+    case measurementFromTheFuture(origin: String, seq: UInt64, aheadMs: Int64)
     /// The origin is excluded for equivocation; its batches are refused.
     case excluded(origin: String)
     /// The origin was revoked before this batch or attestation.
@@ -37,6 +39,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .oversized(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
         case .fromTheFuture(let origin, let seq, let created, let now):
             return "refused batch \(origin)#\(seq): created \(created - now) ms after this node's clock (beyond the allowed skew)"
+        case .measurementFromTheFuture(let origin, let seq, let ahead):
+            return "refused batch \(origin)#\(seq): a measurement starts \(ahead) ms after the batch was created (beyond the allowed skew)"
         case .excluded(let origin): return "refused batch: origin \(origin) is excluded for equivocation"
         case .revoked(let origin, let seq): return "refused \(origin)#\(seq): its signer was revoked before it"
         case .brokenChain(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"

@@ -16,7 +16,8 @@ public final class ByteCounter: Sendable {
 
 /// Splits inbound bytes into frames with `FrameDecoder`. Bad input (oversized length prefix,
 /// garbage, an unsupported version) is answered with an Error frame, reported, and the
-/// connection is closed; nothing else is affected.
+/// connection is closed; nothing else is affected. A frame must arrive whole within
+/// `frameTimeoutMs` of its first byte.
 final class FrameDecodingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = Frame
@@ -24,11 +25,18 @@ final class FrameDecodingHandler: ChannelInboundHandler {
 
     private var decoder: FrameDecoder
     private let counter: ByteCounter
+    private let frameTimeoutMs: Int64
+    private var partialFrameDeadline: Scheduled<Void>?
     private var failed = false
 
-    init(limits: WireLimits, counter: ByteCounter) {
+    init(limits: WireLimits, counter: ByteCounter, frameTimeoutMs: Int64) {
         decoder = FrameDecoder(limits: limits)
         self.counter = counter
+        self.frameTimeoutMs = frameTimeoutMs
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        partialFrameDeadline?.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -38,7 +46,17 @@ final class FrameDecodingHandler: ChannelInboundHandler {
         decoder.append(buffer.readableBytesView)
         do {
             while let frame = try decoder.next() {
+                partialFrameDeadline?.cancel()
+                partialFrameDeadline = nil
                 context.fireChannelRead(wrapInboundOut(frame))
+            }
+            if decoder.bufferedByteCount > 0, partialFrameDeadline == nil {
+                let timeout = frameTimeoutMs
+                let context = NIOLoopBound(context, eventLoop: context.eventLoop)
+                partialFrameDeadline = context.value.eventLoop.scheduleTask(in: .milliseconds(timeout)) {
+                    context.value.fireErrorCaught(TransportError.frameTimeout(timeout))
+                    context.value.close(promise: nil)
+                }
             }
         } catch let error as FrameError {
             failed = true

@@ -9,9 +9,17 @@ import X509
 /// One connection's life: send Hello, read the peer's Hello within the deadline, authorize, then
 /// hand every frame to the handler until the connection ends.
 extension MeshTransport {
-    func serve(_ opened: OpenChannel, dialedAddress: String?) async {
-        active.withLockedValue { $0 += 1 }
-        defer { active.withLockedValue { $0 -= 1 } }
+    /// Serves a connection whose slot is reserved (with a handshake slot for `handshakeFrom`,
+    /// when inbound); releases both.
+    func serve(_ opened: OpenChannel, dialedAddress: String?, handshakeFrom address: String?) async {
+        let handshake = NIOLockedValueBox(true)
+        let endHandshake = { @Sendable in
+            if handshake.withLockedValue({ let was = $0; $0 = false; return was }) { self.slots.handshakeEnded(from: address) }
+        }
+        defer {
+            endHandshake()
+            slots.closed()
+        }
         let channel = opened.channel.channel
         let remote = channel.remoteAddress?.description ?? dialedAddress ?? "unknown"
         let timedOut = NIOLockedValueBox(false)
@@ -27,9 +35,10 @@ extension MeshTransport {
                 var frames = inbound.makeAsyncIterator()
                 let peer = try await self.admit(try await frames.next(), channel: channel, outbound: outbound)
                 deadline.cancel()
+                endHandshake()
                 let number = numbers.withLockedValue { $0 += 1; return $0 }
                 let open = PeerConnection(number: number, peer: peer, dialedAddress: dialedAddress, remote: remote,
-                                          bytes: opened.bytes, channel: channel)
+                                          bytes: opened.bytes, channel: channel, maxQueuedFrames: settings.maxQueuedFrames)
                 connection = open
                 await handler.opened(open)
                 while let frame = try await frames.next() {

@@ -29,13 +29,14 @@ public final class MeshTransport: Sendable {
     let group: any EventLoopGroup
     let handler: any ConnectionHandler
     let hello: @Sendable () async -> Hello
-    let active = NIOLockedValueBox(0)
+    let slots: ConnectionSlots
     let numbers = NIOLockedValueBox<UInt64>(0)
 
     /// A transport with the node's TLS identity; `hello` gives the Hello to send on each connection.
     public init(identity: TLSIdentity, settings: TransportSettings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 handler: any ConnectionHandler, hello: @escaping @Sendable () async -> Hello) throws {
         self.settings = settings
+        slots = ConnectionSlots(settings: settings)
         serverContext = try NIOSSLContext(configuration: identity.serverConfiguration)
         clientContext = try NIOSSLContext(configuration: identity.clientConfiguration)
         self.group = group
@@ -44,7 +45,7 @@ public final class MeshTransport: Sendable {
     }
 
     /// Number of connections open now, inbound and outbound.
-    public var activeConnections: Int { active.withLockedValue { $0 } }
+    public var activeConnections: Int { slots.open }
 
     /// Binds the listener on `host:port` (port 0 picks a free one).
     public func listen(host: String, port: Int) async throws -> Listener {
@@ -64,14 +65,14 @@ public final class MeshTransport: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.server.executeThenClose { inbound in
                 for try await accepted in inbound {
-                    let remote = accepted.channel.channel.remoteAddress?.description ?? "unknown"
-                    guard self.activeConnections < self.settings.maxConnections else {
+                    let address = accepted.channel.channel.remoteAddress
+                    let ip = address?.ipAddress ?? "unknown"
+                    if let refusal = self.slots.reserve(handshakeFrom: ip) {
                         try? await accepted.channel.executeThenClose { _, _ in }
-                        await self.handler.failedBeforeHello(remote: remote, dialedAddress: nil,
-                                                             error: TransportError.tooManyConnections(self.settings.maxConnections))
+                        await self.handler.failedBeforeHello(remote: address?.description ?? ip, dialedAddress: nil, error: refusal)
                         continue
                     }
-                    group.addTask { await self.serve(accepted, dialedAddress: nil) }
+                    group.addTask { await self.serve(accepted, dialedAddress: nil, handshakeFrom: ip) }
                 }
             }
         }
@@ -79,10 +80,11 @@ public final class MeshTransport: Sendable {
 
     /// Dials `address` ("host:port") and serves the connection until it ends.
     public func dialAndServe(_ address: String) async {
+        if let refusal = slots.reserve(handshakeFrom: nil) {
+            await handler.failedBeforeHello(remote: address, dialedAddress: address, error: refusal)
+            return
+        }
         do {
-            guard activeConnections < settings.maxConnections else {
-                throw TransportError.tooManyConnections(settings.maxConnections)
-            }
             let (host, port) = try Self.split(address)
             let opened = try await ClientBootstrap(group: group)
                 .connectTimeout(.milliseconds(settings.connectTimeoutMs))
@@ -91,8 +93,9 @@ public final class MeshTransport: Sendable {
                         try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: nil))
                     }
                 }
-            await serve(opened, dialedAddress: address)
+            await serve(opened, dialedAddress: address, handshakeFrom: nil)
         } catch {
+            slots.closed()
             await handler.failedBeforeHello(remote: address, dialedAddress: address, error: error)
         }
     }
@@ -112,7 +115,7 @@ public final class MeshTransport: Sendable {
         try channel.pipeline.syncOperations.addHandlers([
             IdleStateHandler(readTimeout: idle), IdleCloseHandler(),
             FrameEncodingHandler(limits: settings.wire, counter: bytes),
-            FrameDecodingHandler(limits: settings.wire, counter: bytes),
+            FrameDecodingHandler(limits: settings.wire, counter: bytes, frameTimeoutMs: settings.frameTimeoutMs),
         ])
         return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes)
     }

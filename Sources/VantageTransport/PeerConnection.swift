@@ -21,9 +21,6 @@ public struct AdmittedPeer: Sendable, Equatable {
 /// An open, authenticated connection to a peer. Sending never blocks: frames are queued in NIO,
 /// and a peer that leaves more than `maxQueuedFrames` unread is disconnected.
 public final class PeerConnection: Sendable {
-    /// Frames queued but not yet written before a slow peer is dropped (default 1,024).
-    public static let maxQueuedFrames = 1024
-
     /// A number unique within this process, to tell connections to the same peer apart.
     public let number: UInt64
     /// The peer.
@@ -36,20 +33,23 @@ public final class PeerConnection: Sendable {
     public let bytes: ByteCounter
     private let channel: any Channel
     private let queued = NIOLockedValueBox(0)
+    private let maxQueuedFrames: Int
 
-    init(number: UInt64, peer: AdmittedPeer, dialedAddress: String?, remote: String, bytes: ByteCounter, channel: any Channel) {
+    init(number: UInt64, peer: AdmittedPeer, dialedAddress: String?, remote: String, bytes: ByteCounter, channel: any Channel,
+         maxQueuedFrames: Int) {
         self.number = number
         self.peer = peer
         self.dialedAddress = dialedAddress
         self.remote = remote
         self.bytes = bytes
         self.channel = channel
+        self.maxQueuedFrames = maxQueuedFrames
     }
 
     /// Queues a frame for the peer.
     public func send(_ frame: Frame) {
         let count = queued.withLockedValue { $0 += 1; return $0 }
-        guard count <= Self.maxQueuedFrames else {
+        guard count <= maxQueuedFrames else {
             channel.close(promise: nil)
             return
         }

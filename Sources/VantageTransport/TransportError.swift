@@ -14,6 +14,10 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case peerError(ErrorCode, String)
     /// Too many connections already.
     case tooManyConnections(Int)
+    /// Too many connections from one address are still in their handshake.
+    case tooManyHandshakes(address: String, limit: Int)
+    /// A frame began but did not arrive whole in time.
+    case frameTimeout(Int64)
     /// The peer presented no certificate or a key that is not Ed25519.
     case noPeerKey
     /// An address could not be parsed.
@@ -27,6 +31,9 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .refused(let code, let message): return "refused (\(code)): \(message)"
         case .peerError(let code, let message): return "peer sent error (\(code)): \(message)"
         case .tooManyConnections(let limit): return "connection limit of \(limit) reached"
+        case .tooManyHandshakes(let address, let limit):
+            return "\(limit) connections from \(address) are already in their handshake (connection flood?)"
+        case .frameTimeout(let ms): return "a frame was not completed within \(ms) ms of its first byte (slow-loris?)"
         case .noPeerKey: return "peer certificate has no Ed25519 key"
         case .badAddress(let address): return "'\(address)' is not HOST:PORT"
         }
@@ -41,6 +48,8 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .refused(let code, _): return "refused_\(code)"
         case .peerError: return "peer_error"
         case .tooManyConnections: return "too_many_connections"
+        case .tooManyHandshakes: return "too_many_handshakes"
+        case .frameTimeout: return "frame_timeout"
         case .noPeerKey: return "no_peer_key"
         case .badAddress: return "bad_address"
         }

@@ -4,23 +4,34 @@ import VantageWire
 public struct TransportSettings: Sendable {
     /// Most simultaneous connections, inbound and outbound together (default 64).
     public var maxConnections: Int
+    /// Most inbound connections from one IP address still before a verified Hello (default 8):
+    /// bounds a flood of handshakes from one address without refusing other peers.
+    public var maxHandshakesPerAddress: Int
     /// Time allowed from TCP accept/connect to a verified Hello, in ms (default 10 s): bounds slow handshakes.
     public var helloTimeoutMs: Int64
     /// A connection that receives nothing for this long is closed, in ms (default 30 s).
     public var idleTimeoutMs: Int64
+    /// Time allowed for a frame to arrive whole once its first byte came, in ms (default 60 s):
+    /// bounds a peer that trickles a frame to hold the connection.
+    public var frameTimeoutMs: Int64
     /// Time allowed for a TCP connect, in ms (default 5 s).
     public var connectTimeoutMs: Int64
+    /// Frames queued to one peer and not yet written before it is dropped as too slow (default 1,024).
+    public var maxQueuedFrames: Int
     /// Frame limits.
     public var wire: WireLimits
 
     /// Settings with their documented defaults.
-    public init(maxConnections: Int = 64, helloTimeoutMs: Int64 = 10_000, idleTimeoutMs: Int64 = 30_000,
-                connectTimeoutMs: Int64 = 5_000, wire: WireLimits = WireLimits()) {
-        precondition(maxConnections > 0 && helloTimeoutMs > 0 && idleTimeoutMs > 0 && connectTimeoutMs > 0, "transport limits must be positive")
+    public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, helloTimeoutMs: Int64 = 10_000,
+                idleTimeoutMs: Int64 = 30_000, frameTimeoutMs: Int64 = 60_000, connectTimeoutMs: Int64 = 5_000,
+                maxQueuedFrames: Int = 1_024, wire: WireLimits = WireLimits()) {
         self.maxConnections = maxConnections
+        self.maxHandshakesPerAddress = maxHandshakesPerAddress
         self.helloTimeoutMs = helloTimeoutMs
         self.idleTimeoutMs = idleTimeoutMs
+        self.frameTimeoutMs = frameTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.maxQueuedFrames = maxQueuedFrames
         self.wire = wire
     }
 }

@@ -28,7 +28,8 @@ enum JSONLines {
                 if end > lineStart && bytes[end - 1] == 0x0D { end -= 1 }
                 if !(lineStart..<end).contains(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 }) { continue }
                 guard end - lineStart <= maxLineBytes else {
-                    errors.append(LineError(line: number, reason: "line of \(end - lineStart) bytes exceeds the limit of \(maxLineBytes)"))
+                    errors.append(LineError(line: number, reason: "line of \(end - lineStart) bytes exceeds the limit of \(maxLineBytes)",
+                                            label: "line_too_long"))
                     continue
                 }
                 do {

@@ -21,12 +21,15 @@ public struct MeasurementLine: Sendable {
 public struct LineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
+    /// A short label for metrics: `line_too_long`, `future` or `bad_line`.
+    public var label: String
     public var description: String { "line \(line): \(reason)" }
 
     /// The refusal of line `line` (1-based) for `reason`.
-    public init(line: Int, reason: String) {
+    public init(line: Int, reason: String, label: String = "bad_line") {
         self.line = line
         self.reason = reason
+        self.label = label
     }
 }
 
@@ -48,6 +51,23 @@ public enum MeasurementLines {
         var vantage: String?
         var asn: UInt32?
         var cc: String?
+    }
+
+    /// Splits parsed lines into those a node may sign now and those whose time is more than
+    /// `maxSkewMs` ahead of `nowMs` (refused: a batch may not carry measurements from the future).
+    public static func refuseFuture(_ lines: [MeasurementLine], nowMs: Int64, maxSkewMs: Int64) -> (lines: [MeasurementLine], errors: [LineError]) {
+        var kept: [MeasurementLine] = []
+        var errors: [LineError] = []
+        for line in lines {
+            let ahead = line.measurement.startTimeMs - nowMs
+            if ahead > maxSkewMs {
+                errors.append(LineError(line: line.line, reason: "time is \(ahead / 1000) s ahead of this node's clock; at most \(maxSkewMs / 1000) s is allowed",
+                                        label: "future"))
+            } else {
+                kept.append(line)
+            }
+        }
+        return (kept, errors)
     }
 
     /// Parses every line of `data`; blank lines are skipped. `progress` is told the bytes read so far.

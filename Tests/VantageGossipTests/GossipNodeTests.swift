@@ -130,7 +130,7 @@ struct Harness {
             Issue.record("no disconnect")
             return
         }
-        #expect(reason == "frame of unknown type")
+        #expect(reason == .unknownFrame && "\(reason)" == "frame of unknown type")
     }
 
     @Test func dialsJoinAddressesAndBacksOffAfterFailure() {

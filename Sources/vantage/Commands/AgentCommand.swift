@@ -15,7 +15,8 @@ struct AgentCommand: AsyncParsableCommand {
             It runs the newest campaign in its ledger (see `vantage admin campaign`) unless --no-probes. \
             Without --listen it only dials out (a volunteer behind NAT). It stops cleanly on SIGTERM or \
             SIGINT. Durations are written like 200ms, 1s, 5m. Every flag can also be set in a TOML file \
-            given with --config (deploy/node.example.toml lists the keys); flags win over the file.
+            given with --config (deploy/node.example.toml lists the keys); flags win over the file. \
+            Limits (protocol/SPEC.md §9) are set with --limit NAME=VALUE or in the file's [limits] table.
             """
     )
 
@@ -47,6 +48,9 @@ struct AgentCommand: AsyncParsableCommand {
     var noProbes = false
 
     @OptionGroup(title: "Probes") var probes: ProbeOptions
+
+    @Option(name: .long, help: ArgumentHelp("Set a limit of protocol/SPEC.md §9, e.g. max_peers=16; repeat for more.", valueName: "NAME=VALUE"))
+    var limit: [String] = []
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
@@ -114,6 +118,13 @@ struct AgentCommand: AsyncParsableCommand {
         settings.gossip = GossipSettings(intervalMs: resolved.gossipMs, fanout: resolved.fanout)
         settings.probes = resolved.probing ? try resolved.probes.settings() : nil
         settings.attestIntervalMs = resolved.attestMs
+        do {
+            try AgentLimit.apply(file.limits ?? [:], to: &settings)
+            try AgentLimit.apply(limit, to: &settings)
+            try AgentLimit.validate(settings)
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
         exitWithParent()
         try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
     }
