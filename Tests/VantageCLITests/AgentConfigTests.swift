@@ -13,12 +13,14 @@ import VantageTestKit
         #expect(file.api == "127.0.0.1:7180" && file.join == ["vantage-1.example.org:7101"])
         #expect(file.gossipInterval == "1s" && file.fanout == 2 && file.attestInterval == "60s")
         #expect(file.logLevel == "info" && file.probes == true && file.probeTimeout == "10s")
+        #expect(file.limits == ["max_peers": 32])
     }
 
     @Test(arguments: [
         ("nodes = \"x\"\n", "unknown key 'nodes'"),
         ("fanout = \"two\"\n", "'fanout' has the wrong type"),
         ("node = \"x\"\nfanout = \n", "a.toml:2:"),
+        ("node = \"x\"\n[limits]\nmax_peer = 3\n", "unknown limit 'max_peer'"),
     ])
     func wrongFilesAreRefusedNamingTheKey(text: String, message: String) throws {
         let dir = CommandRunner.temporaryDirectory("config")

@@ -143,6 +143,17 @@ import VantageWire
         #expect(throws: LedgerError.heldFull(origin: a.id.short, limit: 2)) {
             try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 3), nowMs: now)
         }
+        // The total over origins: 4 held (2 + 2) is the limit, a fifth from a third origin is refused.
+        var b = mesh.node("b"), c = mesh.node("c")
+        for node in [b, c] { try ledger.insert(envelope: mesh.enroll(node), nowMs: now) }
+        _ = b.nextBatch(createdMs: t0)
+        try ledger.insert(envelope: b.nextBatch(createdMs: t0 + 1), nowMs: now)
+        try ledger.insert(envelope: b.nextBatch(createdMs: t0 + 2), nowMs: now)
+        #expect(ledger.heldCount == 4)
+        _ = c.nextBatch(createdMs: t0)
+        #expect(throws: LedgerError.heldFull(origin: c.id.short, limit: 2)) {
+            try ledger.insert(envelope: c.nextBatch(createdMs: t0 + 1), nowMs: now)
+        }
     }
 
     @Test func oversizedBatchIsRefusedAtTheLimitPlusOne() throws {
@@ -154,14 +165,19 @@ import VantageWire
         #expect(throws: LedgerError.self) {
             try ledger.insert(envelope: a.nextBatch(createdMs: t0, count: 11), nowMs: now)
         }
-        var small = Ledger(root: mesh.root, limits: LedgerLimits(maxBatchBytes: 200))
-        try small.insert(envelope: mesh.enroll(a), nowMs: now)
+        // Bytes: a payload of exactly the limit enters; one byte over it is refused.
         var fresh = mesh.node("a")
+        let batch = fresh.nextBatch(createdMs: t0, count: 5)
+        var exact = Ledger(root: mesh.root, limits: LedgerLimits(maxBatchBytes: batch.payload.count))
+        try exact.insert(envelope: mesh.enroll(a), nowMs: now)
+        #expect(try exact.insert(envelope: batch, nowMs: now) == .added)
+        var small = Ledger(root: mesh.root, limits: LedgerLimits(maxBatchBytes: batch.payload.count - 1))
+        try small.insert(envelope: mesh.enroll(a), nowMs: now)
         do {
-            try small.insert(envelope: fresh.nextBatch(createdMs: t0, count: 5), nowMs: now)
+            try small.insert(envelope: batch, nowMs: now)
             Issue.record("a batch over maxBatchBytes was admitted")
         } catch let error as LedgerError {
-            #expect(error.description.contains("exceed the limit of 200"))
+            #expect(error.description.contains("exceed the limit of \(batch.payload.count - 1)"))
         }
     }
 
@@ -174,6 +190,24 @@ import VantageWire
         }
         var b = mesh.node("a")
         #expect(try ledger.insert(envelope: b.nextBatch(createdMs: now + skew), nowMs: now) == .added)
+    }
+
+    @Test func measurementLaterThanItsBatchBeyondTheSkewIsRefused() throws {
+        let skew = LedgerLimits().maxClockSkewMs
+        func batch(measuredAfterCreation ahead: Int64) -> Envelope {
+            var node = mesh.node("a")
+            var m = Measurement()
+            m.target = "facebook"
+            m.probe = .tls
+            m.outcome = .ok
+            m.startTimeMs = t0 + ahead
+            return node.nextBatch(createdMs: t0, measurements: [m])
+        }
+        var ledger = try enrolledLedger(mesh.node("a"))
+        #expect(throws: LedgerError.measurementFromTheFuture(origin: mesh.node("a").id.short, seq: 1, aheadMs: skew + 1)) {
+            try ledger.insert(envelope: batch(measuredAfterCreation: skew + 1), nowMs: now)
+        }
+        #expect(try ledger.insert(envelope: batch(measuredAfterCreation: skew), nowMs: now) == .added)
     }
 
     @Test func batchOutsideTheEnrollmentWindowIsHeld() throws {

@@ -35,30 +35,6 @@ extension MeshSuite {
         #expect(metrics.contains("vantage_refusals_total{reason=\"tls_or_io\"}"), "\(metrics)")
     }
 
-    @Test func garbageFrameAndOversizedLengthPrefixAreDisconnected() async throws {
-        let folders = try MeshFolders.create("garbage", nodes: [("a", 64501), ("b", 64502), ("mallory", 64503)])
-        let runner = try CommandRunner(directory: folders.base)
-        let honest = MeshFolders(base: folders.base, mesh: folders.mesh, nodes: Array(folders.nodes.prefix(2)))
-        let agents = try await startChain(honest, runner: runner)
-        defer { agents.forEach { $0.stop() } }
-        let address = try String(contentsOfFile: folders.nodes[0].path + "/listen.addr", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let m = folders.nodes[2]
-        let tls = ["-cert", m.certificatePath, "-key", m.keyPath, "-CAfile", m.caCertificatePath]
-
-        _ = try opensslClient(port: port(address), arguments: tls, input: Data([0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 0x99]))
-        _ = try opensslClient(port: port(address), arguments: tls, input: Data([0xff, 0xff, 0xff, 0xff, 1, 2, 3]))
-        let logged = await eventually(timeout: 10) {
-            let text = log(agents[0])
-            return text.contains("malformed frame") && text.contains("exceeds the limit of 4194304 bytes")
-        }
-        #expect(logged, "\(agents[0].tail())")
-        _ = try await AgentClient(node: folders.nodes[1].path).submit(jsonLines: measurementLines(5))
-        #expect(try await eventually { try await AgentClient(node: folders.nodes[0].path).status().ledger.measurements == 5 })
-        let metrics = try String(contentsOf: URL(string: try AgentClient(node: folders.nodes[0].path).baseURL.absoluteString + "/metrics")!, encoding: .utf8)
-        #expect(metrics.contains("vantage_refusals_total{reason=\"frame_malformed\"} 1"))
-        #expect(metrics.contains("vantage_refusals_total{reason=\"frame_too_large\"} 1"))
-    }
-
     @Test func revokedNodeIsRefusedOnceTheRevocationHasSpread() async throws {
         let folders = try MeshFolders.create("revoke", nodes: [("a", 64501), ("b", 64502), ("c", 64503)])
         let runner = try CommandRunner(directory: folders.base)

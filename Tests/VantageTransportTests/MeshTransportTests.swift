@@ -119,4 +119,26 @@ final class RecordingHandler: ConnectionHandler {
             group.cancelAll()
         }
     }
+
+    @Test func handshakesFromOneAddressAreBoundedAtTheLimit() async throws {
+        let folders = try MeshFolders.create("handshakes", nodes: [("a", 1)])
+        let serverHandler = RecordingHandler()
+        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxHandshakesPerAddress: 2))
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            // Two silent connections: at the limit, both stay open.
+            let held = [try await HostilePeer.connectTCP(port: listener.port), try await HostilePeer.connectTCP(port: listener.port)]
+            try await eventually { server.activeConnections == 2 }
+            // One more from the same address is closed at once; another address is still accepted.
+            let past = try await HostilePeer.connectTCP(port: listener.port)
+            #expect(await past.waitUntilClosed(timeout: 5))
+            #expect(serverHandler.failures.withLockedValue { $0 } == ["2 connections from 127.0.0.1 are already in their handshake (connection flood?)"])
+            let other = try await HostilePeer.connectTCP(port: listener.port, from: "127.0.0.3")
+            try await eventually { server.activeConnections == 3 }
+            #expect(server.activeConnections == 3 && !held[0].isClosed && !held[1].isClosed && !other.isClosed)
+            (held + [other]).forEach { $0.close() }
+            group.cancelAll()
+        }
+    }
 }

@@ -120,6 +120,10 @@ struct AgentCommand: AsyncParsableCommand {
         settings.attestIntervalMs = resolved.attestMs
         do {
             try AgentLimit.apply(file.limits ?? [:], to: &settings)
+        } catch let error as ConfigError {
+            throw CommandFailure("\(config ?? "config"): [limits]: \(error)")
+        }
+        do {
             try AgentLimit.apply(limit, to: &settings)
             try AgentLimit.validate(settings)
         } catch let error as ConfigError {
