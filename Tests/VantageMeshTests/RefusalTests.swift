@@ -65,6 +65,22 @@ extension MeshSuite {
         _ = try await cClient.submit(jsonLines: measurementLines(3))
         try await Task.sleep(for: .seconds(1))
         #expect(try await AgentClient(node: folders.nodes[1].path).status().ledger.measurements == 0)
+        // Honest peers are still served: a submission at a reaches b.
+        _ = try await AgentClient(node: folders.nodes[0].path).submit(jsonLines: measurementLines(4))
+        #expect(try await eventually { try await AgentClient(node: folders.nodes[1].path).status().ledger.measurements == 4 })
+    }
+
+    @Test func apiIsOnLoopbackByDefaultAndWarnsWhenExposed() async throws {
+        let folders = try MeshFolders.create("exposed", nodes: [("a", 64501), ("b", 64502)])
+        let runner = try CommandRunner(directory: folders.base)
+        let quiet = try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: ["--no-probes"])
+        let exposed = try AgentProcess(runner: runner, node: folders.nodes[1].path, arguments: ["--no-probes", "--api", "0.0.0.0:0"])
+        defer { [quiet, exposed].forEach { $0.stop() } }
+        try await quiet.waitUntilReady()
+        try await exposed.waitUntilReady()
+        #expect(try AgentClient(node: folders.nodes[0].path).baseURL.host == "127.0.0.1")
+        #expect(await eventually(timeout: 10) { log(exposed).contains("the API listens beyond loopback") }, "\(exposed.tail())")
+        #expect(!log(quiet).contains("beyond loopback"))
     }
 
     @Test func statusReadsWellForAPerson() async throws {
