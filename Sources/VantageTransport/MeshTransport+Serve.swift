@@ -48,7 +48,8 @@ extension MeshTransport {
             if let connection { await handler.closed(connection, error: nil) }
         } catch {
             deadline.cancel()
-            let reason: any Error = timedOut.withLockedValue { $0 } && connection == nil ? TransportError.helloTimeout : error
+            var reason: any Error = timedOut.withLockedValue { $0 } && connection == nil ? TransportError.helloTimeout : error
+            if let tls = reason as? NIOSSLError { reason = TransportError.tls(tls) }
             if let connection {
                 await handler.closed(connection, error: reason)
             } else {

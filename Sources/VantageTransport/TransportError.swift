@@ -1,3 +1,4 @@
+import NIOSSL
 import VantageWire
 
 /// Why a connection ended or was refused. The message names the reason for logs and metrics.
@@ -22,6 +23,8 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case noPeerKey
     /// An address could not be parsed.
     case badAddress(String)
+    /// The TLS handshake failed: no client certificate, one from another CA, a protocol error…
+    case tlsHandshake(String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .frameTimeout(let ms): return "a frame was not completed within \(ms) ms of its first byte (slow-loris?)"
         case .noPeerKey: return "peer certificate has no Ed25519 key"
         case .badAddress(let address): return "'\(address)' is not HOST:PORT"
+        case .tlsHandshake(let reason): return "TLS handshake failed: \(reason)"
         }
     }
 
@@ -52,6 +56,17 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .frameTimeout: return "frame_timeout"
         case .noPeerKey: return "no_peer_key"
         case .badAddress: return "bad_address"
+        case .tlsHandshake: return "tls_handshake"
         }
+    }
+}
+
+extension TransportError {
+    /// A TLS failure named by BoringSSL's reason (e.g. `CERTIFICATE_VERIFY_FAILED`) when it gives one.
+    static func tls(_ error: NIOSSLError) -> TransportError {
+        let text = "\(error)"
+        guard let range = text.range(of: "OPENSSL_internal:") else { return .tlsHandshake(text) }
+        let reason = text[range.upperBound...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+        return .tlsHandshake(reason.isEmpty ? text : String(reason))
     }
 }
