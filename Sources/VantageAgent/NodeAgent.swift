@@ -45,6 +45,7 @@ public actor NodeAgent {
         self.logger = logger
         node = NodeDirectory(path: settings.nodePath)
         key = try KeyFile.read(node.keyPath)
+        _ = try SecretFile.read(node.apiTokenPath)  // refuses a token others can read before anything starts
         mesh = try MeshDescription.read(node.meshDescriptionPath)
         let root = try mesh.rootKey(path: node.meshDescriptionPath)
         guard case .enrollment(let enrollment) = try SignedFact(verifying: RecordFile.readEnvelope(node.enrollmentPath)),

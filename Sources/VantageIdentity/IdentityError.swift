@@ -39,7 +39,7 @@ public enum IdentityError: Error, Equatable, CustomStringConvertible {
         case .keyFileCorrupt(let path, let reason):
             return "key file \(path) is corrupt: \(reason)"
         case .keyFileTooOpen(let path, let mode):
-            return "key file \(path) has mode \(mode); it must not be readable by group or others (chmod 600 \(path))"
+            return "\(path) has mode \(mode); it holds a secret and must not be readable by group or others (chmod 600 \(path))"
         case .fileExists(let path):
             return "\(path) already exists; refusing to overwrite it"
         case .fileMissing(let path):

@@ -30,6 +30,19 @@ import VantageTestKit
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test func secretsReadableByOthersStopTheAgentNamingTheFile() throws {
+        let folders = try MeshFolders.create("secrets", nodes: [("a", 64700)])
+        let node = folders.nodes[0]
+        let runner = try CommandRunner(directory: folders.base)
+        for path in [node.apiTokenPath, node.keyPath] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+            let result = try runner.run("agent", "--node", node.path, "--no-probes")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(path) has mode 640; it holds a secret"), "\(result.stderr)")
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+    }
+
     @Test func anAgentRunsFromAConfigFileAlone() async throws {
         let folders = try MeshFolders.create("config-agent", nodes: [("solo", 64700)])
         let node = folders.nodes[0].path
