@@ -133,6 +133,7 @@ final class RecordingHandler: ConnectionHandler {
             // One more from the same address is closed at once; another address is still accepted.
             let past = try await HostilePeer.connectTCP(port: listener.port)
             #expect(await past.waitUntilClosed(timeout: 5))
+            try await eventually { !serverHandler.failures.withLockedValue { $0 }.isEmpty }
             #expect(serverHandler.failures.withLockedValue { $0 } == ["2 connections from 127.0.0.1 are already in their handshake (connection flood?)"])
             let other = try await HostilePeer.connectTCP(port: listener.port, from: "127.0.0.3")
             try await eventually { server.activeConnections == 3 }
