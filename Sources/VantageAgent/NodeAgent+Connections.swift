@@ -105,6 +105,7 @@ extension NodeAgent: ConnectionHandler {
         metrics.refused(Self.label(of: error))
         if case TransportError.tooManyHandshakes(let address, _) = error {
             // A flood is counted in full but logged at 1, 10, 100, … refusals, so it cannot fill the disk.
+            if floodRefusals.count >= 1_024 && floodRefusals[address] == nil { floodRefusals.removeAll() }  // bounded memory
             let count = floodRefusals[address, default: 0] + 1
             floodRefusals[address] = count
             guard Self.isPowerOfTen(count) else { return }
