@@ -102,6 +102,7 @@ extension NodeAgent: ConnectionHandler {
 
     public func failedBeforeHello(remote: String, dialedAddress: String?, error: any Error) async {
         if let dialedAddress { gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng) }
+        if case TransportError.refused = error { return }  // counted and logged by `authorize`
         metrics.refused(Self.label(of: error))
         if case TransportError.tooManyHandshakes(let address, _) = error {
             // A flood is counted in full but logged at 1, 10, 100, … refusals, so it cannot fill the disk.
