@@ -11,6 +11,7 @@ public enum AgentLimit: String, CaseIterable, Sendable {
     case retentionDays = "retention_days"
     case maxConnections = "max_connections"
     case maxHandshakesPerAddress = "max_handshakes_per_address"
+    case maxHandshakes = "max_handshakes"
     case maxPeers = "max_peers"
     case helloTimeoutMs = "hello_timeout_ms"
     case idleTimeoutMs = "idle_timeout_ms"
@@ -36,6 +37,7 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         case .retentionDays: return \.ledger.defaultRetentionDays.asInt64
         case .maxConnections: return \.transport.maxConnections.asInt64
         case .maxHandshakesPerAddress: return \.transport.maxHandshakesPerAddress.asInt64
+        case .maxHandshakes: return \.transport.maxHandshakes.asInt64
         case .maxPeers: return \.maxPeers.asInt64
         case .helloTimeoutMs: return \.transport.helloTimeoutMs
         case .idleTimeoutMs: return \.transport.idleTimeoutMs

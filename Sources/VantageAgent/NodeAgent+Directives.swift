@@ -45,6 +45,11 @@ extension NodeAgent {
             metrics.refused(refusal.label)
             logger.warning("fact refused", metadata: ["peer": "\(peer.short)", "reason": "\(refusal)"])
         }
+        // An honest node forwards only facts it verified, so a forged one marks its sender: drop it.
+        if report.refused.contains(where: \.isForgery), let connection = connections[peer] {
+            logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "it sent a forged fact"])
+            connection.close()
+        }
     }
 
     /// Inserts envelopes from a local source (Hello, API), persisting what was accepted.
@@ -109,6 +114,14 @@ extension NodeAgent {
 }
 
 extension LedgerError {
+    /// True for a fact whose signature does not hold or whose signer is not its origin.
+    var isForgery: Bool {
+        switch self {
+        case .unverified, .originMismatch, .notSignedByRoot: return true
+        default: return false
+        }
+    }
+
     /// A short label for metrics.
     public var label: String {
         switch self {

@@ -1,11 +1,12 @@
 import NIOConcurrencyHelpers
 
-/// Counts open connections and, per remote address, those still in their handshake, so that
-/// neither the whole node nor one address can take more than its limit.
+/// Counts open connections and those still in their handshake (in all and per remote address), so
+/// that neither the whole node, nor handshakes, nor one address can take more than its limit.
 final class ConnectionSlots: Sendable {
     private struct Counts {
         var open = 0
         var handshaking: [String: Int] = [:]
+        var handshakingTotal = 0
     }
 
     private let counts = NIOLockedValueBox(Counts())
@@ -27,7 +28,11 @@ final class ConnectionSlots: Sendable {
                 guard counts.handshaking[address, default: 0] < settings.maxHandshakesPerAddress else {
                     return .tooManyHandshakes(address: address, limit: settings.maxHandshakesPerAddress)
                 }
+                guard counts.handshakingTotal < settings.maxHandshakes else {
+                    return .tooManyHandshakes(address: "all addresses", limit: settings.maxHandshakes)
+                }
                 counts.handshaking[address, default: 0] += 1
+                counts.handshakingTotal += 1
             }
             counts.open += 1
             return nil
@@ -40,6 +45,7 @@ final class ConnectionSlots: Sendable {
         counts.withLockedValue { counts in
             let left = counts.handshaking[address, default: 1] - 1
             counts.handshaking[address] = left > 0 ? left : nil
+            counts.handshakingTotal -= 1
         }
     }
 

@@ -7,6 +7,9 @@ public struct TransportSettings: Sendable {
     /// Most inbound connections from one IP address still before a verified Hello (default 8):
     /// bounds a flood of handshakes from one address without refusing other peers.
     public var maxHandshakesPerAddress: Int
+    /// Most inbound connections before a verified Hello from all addresses (default 32, half of
+    /// `maxConnections`): a flood from many addresses still leaves room to dial out and keep peers.
+    public var maxHandshakes: Int
     /// Time allowed from TCP accept/connect to a verified Hello, in ms (default 10 s): bounds slow handshakes.
     public var helloTimeoutMs: Int64
     /// A connection that receives nothing for this long is closed, in ms (default 30 s).
@@ -22,11 +25,12 @@ public struct TransportSettings: Sendable {
     public var wire: WireLimits
 
     /// Settings with their documented defaults.
-    public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, helloTimeoutMs: Int64 = 10_000,
+    public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, maxHandshakes: Int = 32, helloTimeoutMs: Int64 = 10_000,
                 idleTimeoutMs: Int64 = 30_000, frameTimeoutMs: Int64 = 60_000, connectTimeoutMs: Int64 = 5_000,
                 maxQueuedFrames: Int = 1_024, wire: WireLimits = WireLimits()) {
         self.maxConnections = maxConnections
         self.maxHandshakesPerAddress = maxHandshakesPerAddress
+        self.maxHandshakes = maxHandshakes
         self.helloTimeoutMs = helloTimeoutMs
         self.idleTimeoutMs = idleTimeoutMs
         self.frameTimeoutMs = frameTimeoutMs

@@ -26,6 +26,8 @@ extension MeshSuite {
 
         #expect(await mesh.logged("fact refused", "signature does not verify"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("bad_signature"))
+        #expect(await peer.waitUntilClosed(), "the sender of a forged fact is dropped")
+        #expect(await mesh.logged("it sent a forged fact"))
         #expect(try await mesh.honestPeersStillServed())
     }
 
@@ -40,6 +42,7 @@ extension MeshSuite {
 
         #expect(await mesh.logged("fact refused", "is not its signer"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("origin_mismatch"))
+        #expect(await peer.waitUntilClosed(), "the sender of a forged fact is dropped")
         #expect(try await mesh.honestPeersStillServed())
     }
 

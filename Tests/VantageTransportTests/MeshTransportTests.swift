@@ -142,4 +142,33 @@ final class RecordingHandler: ConnectionHandler {
             group.cancelAll()
         }
     }
+
+    @Test func handshakesFromAllAddressesAreBoundedAndDialingOutStillWorks() async throws {
+        let folders = try MeshFolders.create("handshakes-total", nodes: [("a", 1), ("b", 2)])
+        let serverHandler = RecordingHandler()
+        let settings = TransportSettings(maxConnections: 4, maxHandshakes: 2)
+        let server = try transport(folders.nodes[0], serverHandler, settings: settings)
+        let listener = try await server.listen(host: "127.0.0.1", port: 0)
+        let peerHandler = RecordingHandler()
+        let peer = try transport(folders.nodes[1], peerHandler)
+        let peerListener = try await peer.listen(host: "127.0.0.1", port: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(listener) }
+            group.addTask { try await peer.run(peerListener) }
+            // Two addresses hold the two handshake slots: at the limit. A third address is refused.
+            let held = [try await HostilePeer.connectTCP(port: listener.port, from: "127.0.0.2"),
+                        try await HostilePeer.connectTCP(port: listener.port, from: "127.0.0.3")]
+            try await eventually { server.activeConnections == 2 }
+            let past = try await HostilePeer.connectTCP(port: listener.port, from: "127.0.0.4")
+            #expect(await past.waitUntilClosed(timeout: 5))
+            try await eventually { !serverHandler.failures.withLockedValue { $0 }.isEmpty }
+            #expect(serverHandler.failures.withLockedValue { $0 }.first?.contains("2 connections from all addresses") == true)
+            // The node still dials out to its peer while the flood holds the handshake slots.
+            group.addTask { await server.dialAndServe("127.0.0.1:\(peerListener.port)") }
+            try await eventually { serverHandler.opened.withLockedValue { $0.count } == 1 }
+            #expect(serverHandler.opened.withLockedValue { $0.count } == 1 && !held[0].isClosed && !held[1].isClosed)
+            held.forEach { $0.close() }
+            group.cancelAll()
+        }
+    }
 }
