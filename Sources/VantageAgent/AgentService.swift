@@ -22,6 +22,8 @@ public enum AgentRunner {
         let api = AgentAPI(agent: agent, registry: registry, settings: settings)
         let application = Application(
             router: api.router(),
+            // A client that sends nothing for idle_timeout_ms is closed, as on the mesh port.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(settings.transport.idleTimeoutMs))),
             configuration: .init(address: .hostname(host, port: port), serverName: "vantage"),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

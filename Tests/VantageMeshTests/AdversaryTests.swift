@@ -167,7 +167,7 @@ extension MeshSuite {
     }
 
     @Test func slowLorisHandshakeAndFrameAreCutOff() async throws {
-        let mesh = try await HostileMesh.start("slowloris", limits: ["hello_timeout_ms=1500", "frame_timeout_ms=1500"])
+        let mesh = try await HostileMesh.start("slowloris", limits: ["hello_timeout_ms=1500", "frame_timeout_ms=1500", "idle_timeout_ms=3000"])
         defer { mesh.stop() }
         // A TCP connection that never starts TLS, and one that stops half-way through a ClientHello.
         let silent = try await HostilePeer.connectTCP(port: mesh.port)
@@ -188,6 +188,16 @@ extension MeshSuite {
         #expect(trickle.isClosed, "a frame trickled for 8 s must be cut off at 1.5 s")
         #expect(await mesh.logged("a frame was not completed within 1500 ms"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("frame_timeout"))
+
+        // The HTTP API: request headers trickled a byte every 200 ms never complete a request head,
+        // so the connection is closed at idle_timeout_ms.
+        let api = try await HostilePeer.connectTCP(port: try AgentClient(node: mesh.a.path).baseURL.port!)
+        try await api.write(Array("POST /v1/measurements HTTP/1.1\r\nHost: a\r\n".utf8))
+        for _ in 0..<50 where !api.isClosed {
+            try? await api.write(Array("X".utf8))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(api.isClosed, "headers trickled for 10 s must be cut off at 3 s")
         #expect(try await mesh.honestPeersStillServed())
     }
 
