@@ -84,9 +84,15 @@ extension MeshSuite {
         #expect(try await mesh.honestPeersStillServed())
     }
 
-    @Test func expiredEnrollmentIsRefusedAtHello() async throws {
+    @Test func unknownAndExpiredEnrollmentsAreRefusedAtHello() async throws {
         let mesh = try await HostileMesh.start("expired")
         defer { mesh.stop() }
+        // A certificate from the mesh CA, but no enrollment shown and none known: an unknown peer.
+        let unknown = try await mesh.connect { $0.clearEnrollment() }
+        #expect(await unknown.waitForFrame { $0.error.code == .unknownPeer })
+        #expect(await mesh.logged("is not enrolled in this mesh"), "\(mesh.agents[0].tail())")
+        #expect(try await mesh.counted("refused_unknownPeer"))
+
         // Mallory's certificate is valid, but the only enrollment it shows ended yesterday.
         let root = try KeyFile.read(mesh.folders.mesh.rootKeyPath)
         var enrollment = try Enrollment(serializedBytes: RecordFile.readEnvelope(mesh.mallory.enrollmentPath).payload)
