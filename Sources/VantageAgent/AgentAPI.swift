@@ -42,7 +42,7 @@ struct AgentAPI {
             let (lines, futureLines) = MeasurementLines.refuseFuture(parsed, nowMs: Date().unixMilliseconds,
                                                                      maxSkewMs: settings.ledger.maxClockSkewMs)
             let errors = (badLines + futureLines).sorted { $0.line < $1.line }
-            for error in errors { agent.refusedRequest(error.label, "POST /v1/measurements \(error)") }
+            agent.refusedLines(errors, in: "POST /v1/measurements")
             let batches = await agent.submit(lines.map(\.measurement))
             let report = SubmitReport(accepted: lines.count, refused: errors.count, batches: batches, errors: errors.map(\.description))
             return try json(report, status: lines.isEmpty && !errors.isEmpty ? .badRequest : .ok)

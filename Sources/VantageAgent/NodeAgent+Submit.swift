@@ -71,6 +71,21 @@ extension NodeAgent {
         logger.warning("API request refused", metadata: ["reason": "\(what)"])
     }
 
+    /// Counts every refused line of a request by reason and logs the first ten, then how many more,
+    /// so a body of bad lines cannot flood the log.
+    public nonisolated func refusedLines(_ errors: [LineError], in request: String) {
+        for (index, error) in errors.enumerated() {
+            if index < 10 {
+                refusedRequest(error.label, "\(request) \(error)")
+            } else {
+                metrics.refused(error.label)
+            }
+        }
+        if errors.count > 10 {
+            logger.warning("API request refused", metadata: ["reason": "\(request): \(errors.count - 10) more lines refused"])
+        }
+    }
+
     /// True when `token` is this node's API token.
     public nonisolated func accepts(token: String) -> Bool {
         guard let data = try? SecretFile.read(NodeDirectory(path: settings.nodePath).apiTokenPath),

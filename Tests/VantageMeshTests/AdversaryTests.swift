@@ -294,6 +294,12 @@ extension MeshSuite {
         let line = try await post(mesh.b, "v1/measurements", body: tenMB, token: try apiToken(mesh.b))
         #expect(line.status == 200 && report(line.body)?.accepted == 4 && line.body.contains("line 3: line of 10485760 bytes exceeds the limit of 65536"), "\(line)")
         #expect(try await mesh.counted("line_too_long", at: 1))
+        // Fifteen bad lines: all counted, ten logged one by one, then how many more.
+        let bad = try await post(mesh.b, "v1/measurements", body: Data(String(repeating: "{}\n", count: 15).utf8), token: try apiToken(mesh.b))
+        #expect(bad.status == 400 && report(bad.body)?.refused == 15, "\(bad)")
+        #expect(try await mesh.counted("bad_line", atLeast: 15, at: 1))
+        #expect(await mesh.logged("5 more lines refused", at: 1))
+        #expect(mesh.log(1).components(separatedBy: "missing field").count - 1 == 10)
         #expect(try await mesh.counted("api_body_too_large", at: 1))
         #expect(try await mesh.converged(measurements: 2 * HostileMesh.before + 3 + 4))
     }
