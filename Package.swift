@@ -40,6 +40,7 @@ let package = Package(
             name: "VantageIdentity",
             dependencies: [
                 "VantageWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -86,6 +87,7 @@ let package = Package(
             name: "VantageAgent",
             dependencies: [
                 "VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageStore", "VantageTransport", "VantageScoring", "VantageProbes",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +110,7 @@ let package = Package(
         .target(
             name: "VantageTestKit",
             dependencies: [
-                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes", "VantageAgent", "VantageTransport",
+                "VantageWire", "VantageIdentity", "VantageLedger", "VantageProbes", "VantageAgent", "VantageTransport", "VantageDemo",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -116,6 +118,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -124,8 +127,8 @@ let package = Package(
         ),
         .target(
             name: "VantageBench",
-            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", "VantageGossip", "VantageAgent", "VantageScoring",
-                           "VantageSimulation", "VantageTestKit"]
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", "VantageAgent", "VantageScoring", "VantageSimulation",
+                           "VantageDemo", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "vantage-fuzz",
@@ -142,29 +145,47 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "VantageWireTests", dependencies: ["VantageWire", "VantageGossip", "VantageTestKit"]),
-        .testTarget(name: "VantageIdentityTests", dependencies: ["VantageIdentity", "VantageTestKit"]),
+        .testTarget(name: "VantageWireTests", dependencies: ["VantageWire", "VantageIdentity", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageIdentityTests",
+            dependencies: ["VantageIdentity", "VantageWire", "VantageTestKit", .product(name: "X509", package: "swift-certificates")]
+        ),
         .testTarget(
             name: "VantageLedgerTests",
             dependencies: [
-                "VantageLedger", "VantageGossip", "VantageTestKit",
+                "VantageLedger", "VantageIdentity", "VantageWire", "VantageTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageTestKit"]),
-        .testTarget(name: "VantageStoreTests", dependencies: ["VantageStore", "VantageTestKit"]),
+        .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageIdentity", "VantageLedger", "VantageWire", "VantageTestKit"]),
+        .testTarget(name: "VantageStoreTests", dependencies: ["VantageStore", "VantageIdentity", "VantageLedger", "VantageTestKit"]),
         .testTarget(
             name: "VantageTransportTests",
-            dependencies: ["VantageTransport", "VantageTestKit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: [
+                "VantageTransport", "VantageIdentity", "VantageWire", "VantageTestKit",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "VantageAgentTests",
-            dependencies: ["VantageAgent", "VantageTestKit", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VantageAgent", "VantageIdentity", "VantageLedger", "VantageTransport", "VantageWire", "VantageTestKit",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
-        .testTarget(name: "VantageProbesTests", dependencies: ["VantageProbes", "VantageTestKit"]),
-        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageGossip", "VantageTestKit"]),
-        .testTarget(name: "VantageMeshTests", dependencies: ["vantage", "VantageAgent", "VantageTestKit"]),
-        .testTarget(name: "VantageCLITests", dependencies: ["vantage", "vantage-fuzz", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageProbesTests",
+            dependencies: ["VantageProbes", "VantageWire", "VantageTestKit", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageIdentity", "VantageLedger", "VantageWire", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageMeshTests",
+            dependencies: ["vantage", "VantageAgent", "VantageDemo", "VantageIdentity", "VantageLedger", "VantageScoring", "VantageWire", "VantageTestKit"]
+        ),
+        .testTarget(
+            name: "VantageCLITests",
+            dependencies: ["vantage", "vantage-fuzz", "VantageAgent", "VantageDemo", "VantageIdentity", "VantageWire", "VantageTestKit"]
+        ),
     ]
 )

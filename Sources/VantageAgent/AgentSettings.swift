@@ -33,6 +33,15 @@ public struct AgentSettings: Sendable {
     /// How often the node rescores its country to attest changed verdicts, in ms (default 60 s; 0: never).
     public var attestIntervalMs: Int64 = 60_000
 
+    /// Remote addresses whose handshake-flood refusals are counted for logging at once; past it the
+    /// counts restart, so a flood from many addresses cannot grow memory (1,024).
+    public static let maxFloodLogAddresses = 1_024
+    /// Refused lines of one API request that are logged one by one; the rest are counted and
+    /// summed up in one line (10).
+    public static let refusedLinesLogged = 10
+    /// Dial requests queued for the dialer; older ones are dropped first (256).
+    public static let maxQueuedDials = 256
+
     /// Settings for the node in `nodePath`.
     public init(nodePath: String) {
         self.nodePath = nodePath

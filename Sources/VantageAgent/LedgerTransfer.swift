@@ -53,7 +53,7 @@ public enum LedgerTransfer {
         delta.batches = snapshot.facts.filter { $0.kind == .batch }
         delta.proofs = snapshot.proofs
         let report = ledger.apply(delta, nowMs: Date().unixMilliseconds)
-        try store.append(ledger.takeJournal())
+        try ledger.commit()
         return report
     }
 }

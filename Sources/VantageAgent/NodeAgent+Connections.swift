@@ -16,44 +16,22 @@ extension NodeAgent: ConnectionHandler {
         return result
     }
 
-    /// The Hello rules of protocol/SPEC.md §7.3.
+    /// The Hello rules of protocol/SPEC.md §7.3 (`HelloRules`), with the enrollment the Hello
+    /// carries inserted between the identity and standing checks.
     func check(_ hello: Hello, key peerKey: PublicKey) -> Result<AdmittedPeer, TransportError> {
         let now = nowMs
-        guard hello.supportedVersions.contains(ProtocolVersion.current) || hello.protocolVersion == ProtocolVersion.current else {
-            return .failure(.refused(.unsupportedVersion, "no common protocol version; this node speaks \(ProtocolVersion.supported)"))
+        let decided = HelloRules.identity(hello, peerKey: peerKey, meshID: ledger.meshID, selfID: id).flatMap { peer in
+            if hello.hasEnrollment { insert([hello.enrollment], from: "hello of \(peer.short)") }
+            let slots = HelloRules.Connections(peerConnected: connections[peer] != nil, count: connections.count, maxPeers: settings.maxPeers)
+            return HelloRules.standing(of: peer, in: ledger, nowMs: now, connections: slots).map { AdmittedPeer(id: peer, asn: $0) }
         }
-        guard Hash256(bytes: hello.meshID) == ledger.meshID else {
-            return .failure(.refused(.wrongMesh, "this node belongs to mesh \(ledger.meshID.short)"))
-        }
-        guard let claimed = Hash256(bytes: hello.nodeID), claimed == peerKey.id else {
-            return .failure(.refused(.keyMismatch, "the Hello's node id is not the id of the TLS certificate's key"))
-        }
-        guard claimed != id else { return .failure(.refused(.unknownPeer, "a node does not connect to itself")) }
-        if hello.hasEnrollment {
-            insert([hello.enrollment], from: "hello of \(claimed.short)")
-        }
-        if ledger.isCutByRevocation(claimed, seq: nil, createdMs: now) {
-            return .failure(.refused(.revoked, "node \(claimed.short) is revoked"))
-        }
-        guard let enrollment = ledger.enrollment(of: claimed, coveringMs: now) else {
-            if ledger.enrollments(of: claimed).isEmpty {
-                return .failure(.refused(.unknownPeer, "node \(claimed.short) is not enrolled in this mesh"))
-            }
-            return .failure(.refused(.expired, "the enrollment of node \(claimed.short) does not cover now"))
-        }
-        if ledger.excluded.contains(claimed) {
-            return .failure(.refused(.revoked, "node \(claimed.short) is excluded for equivocation"))
-        }
-        if connections[claimed] == nil, connections.count >= settings.maxPeers {
-            return .failure(.refused(.busy, "this node already has \(settings.maxPeers) peers connected (max_peers)"))
-        }
-        return .success(AdmittedPeer(id: claimed, asn: enrollment.record.asn))
+        return decided.mapError { TransportError.refused($0.code, $0.message) }
     }
 
     public func opened(_ connection: PeerConnection) async {
         let peer = connection.peer.id
         connections[peer] = connection
-        gossip.onConnected(peer, asn: connection.peer.asn, address: connection.dialedAddress, nowMs: nowMs)
+        perform(gossip.onConnected(peer, asn: connection.peer.asn, address: connection.dialedAddress, nowMs: nowMs))
         logger.info("peer connected", metadata: ["peer": "\(peer.short)", "asn": "\(connection.peer.asn)", "remote": "\(connection.remote)"])
     }
 
@@ -64,9 +42,6 @@ extension NodeAgent: ConnectionHandler {
             return await received(frame, on: connection)
         }
         perform(gossip.onFrame(frame, from: peer, ledger: ledger, nowMs: nowMs, using: &rng))
-        if case .push(let envelope) = frame.body {
-            perform(gossip.wantAfterPush(envelope, from: peer, ledger: ledger))
-        }
     }
 
     public func closed(_ connection: PeerConnection, error: (any Error)?) async {
@@ -101,12 +76,12 @@ extension NodeAgent: ConnectionHandler {
     }
 
     public func failedBeforeHello(remote: String, dialedAddress: String?, error: any Error) async {
-        if let dialedAddress { gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng) }
+        if let dialedAddress { perform(gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng)) }
         if case TransportError.refused = error { return }  // counted and logged by `authorize`
         metrics.refused(Self.label(of: error))
         if case TransportError.tooManyHandshakes(let address, _) = error {
             // A flood is counted in full but logged at 1, 10, 100, … refusals, so it cannot fill the disk.
-            if floodRefusals.count >= 1_024 && floodRefusals[address] == nil { floodRefusals.removeAll() }  // bounded memory
+            if floodRefusals.count >= AgentSettings.maxFloodLogAddresses && floodRefusals[address] == nil { floodRefusals.removeAll() }
             let count = floodRefusals[address, default: 0] + 1
             floodRefusals[address] = count
             guard Self.isPowerOfTen(count) else { return }

@@ -15,7 +15,7 @@ extension NodeAgent {
                 if case .delta(let delta) = frame.body { metrics.batchesOut.increment(by: delta.batches.count) }
                 if case .push = frame.body { metrics.batchesOut.increment() }
             case .apply(let delta, let peer):
-                apply(delta, from: peer)
+                perform(gossip.onApplied(apply(delta, from: peer), from: peer))
             case .dial(let address):
                 dialRequests?.yield(address)
             case .disconnect(let peer, let reason):
@@ -36,10 +36,10 @@ extension NodeAgent {
     }
 
     /// Verifies and inserts a delta, makes what was accepted durable, and logs every refusal.
-    func apply(_ delta: Delta, from peer: NodeID) {
+    func apply(_ delta: Delta, from peer: NodeID) -> ApplyReport {
         let before = ledger.batchCount
         let report = ledger.apply(delta, nowMs: nowMs)
-        persist()
+        commit()
         metrics.batchesIn.increment(by: max(0, ledger.batchCount - before))
         for refusal in report.refused {
             metrics.refused(refusal.label)
@@ -50,6 +50,7 @@ extension NodeAgent {
             logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "it sent a forged fact"])
             connection.close()
         }
+        return report
     }
 
     /// Inserts envelopes from a local source (Hello, API), persisting what was accepted.
@@ -65,7 +66,7 @@ extension NodeAgent {
                 logger.warning("fact refused", metadata: ["source": "\(source)", "reason": "\(error)"])
             }
         }
-        persist()
+        commit()
         return errors
     }
 
@@ -92,50 +93,19 @@ extension NodeAgent {
         }
     }
 
-    /// Writes the ledger's journal to the store. A store that cannot be written stops the node:
-    /// it must not announce what it cannot keep.
-    func persist() {
-        let journal = ledger.takeJournal()
-        guard !journal.isEmpty else { return }
+    /// Commits what the ledger accepted to its store. A store that cannot be written stops the
+    /// node: it must not announce what it cannot keep.
+    func commit() {
+        guard !ledger.journal.isEmpty else { return }
         defer {
             reportEquivocations()
             dropExcludedPeers()
         }
         do {
-            try store.append(journal)
-        } catch let error as StoreError {
-            logger.critical("cannot write the ledger store; stopping", metadata: ["reason": "\(error)"])
-            storeFailure = error
+            try ledger.commit()
         } catch {
             logger.critical("cannot write the ledger store; stopping", metadata: ["reason": "\(error)"])
-            storeFailure = StoreError("\(error)")
-        }
-    }
-}
-
-extension LedgerError {
-    /// True for a fact whose signature does not hold or whose signer is not its origin.
-    var isForgery: Bool {
-        switch self {
-        case .unverified, .originMismatch, .notSignedByRoot: return true
-        default: return false
-        }
-    }
-
-    /// A short label for metrics.
-    public var label: String {
-        switch self {
-        case .unverified: return "bad_signature"
-        case .notSignedByRoot: return "not_root"
-        case .wrongMesh: return "wrong_mesh"
-        case .malformed: return "malformed"
-        case .originMismatch: return "origin_mismatch"
-        case .oversized: return "oversized"
-        case .fromTheFuture, .measurementFromTheFuture: return "future"
-        case .excluded: return "excluded"
-        case .revoked: return "revoked"
-        case .brokenChain: return "broken_chain"
-        case .heldFull: return "held_full"
+            storeFailure = error as? StoreError ?? StoreError("\(error)")
         }
     }
 }

@@ -101,7 +101,7 @@ extension NodeAgent {
         let first = result.verdicts.compactMap { RFC3339.milliseconds($0.start) }.min() ?? 0
         let record = Attestations.record(node: id, ledgerDigest: ledger.digest, result: result, windowStartMs: first,
                                          windowEndMs: now / windowMs * windowMs, createdMs: max(now, (latest?.record.createdMs ?? 0) + 1))
-        if insert([key.sign(record, as: .attestation)], from: "local").isEmpty {
+        if insert([key.sign(record)], from: "local").isEmpty {
             logger.info("attested verdicts", metadata: ["verdicts": "\(result.verdicts.map(\.id))", "ledger": "\(ledger.digest.short)"])
         }
     }

@@ -18,7 +18,6 @@ public actor NodeAgent {
     let key: SigningKey
     let mesh: MeshDescription
     let enrollment: Verified<Enrollment>
-    let store: LedgerStore
     var ledger: Ledger
     var gossip: GossipNode
     var connections: [NodeID: PeerConnection] = [:]
@@ -53,11 +52,11 @@ public actor NodeAgent {
             throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "not an enrollment of this node's key")
         }
         self.enrollment = enrollment
-        store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
+        let store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
         var (ledger, report) = try store.loadLedger(root: root, nowMs: Date().unixMilliseconds, limits: settings.ledger)
         for refusal in report.refused { logger.warning("stored fact refused on load", metadata: ["reason": "\(refusal)"]) }
         _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
-        try store.append(ledger.takeJournal())
+        try ledger.commit()
         self.ledger = ledger
         gossip = GossipNode(id: key.publicKey.id, asn: enrollment.record.asn, settings: settings.gossip, join: settings.join)
     }
@@ -85,7 +84,7 @@ public actor NodeAgent {
         let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: settings.transport, handler: self) { [weak self] in
             await self?.hello() ?? Hello()
         }
-        let (dials, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
+        let (dials, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(AgentSettings.maxQueuedDials))
         dialRequests = continuation
         var listener: MeshTransport.Listener?
         if let address = settings.listen {

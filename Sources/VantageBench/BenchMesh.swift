@@ -1,6 +1,8 @@
 import Foundation
 import VantageAgent
+import VantageDemo
 import VantageIdentity
+import VantageLedger
 import VantageWire
 
 /// Throwaway node folders for the benchmarks that run real agents, and signed chains imported into
@@ -23,32 +25,17 @@ struct BenchMesh {
     @discardableResult
     func fill(_ node: NodeDirectory, batches: Int, measurements: Int) throws -> Int {
         let key = try KeyFile.read(node.keyPath)
-        var previous = Hash256.zero
-        var previousMs: Int64 = 0
+        var head = ChainHead.genesis
         var facts: [Envelope] = []
         // After the enrollment (not before now − 60 s) and before now, a millisecond apart.
         let start = Date().unixMilliseconds - 50_000
         for seq in 1...batches {
-            var batch = Batch()
-            batch.origin = Data(key.publicKey.id.bytes)
-            batch.seq = UInt64(seq)
-            batch.previousHash = Data(previous.bytes)
-            batch.previousCreatedMs = previousMs
-            batch.createdMs = start + Int64(seq)
-            batch.measurements = (0..<measurements).map { i in
-                VantageWire.Measurement.with {
-                    $0.target = ["facebook", "x", "youtube", "instagram"][i % 4]
-                    $0.input = "https://www.example.com/"
-                    $0.probe = .tls
-                    $0.startTimeMs = batch.createdMs - Int64(i) * 10
-                    $0.runtimeMs = 120
-                    $0.outcome = .ok
-                }
-            }
-            let envelope = key.sign(batch, as: .batch)
+            let createdMs = start + Int64(seq)
+            let batch = head.nextBatch(origin: key.publicKey.id, createdMs: createdMs,
+                                       measurements: BenchWorkload.measurements(createdMs: createdMs, count: measurements))
+            let envelope = key.sign(batch)
             facts.append(envelope)
-            previous = envelope.recordID!
-            previousMs = batch.createdMs
+            head = head.advanced(by: batch, id: envelope.recordID!)
         }
         var snapshot = LedgerSnapshot()
         snapshot.meshRoot = Data(try mesh.loadAdmin().rootKey.publicKey.raw)

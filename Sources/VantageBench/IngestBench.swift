@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import VantageIdentity
 import VantageLedger
-import VantageTestKit
 import VantageWire
 
 /// Verify-and-merge of signed batches, next to the raw Ed25519 verification rate of the same
@@ -10,21 +9,26 @@ import VantageWire
 /// with both cores, ≥ 500,000 measurements/s for 100-measurement batches).
 public enum IngestBench {
     /// Signed chains of `batches` batches with `measurements` each, spread over 50 origins.
-    static func workload(batches: Int, measurements: Int) -> (mesh: TestMesh, enrollments: [Envelope], batches: [Envelope]) {
-        let mesh = TestMesh(name: "bench")
-        var nodes = (0..<50).map { mesh.node("bench-\($0)", asn: 64_500 + UInt32($0)) }
-        let enrollments = nodes.map { mesh.enroll($0) }
+    static func workload(batches: Int, measurements: Int) -> BenchWorkload {
+        let workload = BenchWorkload(origins: 50)
+        var heads = Array(repeating: ChainHead.genesis, count: workload.keys.count)
         var envelopes: [Envelope] = []
         envelopes.reserveCapacity(batches)
         for i in 0..<batches {
-            envelopes.append(nodes[i % nodes.count].nextBatch(createdMs: 1_700_000_000_000 + Int64(i), count: measurements))
+            let o = i % heads.count
+            let createdMs = 1_700_000_000_000 + Int64(i)
+            let batch = heads[o].nextBatch(origin: workload.keys[o].publicKey.id, createdMs: createdMs,
+                                           measurements: BenchWorkload.measurements(createdMs: createdMs, count: measurements))
+            let envelope = workload.keys[o].sign(batch)
+            heads[o] = heads[o].advanced(by: batch, id: envelope.recordID!)
+            envelopes.append(envelope)
         }
-        return (mesh, enrollments, envelopes)
+        return BenchWorkload(keys: workload.keys, root: workload.root, batches: envelopes)
     }
 
-    static func freshLedger(_ mesh: TestMesh, _ enrollments: [Envelope]) -> Ledger {
-        var ledger = Ledger(root: mesh.root)
-        for e in enrollments { _ = try? ledger.insert(envelope: e, nowMs: 1_800_000_000_000) }
+    static func freshLedger(_ workload: BenchWorkload) -> Ledger {
+        var ledger = Ledger(root: workload.root.publicKey)
+        for e in workload.enrollments { _ = try? ledger.insert(envelope: e, nowMs: 1_800_000_000_000) }
         return ledger
     }
 
@@ -43,8 +47,9 @@ public enum IngestBench {
     }
 
     /// Verify and merge on one thread.
-    static func oneCore(_ mesh: TestMesh, _ enrollments: [Envelope], _ batches: [Envelope]) -> Double {
-        var ledger = freshLedger(mesh, enrollments)
+    static func oneCore(_ workload: BenchWorkload) -> Double {
+        let batches = workload.batches
+        var ledger = freshLedger(workload)
         let time = seconds { for b in batches { _ = try? ledger.insert(envelope: b, nowMs: 1_800_000_000_000) } }
         precondition(ledger.batchCount == batches.count)
         return Double(batches.count) / time
@@ -52,8 +57,9 @@ public enum IngestBench {
 
     /// Verification on every core, off the merge path: workers verify chunks while this thread
     /// merges the chunks already verified, in order.
-    static func allCores(_ mesh: TestMesh, _ enrollments: [Envelope], _ batches: [Envelope]) -> Double {
-        var ledger = freshLedger(mesh, enrollments)
+    static func allCores(_ workload: BenchWorkload) -> Double {
+        let batches = workload.batches
+        var ledger = freshLedger(workload)
         let chunk = 256
         let chunks = (batches.count + chunk - 1) / chunk
         let verified = VerifiedChunks(count: chunks)
@@ -76,13 +82,13 @@ public enum IngestBench {
         var report = BenchReport("ingest")
         let small = workload(batches: 20_000, measurements: 1)
         let raw = rawVerifyRate(small.batches)
-        let one = oneCore(small.mesh, small.enrollments, small.batches)
-        let all = allCores(small.mesh, small.enrollments, small.batches)
+        let one = oneCore(small)
+        let all = allCores(small)
         report.add("raw Ed25519 verify, one core", raw, "signatures/s")
         report.add("small batches (1 measurement), one core", one, "batches/s", target: "≥ 0.8 × raw", met: one >= 0.8 * raw)
         report.add("small batches, verification on all cores", all, "batches/s", target: "≥ 1.5 × raw", met: all >= 1.5 * raw)
         let large = workload(batches: 2_000, measurements: 100)
-        let largeRate = oneCore(large.mesh, large.enrollments, large.batches) * 100
+        let largeRate = oneCore(large) * 100
         report.add("large batches (100 measurements), one core", largeRate, "measurements/s", target: "≥ 500,000", met: largeRate >= 500_000)
         report.add("ratio one core ÷ raw", one / raw, "")
         report.add("ratio all cores ÷ raw", all / raw, "")

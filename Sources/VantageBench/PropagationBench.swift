@@ -1,5 +1,6 @@
 import Foundation
 import VantageAgent
+import VantageDemo
 
 /// Propagation side by side with Serf: N real agents on loopback (gossip 200 ms, fanout 3, as
 /// Serf's LAN defaults), time from submitting one batch at one node until all N hold it; and

@@ -1,5 +1,5 @@
 import Foundation
-import VantageGossip
+import VantageIdentity
 import VantageScoring
 import VantageWire
 

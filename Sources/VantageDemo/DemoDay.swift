@@ -1,5 +1,4 @@
 import Foundation
-import VantageGossip
 import VantageIdentity
 
 /// The recorded-style day the demo replays: ten ISPs of one country and two controls abroad

@@ -5,7 +5,8 @@ import VantageWire
 public enum GossipDirective: Sendable {
     /// Send a frame to a connected peer.
     case send(Frame, to: NodeID)
-    /// Verify, persist and insert the facts of a delta received from a peer.
+    /// Verify, insert and commit the facts of a delta received from a peer, then tell the machine
+    /// what happened (`onApplied`).
     case apply(Delta, from: NodeID)
     /// Open a connection to an address (from --join or an enrollment's advertised address).
     case dial(String)

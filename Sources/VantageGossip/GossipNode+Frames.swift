@@ -54,18 +54,18 @@ extension GossipNode {
         }
     }
 
-    /// After a pushed batch was applied: ask for the batches between the origin's head and it.
-    public func wantAfterPush(_ envelope: Envelope, from peer: NodeID, ledger: Ledger) -> [GossipDirective] {
-        guard case .batch(let batch)? = try? SignedFact(verifying: envelope) else { return [] }
-        let head = ledger.logs[batch.signer.id]?.headSeq ?? 0
-        guard batch.record.seq > head + 1 else { return [] }
-        var range = WantRange()
-        range.origin = Data(batch.signer.id.bytes)
-        range.fromSeq = head + 1
-        range.toSeq = batch.record.seq - 1
-        var frame = Frame()
-        frame.want = Want.with { $0.ranges = [range] }
-        return [.send(frame, to: peer)]
+    /// The shell applied a delta from `peer` (the `apply` directive): ask it for the seqs missing
+    /// below batches that arrived ahead of their predecessors, as after an eager push.
+    public func onApplied(_ report: ApplyReport, from peer: NodeID) -> [GossipDirective] {
+        guard !report.gaps.isEmpty else { return [] }
+        let ranges = report.gaps.map { gap in
+            WantRange.with {
+                $0.origin = Data(gap.origin.bytes)
+                $0.fromSeq = gap.fromSeq
+                $0.toSeq = gap.toSeq
+            }
+        }
+        return [.send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer)]
     }
 }
 

@@ -71,22 +71,25 @@ public struct GossipNode: Sendable {
     }
 
     /// A connection to `peer` passed TLS and Hello. `address` is set for connections this node dialed.
-    public mutating func onConnected(_ peer: NodeID, asn peerASN: UInt32, address: String?, nowMs: Int64) {
+    /// The peer takes part from the next round on: nothing to send now.
+    public mutating func onConnected(_ peer: NodeID, asn peerASN: UInt32, address: String?, nowMs: Int64) -> [GossipDirective] {
         if peers[peer] == nil { peers[peer] = PeerState(id: peer, asn: peerASN) }
         peers[peer]?.connected = true
         peers[peer]?.lastContactMs = nowMs
         if let address {
             addresses[address] = AddressState(peer: peer)
         }
+        return []
     }
 
-    /// A dial to `address` failed before Hello completed.
-    public mutating func onDialFailed<G: RandomNumberGenerator>(_ address: String, nowMs: Int64, using rng: inout G) {
-        guard var state = addresses[address] else { return }
+    /// A dial to `address` failed before Hello completed: the address backs off.
+    public mutating func onDialFailed<G: RandomNumberGenerator>(_ address: String, nowMs: Int64, using rng: inout G) -> [GossipDirective] {
+        guard var state = addresses[address] else { return [] }
         state.dialing = false
         state.failures += 1
         state.backoffUntilMs = nowMs + backoffDelay(failures: state.failures, settings: settings, using: &rng)
         addresses[address] = state
+        return []
     }
 
     /// The connection to `peer` closed.

@@ -34,7 +34,7 @@ public struct MeshAdmin: Sendable {
         enrollment.advertise = request.record.advertise
         enrollment.notBeforeMs = notBefore.unixMilliseconds
         enrollment.notAfterMs = notAfter.unixMilliseconds
-        return rootKey.sign(enrollment, as: .enrollment)
+        return rootKey.sign(enrollment)
     }
 
     /// Signs a revocation of `nodeID`, effective at `effective`; `lastAcceptedSeq`, when known,
@@ -47,13 +47,13 @@ public struct MeshAdmin: Sendable {
         if let lastAcceptedSeq { revocation.lastAcceptedSeq = lastAcceptedSeq }
         revocation.reason = reason
         revocation.createdMs = now.unixMilliseconds
-        return rootKey.sign(revocation, as: .revocation)
+        return rootKey.sign(revocation)
     }
 
     /// Signs a campaign, stamping it with this mesh's id.
     public func sign(_ campaign: Campaign) -> Envelope {
         var campaign = campaign
         campaign.meshID = Data(meshID.bytes)
-        return rootKey.sign(campaign, as: .campaign)
+        return rootKey.sign(campaign)
     }
 }

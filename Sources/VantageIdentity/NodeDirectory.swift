@@ -44,7 +44,7 @@ public struct NodeDirectory: Sendable {
         request.isp = profile.isp
         request.advertise = profile.advertise
         request.createdMs = now.unixMilliseconds
-        let envelope = key.sign(request, as: .enrollmentRequest)
+        let envelope = key.sign(request)
         try KeyFile.write(key, to: directory.keyPath)
         try SecretFile.create(directory.apiTokenPath, contents: Data((SigningKey().publicKey.id.hex + "\n").utf8))
         try RecordFile.write(envelope, to: directory.requestPath)

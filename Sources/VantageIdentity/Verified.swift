@@ -4,7 +4,7 @@ import VantageWire
 
 /// A record whose envelope signature has been verified, with its decoded payload.
 /// Only this module creates values of this type, so holding one proves the check was made.
-public struct Verified<Record: SwiftProtobuf.Message & Sendable>: Sendable {
+public struct Verified<Record: SignedRecord>: Sendable {
     /// The envelope exactly as received.
     public let envelope: Envelope
     /// SHA-256 of the kind's domain followed by the payload bytes.
@@ -86,15 +86,8 @@ public enum SignedFact: Sendable {
         return (id, signer)
     }
 
-    private static func decode<R: SwiftProtobuf.Message & Sendable>(
-        _ envelope: Envelope, _ id: Hash256, _ signer: PublicKey
-    ) throws -> Verified<R> {
-        do {
-            let record = try R(serializedBytes: envelope.payload)
-            return Verified(envelope: envelope, id: id, signer: signer, record: record)
-        } catch {
-            throw IdentityError.undecodablePayload(kind: envelope.kind.displayName, reason: "\(error)")
-        }
+    private static func decode<R: SignedRecord>(_ envelope: Envelope, _ id: Hash256, _ signer: PublicKey) throws -> Verified<R> {
+        Verified(envelope: envelope, id: id, signer: signer, record: try RecordCodec<R>.decode(envelope.payload))
     }
 }
 
@@ -110,10 +103,8 @@ extension Verified where Record == Batch {
 
 /// Signs records of each kind into envelopes.
 extension SigningKey {
-    /// Encodes and signs a record of the given kind.
-    public func sign<R: SwiftProtobuf.Message>(_ record: R, as kind: RecordKind) -> Envelope {
-        // Encoding a well-formed in-memory message cannot fail.
-        let payload: Data = try! record.serializedBytes()
-        return sign(kind, payload: payload)
+    /// Encodes a record with its kind's codec and signs it.
+    public func sign<R: SignedRecord>(_ record: R) -> Envelope {
+        sign(R.kind, payload: RecordCodec<R>.encode(record))
     }
 }

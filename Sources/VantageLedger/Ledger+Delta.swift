@@ -69,10 +69,25 @@ extension Ledger {
         for proof in delta.proofs {
             report.record { try insertProof(ProofFact(verifying: proof)) }
         }
+        var pushed: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
-            report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
+            report.record {
+                let fact = try Self.verify(envelope, with: verify)
+                if case .batch(let batch) = fact { pushed[batch.signer.id] = min(pushed[batch.signer.id] ?? .max, batch.record.seq) }
+                return try insert(fact, nowMs: nowMs)
+            }
         }
+        report.gaps = gaps(below: pushed)
         return report
+    }
+
+    /// For each origin, the seqs missing between its head and the lowest seq received beyond it.
+    private func gaps(below lowest: [NodeID: UInt64]) -> [ApplyReport.Gap] {
+        lowest.sorted { $0.key < $1.key }.compactMap { origin, seq in
+            guard !excluded.contains(origin) else { return nil }
+            let head = head(of: origin).seq
+            return seq > head + 1 ? ApplyReport.Gap(origin: origin, fromSeq: head + 1, toSeq: seq - 1) : nil
+        }
     }
 
     /// Merges another replica: set union of every fact it received, admitted or held. Both hold
@@ -106,6 +121,22 @@ public struct ApplyReport: Sendable, Equatable {
     public var equivocations = 0
     /// Refusals, each with its reason.
     public var refused: [LedgerError] = []
+    /// Seqs still missing below batches that arrived ahead of their predecessors, by origin.
+    public var gaps: [Gap] = []
+
+    /// Seqs `fromSeq...toSeq` of `origin`, missing below a batch that arrived.
+    public struct Gap: Sendable, Equatable {
+        public var origin: NodeID
+        public var fromSeq: UInt64
+        public var toSeq: UInt64
+
+        /// A gap of `origin`'s log.
+        public init(origin: NodeID, fromSeq: UInt64, toSeq: UInt64) {
+            self.origin = origin
+            self.fromSeq = fromSeq
+            self.toSeq = toSeq
+        }
+    }
 
     mutating func record(_ insert: () throws -> Admission) {
         do {

@@ -25,16 +25,7 @@ extension Ledger {
             throw LedgerError.malformed(kind: "ledger snapshot", reason: "mesh_root is not a 32-byte Ed25519 key")
         }
         var ledger = Ledger(root: root, limits: limits)
-        var delta = Delta()
-        delta.facts = snapshot.facts.filter { $0.kind != .batch }
-        // In chain order (by signer, then seq), so a long log is admitted batch after batch
-        // instead of being held (and, past the held limit, refused) until its predecessors come.
-        delta.batches = snapshot.facts.filter { $0.kind == .batch }
-            .map { ($0, BatchPeek.seq($0.payload) ?? 0) }
-            .sorted { a, b in a.0.signer == b.0.signer ? a.1 < b.1 : a.0.signer.lexicographicallyPrecedes(b.0.signer) }
-            .map(\.0)
-        delta.proofs = snapshot.proofs
-        let report = ledger.apply(delta, nowMs: nowMs)
+        let report = ledger.apply(chainOrdered(snapshot.facts, proofs: snapshot.proofs), nowMs: nowMs)
         return (ledger, report)
     }
 }

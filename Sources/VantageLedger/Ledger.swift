@@ -42,15 +42,17 @@ public struct Ledger: Sendable {
     /// Identifies the current small sets (roster, revocations, campaign, excluded, attestations).
     var smallStamp: UInt64 = LedgerMemo.freshStamp()
     let memo = LedgerMemo()
-    /// When true, accepted facts are also appended to `journal` for the store to persist.
-    public var journaling = false
-    /// Facts accepted since `takeJournal()`, when journaling.
+    /// Where accepted facts are made durable by `commit()`; nil for a ledger that keeps nothing
+    /// (files, tests, benchmarks).
+    public internal(set) var store: (any FactStore)?
+    /// Facts accepted since the last `commit()`, when the ledger has a store.
     public internal(set) var journal: [JournalEntry] = []
 
-    /// An empty ledger for the mesh whose root key is `root`.
-    public init(root: PublicKey, limits: LedgerLimits = LedgerLimits()) {
+    /// An empty ledger for the mesh whose root key is `root`, keeping what it accepts in `store`.
+    public init(root: PublicKey, limits: LedgerLimits = LedgerLimits(), store: (any FactStore)? = nil) {
         self.root = root
         self.limits = limits
+        self.store = store
     }
 
     /// Origins excluded for equivocation.

@@ -50,6 +50,34 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension LedgerError {
+    /// True for a fact whose signature does not hold or whose signer is not its origin: an honest
+    /// node forwards only facts it verified, so such a fact marks its sender.
+    public var isForgery: Bool {
+        switch self {
+        case .unverified, .originMismatch, .notSignedByRoot: return true
+        default: return false
+        }
+    }
+
+    /// A short label for metrics (`vantage_refusals_total{reason}`, protocol/SPEC.md §9).
+    public var label: String {
+        switch self {
+        case .unverified: return "bad_signature"
+        case .notSignedByRoot: return "not_root"
+        case .wrongMesh: return "wrong_mesh"
+        case .malformed: return "malformed"
+        case .originMismatch: return "origin_mismatch"
+        case .oversized: return "oversized"
+        case .fromTheFuture, .measurementFromTheFuture: return "future"
+        case .excluded: return "excluded"
+        case .revoked: return "revoked"
+        case .brokenChain: return "broken_chain"
+        case .heldFull: return "held_full"
+        }
+    }
+}
+
 /// What inserting a fact did to the ledger.
 public enum Admission: Equatable, Sendable {
     /// The fact is now part of the ledger.

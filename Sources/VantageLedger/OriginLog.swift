@@ -36,12 +36,11 @@ public struct OriginLog: Sendable {
         return batches[Int(seq - floorSeq - 1)]
     }
 
+    /// The end of the chain: where the next batch must link.
+    public var head: ChainHead { ChainHead(seq: headSeq, hash: headHash, createdMs: headCreatedMs) }
+
     /// True when `batch` may follow the current head in the chain.
-    func links(_ batch: Batch) -> Bool {
-        batch.seq == headSeq + 1
-            && Hash256(bytes: batch.previousHash) == headHash
-            && batch.previousCreatedMs == headCreatedMs
-    }
+    func links(_ batch: Batch) -> Bool { head.isFollowed(by: batch) }
 
     /// Holds a batch; false when the same batch is already held.
     mutating func hold(_ batch: Verified<Batch>) -> Bool {

@@ -45,18 +45,21 @@ public struct EvidenceIndex: Sendable {
 
     /// Brings the index up to `ledger` and returns every observation, ordered by origin then seq.
     public mutating func update(from ledger: Ledger) -> [Observation] {
-        for origin in entries.keys where ledger.logs[origin] == nil { entries[origin] = nil }
-        for (origin, log) in ledger.logs {
+        let origins = ledger.origins
+        let current = Set(origins)
+        for origin in entries.keys where !current.contains(origin) { entries[origin] = nil }
+        for origin in origins {
+            let (floor, head) = ledger.span(of: origin)
             let enrollments = ledger.enrollments(of: origin)
-            var entry = entries[origin] ?? Entry(floorSeq: log.floorSeq, headSeq: log.floorSeq, enrollments: enrollments.count, observations: [])
-            if entry.floorSeq != log.floorSeq || entry.enrollments != enrollments.count || entry.headSeq > log.headSeq {
-                entry = Entry(floorSeq: log.floorSeq, headSeq: log.floorSeq, enrollments: enrollments.count, observations: [])
+            var entry = entries[origin] ?? Entry(floorSeq: floor, headSeq: floor, enrollments: enrollments.count, observations: [])
+            if entry.floorSeq != floor || entry.enrollments != enrollments.count || entry.headSeq > head.seq {
+                entry = Entry(floorSeq: floor, headSeq: floor, enrollments: enrollments.count, observations: [])
             }
-            for batch in log.batches.dropFirst(Int(entry.headSeq - log.floorSeq)) {
+            for batch in ledger.batches(of: origin, after: entry.headSeq) {
                 guard let enrollment = Evidence.enrollment(for: batch, among: enrollments) else { continue }
                 entry.observations += Evidence.observations(of: batch, placedBy: enrollment.record)
             }
-            entry.headSeq = log.headSeq
+            entry.headSeq = head.seq
             entries[origin] = entry
         }
         return entries.keys.sorted().flatMap { entries[$0]!.observations }

@@ -56,9 +56,9 @@ public struct Report: Codable, Sendable, Equatable {
         let evidence = EvidenceFilter(verdict)
         var batches: [Verified<Batch>] = []
         var signers = Set<NodeID>()
-        for origin in ledger.logs.keys.sorted() {
+        for origin in ledger.origins {
             let enrollments = ledger.enrollments(of: origin)
-            for batch in ledger.logs[origin]!.batches {
+            for batch in ledger.batches(of: origin) {
                 guard let enrollment = Evidence.enrollment(for: batch, among: enrollments),
                       Evidence.observations(of: batch, placedBy: enrollment.record).contains(where: evidence.admits) else { continue }
                 batches.append(batch)

@@ -11,8 +11,8 @@ extension Simulation {
             switch directive {
             case .send(let frame, let peer):
                 if let to = index(of: peer) { send(frame, from: i, to: to) }
-            case .apply(let delta, _):
-                apply(delta, at: i)
+            case .apply(let delta, let peer):
+                perform(nodes[i].gossip.onApplied(apply(delta, at: i), from: peer), at: i)
             case .dial:
                 break
             case .disconnect(let peer, let reason):
@@ -42,27 +42,26 @@ extension Simulation {
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
         let directives = nodes[to].gossip.onFrame(frame, from: nodes[from].id, ledger: nodes[to].ledger, nowMs: localNow(to), using: &rng)
         perform(directives, at: to)
-        if case .push(let envelope) = frame.body {
-            perform(nodes[to].gossip.wantAfterPush(envelope, from: nodes[from].id, ledger: nodes[to].ledger), at: to)
-        }
     }
 
     /// Verifies and inserts a delta at node `i`, makes it durable, and records new deliveries.
-    mutating func apply(_ delta: Delta, at i: Int) {
+    @discardableResult
+    mutating func apply(_ delta: Delta, at i: Int) -> ApplyReport {
         var origins: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
             let origin = Hash256.of(Array(envelope.signer))
-            origins[origin] = nodes[i].ledger.logs[origin]?.headSeq ?? 0
+            origins[origin] = nodes[i].ledger.head(of: origin).seq
         }
         let report = nodes[i].ledger.apply(delta, nowMs: localNow(i), verify: cache.verify)
         refusals += report.refused.count
-        nodes[i].persist()
+        nodes[i].commit()
         for (origin, before) in origins { recordDeliveries(of: origin, at: i, after: before) }
+        return report
     }
 
     /// Marks batches of `origin` above `before` that node `i` now holds as delivered there.
     mutating func recordDeliveries(of origin: NodeID, at i: Int, after before: UInt64) {
-        let head = nodes[i].ledger.logs[origin]?.headSeq ?? 0
+        let head = nodes[i].ledger.head(of: origin).seq
         guard head > before else { return }
         for seq in (before + 1)...head {
             guard var batch = tracked[origin]?[seq] else { continue }
@@ -76,21 +75,14 @@ extension Simulation {
     /// Node `i` signs a new batch; it is durable before it is pushed.
     mutating func signBatch(at i: Int) {
         let id = nodes[i].id
-        let log = nodes[i].ledger.logs[id]
-        var batch = Batch()
-        batch.origin = Data(id.bytes)
-        batch.seq = (log?.headSeq ?? 0) + 1
-        batch.previousHash = Data((log?.headHash ?? .zero).bytes)
-        batch.previousCreatedMs = log?.headCreatedMs ?? 0
-        batch.createdMs = max(localNow(i), batch.previousCreatedMs)
         var measurement = Measurement()
         measurement.target = "facebook"
         measurement.input = "https://www.facebook.com/"
         measurement.probe = .tls
-        measurement.startTimeMs = batch.createdMs
+        measurement.startTimeMs = localNow(i)
         measurement.outcome = .tlsReset
-        batch.measurements = [measurement]
-        let envelope = nodes[i].key.sign(batch, as: .batch)
+        let batch = nodes[i].ledger.head(of: id).nextBatch(origin: id, createdMs: localNow(i), measurements: [measurement])
+        let envelope = nodes[i].key.sign(batch)
         var delta = Delta()
         delta.batches = [envelope]
         tracked[id, default: [:]][batch.seq] = Tracked(createdMs: nowMs)
@@ -101,7 +93,7 @@ extension Simulation {
     mutating func crash(_ i: Int) {
         guard nodes[i].up else { return }
         nodes[i].up = false
-        nodes[i].acknowledgedAtCrash = nodes[i].ledger.logs.mapValues(\.headSeq)
+        nodes[i].acknowledgedAtCrash = nodes[i].ledger.versionVector.entries.reduce(into: [:]) { $0[$1.0] = $1.1.headSeq }
         for peer in links[i] where nodes[peer].up {
             perform(nodes[peer].gossip.onDisconnected(nodes[i].id, nowMs: localNow(peer), using: &rng), at: peer)
         }
@@ -109,16 +101,16 @@ extension Simulation {
 
     mutating func restart(_ i: Int) {
         guard !nodes[i].up else { return }
-        nodes[i].restart(base: base, settings: settings.gossip, nowMs: localNow(i), cache: cache)
-        for (origin, head) in nodes[i].acknowledgedAtCrash where (nodes[i].ledger.logs[origin]?.headSeq ?? 0) < head {
-            restartLosses += Int(head - (nodes[i].ledger.logs[origin]?.headSeq ?? 0))
+        nodes[i].restart(settings: settings.gossip, nowMs: localNow(i), cache: cache)
+        for (origin, head) in nodes[i].acknowledgedAtCrash where nodes[i].ledger.head(of: origin).seq < head {
+            restartLosses += Int(head - nodes[i].ledger.head(of: origin).seq)
         }
-        for origin in Array(nodes[i].ledger.logs.keys) {
+        for (origin, _) in nodes[i].ledger.versionVector.entries {
             recordDeliveries(of: origin, at: i, after: nodes[i].acknowledgedAtCrash[origin] ?? 0)
         }
         for peer in links[i] where nodes[peer].up {
-            nodes[i].gossip.onConnected(nodes[peer].id, asn: nodes[peer].asn, address: nil, nowMs: localNow(i))
-            nodes[peer].gossip.onConnected(nodes[i].id, asn: nodes[i].asn, address: nil, nowMs: localNow(peer))
+            perform(nodes[i].gossip.onConnected(nodes[peer].id, asn: nodes[peer].asn, address: nil, nowMs: localNow(i)), at: i)
+            perform(nodes[peer].gossip.onConnected(nodes[i].id, asn: nodes[i].asn, address: nil, nowMs: localNow(peer)), at: peer)
         }
     }
 

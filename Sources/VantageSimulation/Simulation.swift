@@ -38,7 +38,6 @@ public struct Simulation {
     var plan: FaultPlan
     var nodes: [SimNode] = []
     var links: [[Int]] = []
-    var base: Ledger
     let cache: VerificationCache
     var queue = Heap<Scheduled>()
     var order: UInt64 = 0
@@ -59,7 +58,7 @@ public struct Simulation {
         self.cache = cache
         var rng = SplitMix64(seed: settings.seed)
         let rootKey = try! SigningKey(seed: (0..<4).flatMap { _ in withUnsafeBytes(of: rng.next()) { Array($0) } })
-        var base = Ledger(root: rootKey.publicKey)
+        var base = Ledger(root: rootKey.publicKey, store: MemoryFactStore())
         plan = FaultPlan.draw(settings.scenario, nodes: settings.nodes, faultMs: settings.faultMs, using: &rng)
         for index in 0..<settings.nodes {
             let key = try! SigningKey(seed: (0..<4).flatMap { _ in withUnsafeBytes(of: rng.next()) { Array($0) } })
@@ -71,13 +70,11 @@ public struct Simulation {
             enrollment.asn = asn
             enrollment.notBeforeMs = -86_400_000
             enrollment.notAfterMs = 86_400_000 * 365
-            _ = try! base.insert(cache.verify(rootKey.sign(enrollment, as: .enrollment)), nowMs: 0)
+            _ = try! base.insert(cache.verify(rootKey.sign(enrollment)), nowMs: 0)
             nodes.append(SimNode(index: index, key: key, asn: asn,
                                  gossip: GossipNode(id: key.publicKey.id, asn: asn, settings: settings.gossip), ledger: base))
         }
-        base.journaling = true
-        _ = base.takeJournal()
-        self.base = base
+        try! base.commit()
         self.rng = rng
         for i in nodes.indices {
             nodes[i].ledger = base
@@ -85,7 +82,7 @@ public struct Simulation {
         }
         links = Self.graph(settings.nodes, links: settings.links, using: &self.rng)
         for (a, peers) in links.enumerated() {
-            for b in peers { nodes[a].gossip.onConnected(nodes[b].id, asn: nodes[b].asn, address: nil, nowMs: 0) }
+            for b in peers { _ = nodes[a].gossip.onConnected(nodes[b].id, asn: nodes[b].asn, address: nil, nowMs: 0) }
         }
     }
 

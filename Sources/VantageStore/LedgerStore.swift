@@ -6,7 +6,7 @@ import VantageWire
 
 /// The durable set of facts a node has accepted, in SQLite (WAL). The ledger is a function of that
 /// set, so a restart replays it: verify and insert every stored fact, in any order.
-public final class LedgerStore: Sendable {
+public final class LedgerStore: FactStore {
     private let database: DatabaseQueue
     /// The database file.
     public let path: String
@@ -61,33 +61,29 @@ public final class LedgerStore: Sendable {
         }
     }
 
-    /// Every stored fact and proof, as a snapshot of the mesh with root `root`.
-    public func snapshot(root: PublicKey) throws -> LedgerSnapshot {
+    /// Every stored fact and proof.
+    public func contents() throws -> StoredFacts {
         do {
             return try database.read { db in
-                var snapshot = LedgerSnapshot()
-                snapshot.meshRoot = Data(root.raw)
+                var stored = StoredFacts()
                 let facts = try Row.fetchCursor(db, sql: "SELECT envelope FROM fact ORDER BY kind, id")
                 while let row = try facts.next() {
-                    snapshot.facts.append(try Envelope(serializedBytes: row["envelope"] as Data))
+                    stored.facts.append(try Envelope(serializedBytes: row["envelope"] as Data))
                 }
                 let proofs = try Row.fetchCursor(db, sql: "SELECT proof FROM proof ORDER BY id")
                 while let row = try proofs.next() {
-                    snapshot.proofs.append(try EquivocationProof(serializedBytes: row["proof"] as Data))
+                    stored.proofs.append(try EquivocationProof(serializedBytes: row["proof"] as Data))
                 }
-                return snapshot
+                return stored
             }
         } catch {
             throw StoreError("cannot read the ledger store \(path): \(error)")
         }
     }
 
-    /// Rebuilds the ledger from the store, verifying every fact again.
+    /// Rebuilds the ledger kept here, verifying every fact again; the ledger then commits to this store.
     public func loadLedger(root: PublicKey, nowMs: Int64, limits: LedgerLimits = LedgerLimits()) throws -> (Ledger, ApplyReport) {
-        var (ledger, report) = try Ledger.load(try snapshot(root: root), nowMs: nowMs, limits: limits)
-        ledger.journaling = true
-        _ = ledger.takeJournal()
-        return (ledger, report)
+        try Ledger.open(root: root, store: self, nowMs: nowMs, limits: limits)
     }
 
     /// Number of stored facts.

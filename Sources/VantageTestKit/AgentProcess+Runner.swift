@@ -1,5 +1,5 @@
 import Foundation
-import VantageAgent
+import VantageDemo
 
 extension AgentProcess {
     /// Starts `vantage agent --node NODE ARGS…` from the build folder of `runner`.

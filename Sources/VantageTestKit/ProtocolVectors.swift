@@ -68,7 +68,7 @@ public enum ProtocolVectors {
             r.isp = "PTCL"
             r.createdMs = t0
             return r
-        }(), as: .enrollmentRequest)
+        }())
         return [
             ("batch", a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)),
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import VantageIdentity
+import VantageLedger
 import VantageWire
 
 /// A deterministic throwaway mesh for tests: keys derive from names, so every run signs the same bytes.
@@ -38,7 +39,7 @@ public struct TestMesh: Sendable {
         enrollment.isp = node.isp
         enrollment.notBeforeMs = notBeforeMs
         enrollment.notAfterMs = notAfterMs
-        return rootKey.sign(enrollment, as: .enrollment)
+        return rootKey.sign(enrollment)
     }
 
     /// A revocation of `node`, by time or (when given) by seq.
@@ -50,7 +51,7 @@ public struct TestMesh: Sendable {
         if let lastAcceptedSeq { revocation.lastAcceptedSeq = lastAcceptedSeq }
         revocation.reason = reason
         revocation.createdMs = effectiveMs
-        return rootKey.sign(revocation, as: .revocation)
+        return rootKey.sign(revocation)
     }
 
     /// A campaign with the given version and name.
@@ -66,7 +67,7 @@ public struct TestMesh: Sendable {
         campaign.targets = [target]
         campaign.probes = [.tls]
         campaign.intervalSeconds = 300
-        return rootKey.sign(campaign, as: .campaign)
+        return rootKey.sign(campaign)
     }
 }
 
@@ -79,9 +80,9 @@ public struct TestNode: Sendable {
     public let asn: UInt32
     public let isp: String
     /// Chain state: the last batch signed.
-    public private(set) var seq: UInt64 = 0
-    public private(set) var headHash: Hash256 = .zero
-    public private(set) var headCreatedMs: Int64 = 0
+    public private(set) var head = ChainHead.genesis
+    public var seq: UInt64 { head.seq }
+    public var headHash: Hash256 { head.hash }
 
     /// The node id.
     public var id: NodeID { key.publicKey.id }
@@ -100,11 +101,9 @@ public struct TestNode: Sendable {
 
     /// Signs the next batch of the chain, created at `createdMs`, holding `measurements`.
     public mutating func nextBatch(createdMs: Int64, measurements: [VantageWire.Measurement]) -> Envelope {
-        let envelope = batch(seq: seq + 1, previous: headHash, previousCreatedMs: headCreatedMs,
-                             createdMs: createdMs, measurements: measurements)
-        seq += 1
-        headHash = envelope.recordID!
-        headCreatedMs = createdMs
+        let batch = head.nextBatch(origin: id, createdMs: createdMs, measurements: measurements)
+        let envelope = key.sign(batch)
+        head = head.advanced(by: batch, id: envelope.recordID!)
         return envelope
     }
 
@@ -123,7 +122,7 @@ public struct TestNode: Sendable {
         batch.previousCreatedMs = previousCreatedMs
         batch.createdMs = createdMs
         batch.measurements = measurements
-        return key.sign(batch, as: .batch)
+        return key.sign(batch)
     }
 
     /// `count` facebook TLS measurements with one outcome, a second apart before `createdMs`.
@@ -150,7 +149,7 @@ public struct TestNode: Sendable {
         attestation.windowEndMs = createdMs
         attestation.verdictsDigest = Data(Hash256.of(Array("verdicts".utf8)).bytes)
         attestation.createdMs = createdMs
-        return key.sign(attestation, as: .attestation)
+        return key.sign(attestation)
     }
 }
 

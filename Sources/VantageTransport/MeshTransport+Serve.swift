@@ -22,11 +22,6 @@ extension MeshTransport {
         }
         let channel = opened.channel.channel
         let remote = channel.remoteAddress?.description ?? dialedAddress ?? "unknown"
-        let timedOut = NIOLockedValueBox(false)
-        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(settings.helloTimeoutMs)) {
-            timedOut.withLockedValue { $0 = true }
-            channel.close(promise: nil)
-        }
         var connection: PeerConnection?
         do {
             try await opened.channel.executeThenClose { inbound, outbound in
@@ -34,7 +29,7 @@ extension MeshTransport {
                 try await outbound.write(Frame.with { $0.hello = helloMessage })
                 var frames = inbound.makeAsyncIterator()
                 let peer = try await self.admit(try await frames.next(), channel: channel, outbound: outbound)
-                deadline.cancel()
+                try await channel.pipeline.removeHandler(name: HelloDeadlineHandler.name)
                 endHandshake()
                 let number = numbers.withLockedValue { $0 += 1; return $0 }
                 let open = PeerConnection(number: number, peer: peer, dialedAddress: dialedAddress, remote: remote,
@@ -47,8 +42,7 @@ extension MeshTransport {
             }
             if let connection { await handler.closed(connection, error: nil) }
         } catch {
-            deadline.cancel()
-            var reason: any Error = timedOut.withLockedValue { $0 } && connection == nil ? TransportError.helloTimeout : error
+            var reason: any Error = connection == nil && opened.helloTimedOut.withLockedValue({ $0 }) ? TransportError.helloTimeout : error
             if let tls = reason as? NIOSSLError { reason = TransportError.tls(tls) }
             if let connection {
                 await handler.closed(connection, error: reason)

@@ -14,6 +14,8 @@ public final class MeshTransport: Sendable {
     public struct OpenChannel: Sendable {
         let channel: NIOAsyncChannel<Frame, Frame>
         let bytes: ByteCounter
+        /// True once the Hello deadline passed.
+        let helloTimedOut: NIOLockedValueBox<Bool>
     }
 
     /// A bound listener.
@@ -50,7 +52,7 @@ public final class MeshTransport: Sendable {
     /// Binds the listener on `host:port` (port 0 picks a free one).
     public func listen(host: String, port: Int) async throws -> Listener {
         let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: TransportSettings.listenBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -110,13 +112,14 @@ public final class MeshTransport: Sendable {
 
     private func configure(_ channel: any Channel, tls: some ChannelHandler) throws -> OpenChannel {
         let bytes = ByteCounter()
-        let idle = TimeAmount.milliseconds(settings.idleTimeoutMs)
+        let deadline = HelloDeadlineHandler(timeoutMs: settings.helloTimeoutMs)
+        try channel.pipeline.syncOperations.addHandler(deadline, name: HelloDeadlineHandler.name)
         try channel.pipeline.syncOperations.addHandler(tls)
         try channel.pipeline.syncOperations.addHandlers([
-            IdleStateHandler(readTimeout: idle), IdleCloseHandler(),
+            IdleCloseHandler(timeoutMs: settings.idleTimeoutMs),
             FrameEncodingHandler(limits: settings.wire, counter: bytes),
             FrameDecodingHandler(limits: settings.wire, counter: bytes, frameTimeoutMs: settings.frameTimeoutMs),
         ])
-        return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes)
+        return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes, helloTimedOut: deadline.fired)
     }
 }

@@ -23,6 +23,8 @@ public struct TransportSettings: Sendable {
     public var maxQueuedFrames: Int
     /// Frame limits.
     public var wire: WireLimits
+    /// Connections the kernel queues for the listener before they are accepted (256).
+    public static let listenBacklog: Int32 = 256
 
     /// Settings with their documented defaults.
     public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, maxHandshakes: Int = 32, helloTimeoutMs: Int64 = 10_000,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VantageAgent
+import VantageDemo
 import VantageTestKit
 
 /// `vantage agent --config FILE`: the example file parses; wrong files are refused naming the key.

@@ -21,8 +21,8 @@ struct Harness {
     }
 
     mutating func connect(_ a: NodeID, _ b: NodeID) {
-        machines[a]!.onConnected(b, asn: machines[b]!.asn, address: nil, nowMs: nowMs)
-        machines[b]!.onConnected(a, asn: machines[a]!.asn, address: nil, nowMs: nowMs)
+        run(machines[a]!.onConnected(b, asn: machines[b]!.asn, address: nil, nowMs: nowMs), at: a)
+        run(machines[b]!.onConnected(a, asn: machines[a]!.asn, address: nil, nowMs: nowMs), at: b)
     }
 
     mutating func run(_ directives: [GossipDirective], at node: NodeID) {
@@ -33,8 +33,9 @@ struct Harness {
             case .send(let frame, let to):
                 sent[at, default: 0] += 1
                 queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
-            case .apply(let delta, _):
-                _ = ledgers[at]!.apply(delta, nowMs: nowMs)
+            case .apply(let delta, let from):
+                let report = ledgers[at]!.apply(delta, nowMs: nowMs)
+                queue += machines[at]!.onApplied(report, from: from).map { (at, $0) }
             case .exchangeEnded(_, let outcome):
                 outcomes.append(outcome)
             case .dial, .disconnect:
@@ -95,8 +96,8 @@ struct Harness {
         var node = GossipNode(id: Hash256.of([0]), asn: 100, settings: GossipSettings(fanout: 2))
         let same = (1...5).map { Hash256.of([UInt8($0)]) }
         let other = (6...7).map { Hash256.of([UInt8($0)]) }
-        for id in same { node.onConnected(id, asn: 100, address: nil, nowMs: 0) }
-        for (i, id) in other.enumerated() { node.onConnected(id, asn: 200 + UInt32(i), address: nil, nowMs: 0) }
+        for id in same { _ = node.onConnected(id, asn: 100, address: nil, nowMs: 0) }
+        for (i, id) in other.enumerated() { _ = node.onConnected(id, asn: 200 + UInt32(i), address: nil, nowMs: 0) }
         let chosen = node.onTick(nowMs: 0, ledger: Ledger(root: mesh.root), using: &rng).compactMap { directive -> NodeID? in
             if case .send(_, let to) = directive { return to }
             return nil
@@ -110,7 +111,7 @@ struct Harness {
         var node = GossipNode(id: Hash256.of([0]), asn: 1, settings: settings)
         let peer = Hash256.of([1])
         let ledger = Ledger(root: mesh.root)
-        node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        _ = node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
         #expect(node.onTick(nowMs: 0, ledger: ledger, using: &rng).count == 1)
         #expect(node.onTick(nowMs: 1000, ledger: ledger, using: &rng).isEmpty, "one exchange at a time per peer")
         let timedOut = node.onTick(nowMs: 6000, ledger: ledger, using: &rng)
@@ -124,7 +125,7 @@ struct Harness {
         var rng = SplitMix64(seed: 3)
         var node = GossipNode(id: Hash256.of([0]), asn: 1)
         let peer = Hash256.of([1])
-        node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        _ = node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
         let directives = node.onFrame(Frame(), from: peer, ledger: Ledger(root: mesh.root), nowMs: 0, using: &rng)
         guard case .disconnect(_, let reason) = directives.first else {
             Issue.record("no disconnect")
@@ -140,25 +141,37 @@ struct Harness {
         let first = node.onTick(nowMs: 0, ledger: ledger, using: &rng)
         #expect(first.contains { if case .dial("127.0.0.1:7101") = $0 { return true } else { return false } })
         #expect(node.onTick(nowMs: 10, ledger: ledger, using: &rng).isEmpty, "one dial in flight")
-        node.onDialFailed("127.0.0.1:7101", nowMs: 20, using: &rng)
+        #expect(node.onDialFailed("127.0.0.1:7101", nowMs: 20, using: &rng).isEmpty)
         #expect(node.addresses["127.0.0.1:7101"]!.backoffUntilMs >= 520)
         #expect(node.onTick(nowMs: 30, ledger: ledger, using: &rng).isEmpty)
     }
 
     @Test func pushedBatchWithAGapAsksForTheMissingSeqs() {
+        var rng = SplitMix64(seed: 4)
         var a = mesh.node("a", asn: 1)
         let b = mesh.node("b", asn: 2)
         let batches = (1...4).map { a.nextBatch(createdMs: t0 + Int64($0)) }
         var ledgerB = ledger(with: [mesh.enroll(a), mesh.enroll(b), batches[0]])
-        _ = ledgerB.apply(Delta.with { $0.batches = [batches[3]] }, nowMs: t0)
-        let node = GossipNode(id: b.id, asn: 2)
-        let want = node.wantAfterPush(batches[3], from: a.id, ledger: ledgerB)
-        guard case .send(let frame, _) = want.first, case .want(let w) = frame.body else {
+        var node = GossipNode(id: b.id, asn: 2)
+        // The push is an apply directive; what the ledger reports back is the machine's next event.
+        let pushed = node.onFrame(Frame.with { $0.push = batches[3] }, from: a.id, ledger: ledgerB, nowMs: t0, using: &rng)
+        guard case .apply(let delta, let from)? = pushed.first, from == a.id else {
+            Issue.record("a push is applied: \(pushed)")
+            return
+        }
+        let report = ledgerB.apply(delta, nowMs: t0)
+        #expect(report.held == 1 && report.gaps == [ApplyReport.Gap(origin: a.id, fromSeq: 2, toSeq: 3)])
+        let want = node.onApplied(report, from: a.id)
+        guard case .send(let frame, a.id)? = want.first, case .want(let w) = frame.body else {
             Issue.record("no Want")
             return
         }
         #expect(w.ranges.first?.fromSeq == 2 && w.ranges.first?.toSeq == 3)
         let served = ledger(with: [mesh.enroll(a)] + batches).delta(for: w.ranges, maxBytes: 1 << 20)
         #expect(served.batches.count == 2)
+        // Once the gap is filled, nothing more is asked.
+        let filled = ledgerB.apply(served, nowMs: t0)
+        #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id).isEmpty)
+        #expect(ledgerB.head(of: a.id).seq == 4)
     }
 }

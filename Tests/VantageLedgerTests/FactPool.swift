@@ -1,5 +1,4 @@
 import Foundation
-import VantageGossip
 import VantageIdentity
 import VantageLedger
 import VantageTestKit

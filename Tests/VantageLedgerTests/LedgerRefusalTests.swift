@@ -227,6 +227,6 @@ import VantageWire
         batch.seq = 1
         batch.previousHash = Data(Hash256.zero.bytes)
         batch.createdMs = t0
-        #expect(throws: LedgerError.self) { try ledger.insert(envelope: a.key.sign(batch, as: .batch), nowMs: now) }
+        #expect(throws: LedgerError.self) { try ledger.insert(envelope: a.key.sign(batch), nowMs: now) }
     }
 }

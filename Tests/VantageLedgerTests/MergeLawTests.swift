@@ -1,6 +1,6 @@
 import PropertyBased
 import Testing
-import VantageGossip
+import VantageIdentity
 import VantageLedger
 
 /// The CRDT laws over random histories of real signed facts. Each property draws a seed; the
@@ -71,6 +71,18 @@ import VantageLedger
             }
             #expect(x.digest == y.digest, "seed \(seed)")
             #expect(x.digest == merged.digest, "seed \(seed)")
+        }
+    }
+
+    @Test func aReplicaReopenedFromItsStoreIsTheSame() async throws {
+        await propertyCheck(count: Self.histories / 4, input: Gen.uint64()) { seed in
+            await Task.yield()
+            var rng = SplitMix64(seed: seed)
+            var x = Ledger(root: FactPool.mesh.root, store: MemoryFactStore())
+            for fact in pool.history(using: &rng) { _ = try? x.insert(fact, nowMs: FactPool.nowMs) }
+            try! x.commit()
+            let (reopened, report) = try! Ledger.open(root: FactPool.mesh.root, store: x.store!, nowMs: FactPool.nowMs)
+            #expect(reopened.digest == x.digest && reopened.heldCount == x.heldCount, "seed \(seed): \(report.refused.prefix(2))")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VantageAgent
+import VantageDemo
 import VantageTestKit
 
 /// Real agents, as separate processes, over real mutual TLS on 127.0.0.1.

@@ -5,6 +5,7 @@ import FoundationNetworking
 import Testing
 import VantageAgent
 import VantageIdentity
+import VantageDemo
 import VantageTestKit
 import VantageWire
 
@@ -111,7 +112,7 @@ func signedBatch(_ key: SigningKey, seq: UInt64 = 1, createdMs: Int64, measuredM
             $0.outcome = outcome
         }
     }
-    return key.sign(batch, as: .batch)
+    return key.sign(batch)
 }
 
 /// A push frame carrying one envelope.

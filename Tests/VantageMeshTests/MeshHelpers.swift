@@ -1,5 +1,6 @@
 import Foundation
 import VantageAgent
+import VantageDemo
 import VantageTestKit
 
 /// JSON Lines of `count` measurements, minute by minute from `startMinute`.

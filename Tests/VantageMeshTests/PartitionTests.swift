@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VantageAgent
+import VantageDemo
 import VantageTestKit
 
 /// Carrying evidence across a total cut, and real network partitions in Linux namespaces.

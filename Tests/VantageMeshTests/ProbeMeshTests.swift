@@ -3,6 +3,7 @@ import Testing
 import VantageAgent
 import VantageIdentity
 import VantageLedger
+import VantageDemo
 import VantageTestKit
 import VantageWire
 

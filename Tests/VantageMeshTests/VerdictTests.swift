@@ -6,6 +6,7 @@ import Testing
 import VantageAgent
 import VantageIdentity
 import VantageScoring
+import VantageDemo
 import VantageTestKit
 
 /// Live verdicts over real agents: identical on every node once digests agree, attested, and

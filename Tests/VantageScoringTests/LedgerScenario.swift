@@ -49,6 +49,6 @@ struct LedgerScenario {
         let node = nodes[vantage]!
         let record = Attestations.record(node: node.id, ledgerDigest: ledger.digest, result: result,
                                          windowStartMs: ScenarioData.t0, windowEndMs: Self.nowMs, createdMs: Self.nowMs - 1)
-        try ledger.insert(envelope: node.key.sign(record, as: .attestation), nowMs: Self.nowMs)
+        try ledger.insert(envelope: node.key.sign(record), nowMs: Self.nowMs)
     }
 }

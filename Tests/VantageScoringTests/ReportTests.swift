@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import VantageGossip
 import VantageIdentity
 import VantageLedger
 import VantageScoring

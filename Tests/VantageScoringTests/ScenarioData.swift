@@ -1,4 +1,4 @@
-import VantageGossip
+import VantageIdentity
 import VantageScoring
 import VantageWire
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VantageGossip
+import VantageIdentity
 import VantageScoring
 import VantageWire
 

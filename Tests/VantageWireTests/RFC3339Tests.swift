@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VantageGossip
+import VantageIdentity
 import VantageWire
 
 /// The hand-written UTC parser agrees with Foundation's formatter, and refuses what it refuses.

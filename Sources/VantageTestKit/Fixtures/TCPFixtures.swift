@@ -35,7 +35,9 @@ public enum TCPFixtures {
             _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             descriptors.append(client)
         }
-        usleep(100_000)
+        // Once the first client is connected (writable), it fills the accept queue.
+        var first = pollfd(fd: descriptors[1], events: Int16(POLLOUT), revents: 0)
+        _ = poll(&first, 1, 2_000)
         return (port, descriptors)
     }
 

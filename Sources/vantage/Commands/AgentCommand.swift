@@ -101,16 +101,32 @@ struct AgentCommand: AsyncParsableCommand {
                         level: level, probing: !noProbes && (file.probes ?? true), probes: probes)
     }
 
+    /// Checks the file, the flags and the limits before anything starts; each problem names its
+    /// flag, key or limit.
+    func validate() throws {
+        _ = try settings()
+    }
+
     func run() async throws {
-        let file = try config.map { path in
-            do { return try AgentConfigFile.read(path) } catch let error as ConfigError { throw CommandFailure(error.description) }
-        } ?? AgentConfigFile()
-        let resolved = try resolve(file)
+        let (settings, level) = try settings()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = resolved.level
+            handler.logLevel = level
             return handler
         }
+        exitWithParent()
+        try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
+    }
+
+    /// The agent's settings and log level: flags over the --config file over the defaults.
+    func settings() throws -> (AgentSettings, Logger.Level) {
+        let file: AgentConfigFile
+        do {
+            file = try config.map(AgentConfigFile.read) ?? AgentConfigFile()
+        } catch let error as ConfigError {
+            throw CommandFailure(error.description)
+        }
+        let resolved = try resolve(file)
         var settings = AgentSettings(nodePath: resolved.node)
         settings.listen = resolved.listen
         settings.api = resolved.api
@@ -129,8 +145,7 @@ struct AgentCommand: AsyncParsableCommand {
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }
-        exitWithParent()
-        try await AgentRunner.run(settings, logger: Logger(label: "vantage"))
+        return (settings, resolved.level)
     }
 
     /// When started by another Vantage process (the demo, the tests) with VANTAGE_PARENT_PID set,

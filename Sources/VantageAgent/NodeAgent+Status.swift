@@ -1,0 +1,28 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// What `GET /v1/status` and `GET /v1/peers` report.
+extension NodeAgent {
+    /// The status of `GET /v1/status`.
+    public func status() -> AgentStatus {
+        AgentStatus(
+            nodeID: id.hex, meshID: ledger.meshID.hex, meshName: mesh.name, country: enrollment.record.country,
+            asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen,
+            ledger: .init(digest: ledger.digest.hex, origins: ledger.versionVector.entries.count, batches: ledger.batchCount,
+                          measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
+            peers: peers().filter(\.connected))
+    }
+
+    /// The peers of `GET /v1/peers`, connected or not.
+    public func peers() -> [PeerStatus] {
+        gossip.peers.values.sorted { $0.id < $1.id }.map { state in
+            let bytes = connections[state.id]?.bytes.totals ?? (0, 0)
+            return PeerStatus(nodeID: state.id.hex, asn: state.asn, connected: state.connected,
+                              lastContact: state.lastContactMs.map { Date(unixMilliseconds: $0).rfc3339 },
+                              failures: state.failures, exchanges: state.exchanges, bytesIn: bytes.0, bytesOut: bytes.1,
+                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest == ledger.digest)
+        }
+    }
+}
