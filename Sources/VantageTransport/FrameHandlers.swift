@@ -94,56 +94,6 @@ final class FrameEncodingHandler: ChannelOutboundHandler {
     }
 }
 
-/// Closes a connection that received nothing for `timeoutMs`. Time is the event loop's, so a test
-/// on an `EmbeddedChannel` runs it on a virtual clock.
-final class IdleCloseHandler: ChannelInboundHandler {
-    typealias InboundIn = NIOAny
-
-    private let timeout: TimeAmount
-    private var lastRead = NIODeadline.distantPast
-    private var check: Scheduled<Void>?
-
-    init(timeoutMs: Int64) {
-        timeout = .milliseconds(timeoutMs)
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        start(context)
-        context.fireChannelActive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        check?.cancel()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastRead = context.eventLoop.now
-        context.fireChannelRead(data)
-    }
-
-    private func start(_ context: ChannelHandlerContext) {
-        guard check == nil else { return }
-        lastRead = context.eventLoop.now
-        schedule(context, at: lastRead + timeout)
-    }
-
-    /// At `deadline`: close when nothing was read since `timeout` before it, else look again then.
-    private func schedule(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        check = context.eventLoop.scheduleTask(deadline: deadline) { [self] in
-            let context = bound.value
-            let due = lastRead + timeout
-            guard context.eventLoop.now >= due else { return schedule(context, at: due) }
-            context.fireErrorCaught(TransportError.idle)
-            context.close(promise: nil)
-        }
-    }
-}
-
 extension FrameError {
     /// The Error frame code for this decoding failure.
     var code: ErrorCode {

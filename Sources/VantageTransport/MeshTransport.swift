@@ -112,11 +112,11 @@ public final class MeshTransport: Sendable {
 
     private func configure(_ channel: any Channel, tls: some ChannelHandler) throws -> OpenChannel {
         let bytes = ByteCounter()
-        let deadline = HelloDeadlineHandler(timeoutMs: settings.helloTimeoutMs)
-        try channel.pipeline.syncOperations.addHandler(deadline, name: HelloDeadlineHandler.name)
+        let deadline = TimeoutHandler.helloDeadline(timeoutMs: settings.helloTimeoutMs)
+        try channel.pipeline.syncOperations.addHandler(deadline, name: TimeoutHandler.helloDeadlineName)
         try channel.pipeline.syncOperations.addHandler(tls)
         try channel.pipeline.syncOperations.addHandlers([
-            IdleCloseHandler(timeoutMs: settings.idleTimeoutMs),
+            TimeoutHandler.idle(timeoutMs: settings.idleTimeoutMs),
             FrameEncodingHandler(limits: settings.wire, counter: bytes),
             FrameDecodingHandler(limits: settings.wire, counter: bytes, frameTimeoutMs: settings.frameTimeoutMs),
         ])

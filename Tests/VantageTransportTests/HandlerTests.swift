@@ -92,28 +92,29 @@ import VantageWire
     }
 
     @Test func aSilentConnectionIsClosedAtTheHelloDeadline() throws {
-        let deadline = HelloDeadlineHandler(timeoutMs: 1_500)
+        let deadline = TimeoutHandler.helloDeadline(timeoutMs: 1_500)
         let channel = EmbeddedChannel(handler: deadline)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(1_499))
-        #expect(channel.isActive && !deadline.fired.withLockedValue { $0 })
+        try channel.writeInbound(ByteBuffer(bytes: [0x16, 0x03, 0x01]))
+        #expect(channel.isActive && !deadline.fired.withLockedValue { $0 }, "bytes of a handshake do not restart the Hello deadline")
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
         #expect(!channel.isActive && deadline.fired.withLockedValue { $0 })
         #expect(caught(channel) as? TransportError == .helloTimeout)
     }
 
     @Test func anAdmittedPeerOutlivesTheHelloDeadline() throws {
-        let channel = EmbeddedChannel(handler: HelloDeadlineHandler(timeoutMs: 1_500))
+        let channel = EmbeddedChannel(handler: TimeoutHandler.helloDeadline(timeoutMs: 1_500))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
-        try channel.pipeline.syncOperations.removeHandler(channel.pipeline.syncOperations.handler(type: HelloDeadlineHandler.self)).wait()
+        try channel.pipeline.syncOperations.removeHandler(channel.pipeline.syncOperations.handler(type: TimeoutHandler.self)).wait()
         channel.embeddedEventLoop.advanceTime(by: .seconds(60))
         #expect(channel.isActive)
     }
 
     @Test func aConnectionThatReceivesNothingIsClosedAtTheIdleTimeout() throws {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(IdleCloseHandler(timeoutMs: 3_000))
+        try channel.pipeline.syncOperations.addHandler(TimeoutHandler.idle(timeoutMs: 3_000))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(2_000))
         try channel.writeInbound(ByteBuffer(bytes: [1]))
