@@ -158,7 +158,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VantageGossipTests", dependencies: ["VantageGossip", "VantageIdentity", "VantageLedger", "VantageWire", "VantageTestKit"]),
-        .testTarget(name: "VantageStoreTests", dependencies: ["VantageStore", "VantageIdentity", "VantageLedger", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageStoreTests",
+            dependencies: ["VantageStore", "VantageIdentity", "VantageLedger", "VantageTestKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "VantageTransportTests",
             dependencies: [

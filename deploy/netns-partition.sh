@@ -76,12 +76,14 @@ done
 submitted=0
 submit() {  # submit K COUNT: COUNT measurements to node K
   python3 - "$2" "$submitted" >"$work/m.jsonl" <<'EOF'
-import json, sys
+import datetime, json, sys
 count, offset = int(sys.argv[1]), int(sys.argv[2])
+start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 for i in range(count):
-    n = offset + i
+    n = offset + i  # a second apart from now on (within the allowed clock skew): inside every node's enrollment
+    time = (start + datetime.timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
     print(json.dumps({"target": "x", "input": "https://x.com/", "probe": "tls", "outcome": "tls_reset",
-                      "time": "2024-01-20T%02d:%02d:%02dZ" % (13 + n // 3600, n // 60 % 60, n % 60), "runtime_ms": 100 + n}))
+                      "time": time, "runtime_ms": 100 + n}))
 EOF
   "$vantage" submit --api "http://$(ip_of "$1"):8000" --token-file "$work/n$1/api.token" "$work/m.jsonl" >/dev/null
   submitted=$(( submitted + $2 ))

@@ -4,8 +4,8 @@ import Prometheus
 import VantageIdentity
 import VantageWire
 
-/// The node's HTTP API (DESIGN.md, Interfaces). Reads are open on the bound address; submitting
-/// measurements needs `Authorization: Bearer <NODE/api.token>`; posting root-signed facts does not.
+/// The node's HTTP API (DESIGN.md, Interfaces). Reads are open on the bound address to requests
+/// for its own host names (`APIHostCheck`); every write needs `Authorization: Bearer <NODE/api.token>`.
 struct AgentAPI {
     let agent: NodeAgent
     let registry: PrometheusCollectorRegistry
@@ -13,6 +13,7 @@ struct AgentAPI {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: APIHostCheck(configuredHost: (try? NodeAgent.split(settings.api).0) ?? "127.0.0.1", agent: agent))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: await agent.dashboard())))
@@ -39,16 +40,22 @@ struct AgentAPI {
             var request = request
             let body = try await collect(&request)
             let (parsed, badLines) = MeasurementLines.parse(Data(buffer: body), maxLineBytes: settings.maxLineBytes)
-            let (lines, futureLines) = MeasurementLines.refuseFuture(parsed, nowMs: Date().unixMilliseconds,
-                                                                     maxSkewMs: settings.ledger.maxClockSkewMs)
-            let errors = (badLines + futureLines).sorted { $0.line < $1.line }
+            let (present, futureLines) = MeasurementLines.refuseFuture(parsed, nowMs: Date().unixMilliseconds,
+                                                                       maxSkewMs: settings.ledger.maxClockSkewMs)
+            let (lines, oldLines) = await agent.refuseUnsignable(present)
+            let errors = (badLines + futureLines + oldLines).sorted { $0.line < $1.line }
+            if let reason = await agent.cannotSign {
+                return try json(SubmitReport(accepted: 0, refused: lines.count + errors.count, batches: 0, errors: [reason]), status: .serviceUnavailable)
+            }
             agent.refusedLines(errors, in: "POST /v1/measurements")
             let batches = await agent.submit(lines.map(\.measurement))
             let report = SubmitReport(accepted: lines.count, refused: errors.count, batches: batches, errors: errors.map(\.description))
             return try json(report, status: lines.isEmpty && !errors.isEmpty ? .badRequest : .ok)
         }
-        // No token: a fact's authority is the mesh root's signature, which the ledger checks.
+        // A fact's authority is the mesh root's signature, which the ledger checks; the token keeps
+        // strangers from making the node verify and store their files.
         router.post("/v1/facts") { request, _ in
+            try authorize(request)
             var request = request
             let body = try await collect(&request)
             let facts: (envelopes: [Envelope], proofs: [EquivocationProof])

@@ -18,8 +18,11 @@ public enum AgentLimit: String, CaseIterable, Sendable {
     case frameTimeoutMs = "frame_timeout_ms"
     case connectTimeoutMs = "connect_timeout_ms"
     case maxQueuedFrames = "max_queued_frames"
+    case maxQueuedBytes = "max_queued_bytes"
+    case heldTTLMs = "held_ttl_ms"
     case maxDeltaBytes = "max_delta_bytes"
     case exchangeTimeoutMs = "exchange_timeout_ms"
+    case maxAnswersPerInterval = "max_answers_per_interval"
     case maxRequestBytes = "max_request_bytes"
     case maxLineBytes = "max_line_bytes"
     case measurementsPerBatch = "measurements_per_batch"
@@ -44,8 +47,11 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         case .frameTimeoutMs: return \.transport.frameTimeoutMs
         case .connectTimeoutMs: return \.transport.connectTimeoutMs
         case .maxQueuedFrames: return \.transport.maxQueuedFrames.asInt64
+        case .maxQueuedBytes: return \.transport.maxQueuedBytes.asInt64
+        case .heldTTLMs: return \.ledger.heldTTLMs
         case .maxDeltaBytes: return \.gossip.maxDeltaBytes.asInt64
         case .exchangeTimeoutMs: return \.gossip.exchangeTimeoutMs
+        case .maxAnswersPerInterval: return \.gossip.maxAnswersPerInterval.asInt64
         case .maxRequestBytes: return \.maxRequestBytes.asInt64
         case .maxLineBytes: return \.maxLineBytes.asInt64
         case .measurementsPerBatch: return \.measurementsPerBatch.asInt64

@@ -9,6 +9,8 @@ struct AgentMetrics: Sendable {
     let ledgerMeasurements = Gauge(label: "vantage_ledger_measurements")
     let ledgerOrigins = Gauge(label: "vantage_ledger_origins")
     let peersConnected = Gauge(label: "vantage_peers_connected")
+    /// 1 while the node waits for its peers to return its own log (its store was lost).
+    let recovering = Gauge(label: "vantage_recovering")
     let bytesIn = Counter(label: "vantage_bytes_in_total")
     let bytesOut = Counter(label: "vantage_bytes_out_total")
 

@@ -18,9 +18,11 @@ public struct AgentStatus: Codable, Sendable {
     public var listen: String?
     public var ledger: LedgerState
     public var peers: [PeerStatus]
+    /// Set while the node recovers its own log: why it signs nothing.
+    public var recovering: String?
 
     enum CodingKeys: String, CodingKey {
-        case country, asn, isp, listen, ledger, peers
+        case country, asn, isp, listen, ledger, peers, recovering
         case nodeID = "node_id"
         case meshID = "mesh_id"
         case meshName = "mesh_name"

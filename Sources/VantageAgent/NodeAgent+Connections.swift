@@ -30,6 +30,17 @@ extension NodeAgent: ConnectionHandler {
 
     public func opened(_ connection: PeerConnection) async {
         let peer = connection.peer.id
+        if let existing = connections[peer] {
+            // One connection per peer: the other one is closed (SPEC §7.3).
+            let replace = HelloRules.newConnectionWins(existingDialedBySelf: existing.dialedAddress != nil,
+                                                       newDialedBySelf: connection.dialedAddress != nil, selfID: id, peer: peer)
+            logger.info("second connection to a peer", metadata: ["peer": "\(peer.short)", "kept": "\(replace ? "the new one" : "the existing one")"])
+            metrics.refused("duplicate_connection")
+            guard replace else { return connection.close() }
+            connections[peer] = connection
+            existing.close()
+            return
+        }
         connections[peer] = connection
         perform(gossip.onConnected(peer, asn: connection.peer.asn, address: connection.dialedAddress, nowMs: nowMs))
         logger.info("peer connected", metadata: ["peer": "\(peer.short)", "asn": "\(connection.peer.asn)", "remote": "\(connection.remote)"])
@@ -37,9 +48,16 @@ extension NodeAgent: ConnectionHandler {
 
     public func received(_ frame: Frame, on connection: PeerConnection) async {
         let peer = connection.peer.id
-        guard connections[peer]?.number == connection.number else {
-            connections[peer] = connection
-            return await received(frame, on: connection)
+        guard connections[peer]?.number == connection.number else { return }  // a replaced connection, closing
+        let carried = frame.carriedEnvelopes.filter { !ledger.holds($0) }
+        if !carried.isEmpty {
+            // Signatures are checked off the actor, so gossip and the API go on meanwhile.
+            let verified = await FactVerifier.verify(carried)
+            verifiedAhead.merge(verified) { first, _ in first }
+            defer { for envelope in verified.keys { verifiedAhead[envelope] = nil } }
+            guard connections[peer]?.number == connection.number else { return }
+            perform(gossip.onFrame(frame, from: peer, ledger: ledger, nowMs: nowMs, using: &rng))
+            return
         }
         perform(gossip.onFrame(frame, from: peer, ledger: ledger, nowMs: nowMs, using: &rng))
     }

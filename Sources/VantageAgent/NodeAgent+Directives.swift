@@ -22,6 +22,9 @@ extension NodeAgent {
                 logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
                 metrics.refused(reason.label)
                 connections[peer]?.close()
+            case .rateLimited(let peer):
+                metrics.refused("rate_limited")
+                logger.debug("request not answered: rate limit", metadata: ["peer": "\(peer.short)"])
             case .exchangeEnded(let peer, let outcome):
                 metrics.syncRounds.increment()
                 switch outcome {
@@ -38,7 +41,10 @@ extension NodeAgent {
     /// Verifies and inserts a delta, makes what was accepted durable, and logs every refusal.
     func apply(_ delta: Delta, from peer: NodeID) -> ApplyReport {
         let before = ledger.batchCount
-        let report = ledger.apply(delta, nowMs: nowMs)
+        let verified = verifiedAhead
+        let report = ledger.apply(delta, nowMs: nowMs) { envelope in
+            try verified[envelope]?.get() ?? SignedFact(verifying: envelope)
+        }
         commit()
         metrics.batchesIn.increment(by: max(0, ledger.batchCount - before))
         for refusal in report.refused {
@@ -55,7 +61,7 @@ extension NodeAgent {
 
     /// Inserts envelopes from a local source (Hello, API), persisting what was accepted.
     @discardableResult
-    func insert(_ envelopes: [Envelope], from source: String) -> [String] {
+    func insert(_ envelopes: [Envelope], from source: String, powerSafe: Bool = false) -> [String] {
         var errors: [String] = []
         for (index, envelope) in envelopes.enumerated() {
             do {
@@ -66,7 +72,7 @@ extension NodeAgent {
                 logger.warning("fact refused", metadata: ["source": "\(source)", "reason": "\(error)"])
             }
         }
-        commit()
+        commit(powerSafe: powerSafe)
         return errors
     }
 
@@ -95,14 +101,15 @@ extension NodeAgent {
 
     /// Commits what the ledger accepted to its store. A store that cannot be written stops the
     /// node: it must not announce what it cannot keep.
-    func commit() {
+    func commit(powerSafe: Bool = false) {
         guard !ledger.journal.isEmpty else { return }
         defer {
             reportEquivocations()
             dropExcludedPeers()
+            checkRecovery()
         }
         do {
-            try ledger.commit()
+            try ledger.commit(powerSafe: powerSafe)
         } catch {
             logger.critical("cannot write the ledger store; stopping", metadata: ["reason": "\(error)"])
             storeFailure = error as? StoreError ?? StoreError("\(error)")

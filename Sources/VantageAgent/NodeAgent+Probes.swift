@@ -12,6 +12,10 @@ extension NodeAgent {
 
     /// Signs one round's results; returns the number of batches signed.
     func record(_ results: [ProbeResult]) -> Int {
+        if let reason = cannotSign {
+            logger.warning("probe round not signed", metadata: ["measurements": "\(results.count)", "reason": "\(reason)"])
+            return 0
+        }
         let failed = results.filter { $0.outcome != "ok" }
         logger.info("probe round", metadata: ["measurements": "\(results.count)", "not_ok": "\(failed.count)"])
         return submit(results.map(\.measurement))

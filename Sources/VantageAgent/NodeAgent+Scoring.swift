@@ -84,23 +84,25 @@ extension NodeAgent {
         defer { digestAtLastCheck = digest }
         guard digest == digestAtLastCheck else { return }
         attesting = true
+        let scored = ledger
         Task {
             let result = await self.verdicts(country: nil)
-            self.attest(result)
+            let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
+            await self.attest(result, evidence: evidence, ledgerDigest: scored.digest)
         }
     }
 
-    func attest(_ result: ScoreResult) {
+    /// Signs an attestation of `result` and its evidence, unless the latest one says the same.
+    func attest(_ result: ScoreResult, evidence: [String: Hash256], ledgerDigest: Hash256) {
         attesting = false
-        guard !result.verdicts.isEmpty else { return }
-        let digest = Attestations.digest(of: result.verdicts)
-        let latest = ledger.attestations.values.filter { $0.signer.id == id }.max { $0.record.createdMs < $1.record.createdMs }
-        guard latest.map({ Hash256(bytes: $0.record.verdictsDigest) != digest }) ?? true else { return }
+        guard !result.verdicts.isEmpty, cannotSign == nil else { return }
         let now = nowMs
         let windowMs = result.policy.windowMs
         let first = result.verdicts.compactMap { RFC3339.milliseconds($0.start) }.min() ?? 0
-        let record = Attestations.record(node: id, ledgerDigest: ledger.digest, result: result, windowStartMs: first,
+        let latest = ledger.attestations.values.filter { $0.signer.id == id }.max { $0.record.createdMs < $1.record.createdMs }
+        let record = Attestations.record(node: id, ledgerDigest: ledgerDigest, result: result, evidence: evidence, windowStartMs: first,
                                          windowEndMs: now / windowMs * windowMs, createdMs: max(now, (latest?.record.createdMs ?? 0) + 1))
+        guard latest.map({ $0.record.verdictsDigest != record.verdictsDigest || $0.record.evidence != record.evidence }) ?? true else { return }
         if insert([key.sign(record)], from: "local").isEmpty {
             logger.info("attested verdicts", metadata: ["verdicts": "\(result.verdicts.map(\.id))", "ledger": "\(ledger.digest.short)"])
         }

@@ -6,17 +6,57 @@ import VantageWire
 
 /// Local writes: measurements this node signs into its own chain, and signed facts posted to it.
 extension NodeAgent {
-    /// Signs measurements into batches of this node's chain; each is durable before it is pushed.
+    /// Signs measurements into batches of this node's chain; each is durable against a power cut,
+    /// and recorded in `signed.head`, before it is pushed. Returns the batches signed; while the
+    /// node recovers its own log (`cannotSign`) it signs none.
     public func submit(_ measurements: [VantageWire.Measurement]) -> Int {
+        guard cannotSign == nil else { return 0 }
         var signed = 0
         for start in stride(from: 0, to: measurements.count, by: settings.measurementsPerBatch) {
             let chunk = Array(measurements[start..<min(start + settings.measurementsPerBatch, measurements.count)])
-            let envelope = key.sign(ledger.head(of: id).nextBatch(origin: id, createdMs: nowMs, measurements: chunk))
-            guard insert([envelope], from: "local").isEmpty, storeFailure == nil else { break }
+            let batch = ledger.head(of: id).nextBatch(origin: id, createdMs: Self.creationTime(of: chunk, nowMs: nowMs), measurements: chunk)
+            guard ledger.enrollment(of: id, coveringMs: batch.createdMs) != nil else {
+                logger.error("not signed: no enrollment of this node covers the batch's time", metadata: ["created": "\(batch.createdMs)"])
+                break
+            }
+            let envelope = key.sign(batch)
+            guard insert([envelope], from: "local", powerSafe: true).isEmpty, storeFailure == nil else { break }
+            // Only an admitted batch is announced: a held one would leave the chain's next seq free.
+            guard ledger.head(of: id).seq == batch.seq else {
+                logger.critical("a batch this node signed was not admitted to its own log; it is not announced", metadata: ["seq": "\(batch.seq)"])
+                break
+            }
+            rememberSigned(ledger.head(of: id))
+            guard storeFailure == nil else { break }
             signed += 1
             perform(gossip.onLocalBatch(envelope, using: &rng))
         }
         return signed
+    }
+
+    /// A batch is created when its last measurement ended (a replayed day is signed at its own
+    /// time), never later than now.
+    static func creationTime(of measurements: [VantageWire.Measurement], nowMs: Int64) -> Int64 {
+        min(nowMs, measurements.map { $0.startTimeMs + Int64($0.runtimeMs) }.max() ?? nowMs)
+    }
+
+    /// Lines this node can sign: none older than `max_measurement_age` before the newest of them
+    /// or of this node's last batch, and each within an enrollment of this node (else it would
+    /// count for nothing, and a batch created outside every enrollment is never admitted).
+    public func refuseUnsignable(_ lines: [MeasurementLine]) -> (lines: [MeasurementLine], errors: [LineError]) {
+        let newest = max(ledger.head(of: id).createdMs, lines.map(\.measurement.startTimeMs).max() ?? 0)
+        let (recent, old) = MeasurementLines.refuseOld(lines, notBeforeMs: newest - ledger.maxMeasurementAgeMs, maxAgeMs: ledger.maxMeasurementAgeMs)
+        var kept: [MeasurementLine] = []
+        var errors = old
+        for line in recent {
+            let end = line.measurement.startTimeMs + Int64(line.measurement.runtimeMs)
+            if ledger.enrollment(of: id, coveringMs: line.measurement.startTimeMs) != nil, ledger.enrollment(of: id, coveringMs: end) != nil {
+                kept.append(line)
+            } else {
+                errors.append(LineError(line: line.line, reason: "time \(Date(unixMilliseconds: line.measurement.startTimeMs).rfc3339) is outside this node's enrollment", label: "not_enrolled"))
+            }
+        }
+        return (kept, errors)
     }
 
     /// Inserts signed facts posted to the API: admin facts, or a whole exported ledger.
@@ -25,7 +65,7 @@ extension NodeAgent {
         var errors = insert(sorted, from: "api")
         for (index, proof) in proofs.enumerated() {
             do {
-                try ledger.insertProof(ProofFact(verifying: proof))
+                try ledger.insertProof(ProofFact(verifying: proof), nowMs: nowMs)
             } catch {
                 errors.append("proof \(index + 1): \(error)")
             }

@@ -12,7 +12,7 @@ extension NodeAgent {
             asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen,
             ledger: .init(digest: ledger.digest.hex, origins: ledger.versionVector.entries.count, batches: ledger.batchCount,
                           measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
-            peers: peers().filter(\.connected))
+            peers: peers().filter(\.connected), recovering: cannotSign)
     }
 
     /// The peers of `GET /v1/peers`, connected or not.

@@ -37,6 +37,11 @@ public actor NodeAgent {
     var reportedEquivocations: Set<NodeID> = []
     /// Per remote address, connections refused for a handshake flood (logged at 1, 10, 100, …).
     var floodRefusals: [String: Int] = [:]
+    /// The last batch this node signed when its store does not hold it yet (the store was lost):
+    /// the node signs nothing until peers have returned its log up to here.
+    var recovering: ChainHead?
+    /// Envelopes of frames being applied, verified off the actor beforehand.
+    var verifiedAhead: [Envelope: Result<SignedFact, any Error>] = [:]
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
     public init(settings: AgentSettings, logger: Logger) throws {
@@ -54,10 +59,15 @@ public actor NodeAgent {
         self.enrollment = enrollment
         let store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
         var (ledger, report) = try store.loadLedger(root: root, nowMs: Date().unixMilliseconds, limits: settings.ledger)
-        for refusal in report.refused { logger.warning("stored fact refused on load", metadata: ["reason": "\(refusal)"]) }
+        for refusal in report.applied.refused { logger.warning("stored fact refused on load", metadata: ["reason": "\(refusal)"]) }
+        for row in report.quarantined {
+            logger.error("stored row unreadable; moved to the quarantine table", metadata: ["row": "\(row)"])
+            metrics.refused("quarantined")
+        }
         _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
         try ledger.commit()
         self.ledger = ledger
+        recovering = try Self.recoveryTarget(node: node, ledger: ledger, id: key.publicKey.id, logger: logger)
         gossip = GossipNode(id: key.publicKey.id, asn: enrollment.record.asn, settings: settings.gossip, join: settings.join)
     }
 
@@ -121,6 +131,7 @@ public actor NodeAgent {
         }.map(\.advertise)
         gossip.learn(addresses: advertised.filter { $0 != settings.listen })
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
+        ledger.expireHeld(nowMs: nowMs, ttlMs: settings.ledger.heldTTLMs)
         attestIfDue()
         updateGauges()
     }
@@ -134,6 +145,7 @@ public actor NodeAgent {
             metrics.ledgerOrigins.record(ledger.versionVector.entries.count)
         }
         metrics.peersConnected.record(connections.count)
+        metrics.recovering.record(recovering == nil ? 0 : 1)
         for connection in connections.values { countBytes(connection) }
     }
 

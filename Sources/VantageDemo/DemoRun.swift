@@ -51,7 +51,8 @@ public final class DemoRun: @unchecked Sendable {
 
     /// Creates the mesh and starts one agent per vantage point; node i joins nodes i−1 and i/2.
     public func start(_ report: (DemoEvent) -> Void) async throws {
-        let (_, nodes) = try LocalMesh.create(at: folder, name: "demo-pakistan", nodes: DemoDay.points.map { ($0.name, $0.profile) }, now: Date())
+        let (_, nodes) = try LocalMesh.create(at: folder, name: "demo-pakistan", nodes: DemoDay.points.map { ($0.name, $0.profile) }, now: Date(),
+                                              enrolledSince: Date(unixMilliseconds: DemoDay.startMs - 86_400_000))
         report(.meshCreated(path: folder))
         var addresses: [String] = []
         for (i, (point, node)) in zip(DemoDay.points, nodes).enumerated() {

@@ -14,6 +14,9 @@ public enum GossipDirective: Sendable {
     case disconnect(NodeID, reason: DisconnectReason)
     /// An exchange ended; for logs and metrics.
     case exchangeEnded(NodeID, ExchangeOutcome)
+    /// A request of the peer was not answered: it asked for more deltas in one gossip interval
+    /// than `max_answers_per_interval`; for logs and metrics.
+    case rateLimited(NodeID)
 }
 
 /// How an anti-entropy exchange ended.

@@ -27,7 +27,9 @@ extension GossipNode {
             guard let vector = try? VersionVector(message: message) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
-            let delta = Frame.delta(ledger.delta(since: vector, maxBytes: settings.maxDeltaBytes), reply: !message.reply)
+            guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
+            let delta = Frame.delta(ledger.delta(since: vector, maxBytes: settings.maxDeltaBytes, startBucket: start), reply: !message.reply)
             guard message.reply else { return [.send(delta, to: peer)] }
             guard case .awaitingSummaryReply(let since) = peers[peer]?.exchange else { return [] }
             peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
@@ -43,15 +45,29 @@ extension GossipNode {
             delta.batches = [envelope]
             return [.apply(delta, from: peer)]
         case .want(let want):
+            guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
             return [.send(.delta(ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes), reply: true), to: peer)]
         case .error(let error):
-            return fail(peer, reason: "peer sent error \(error.code): \(error.message)", nowMs: nowMs, using: &rng)
+            return fail(peer, reason: "peer sent error \(error.code): \(LogText.bounded(error.message))", nowMs: nowMs, using: &rng)
                 + [.disconnect(peer, reason: .peerError("\(error.code)"))]
         case .hello:
             return [.disconnect(peer, reason: .secondHello)]
         case nil:
             return [.disconnect(peer, reason: .unknownFrame)]
         }
+    }
+
+    /// Takes one of the deltas `peer` may ask for in the current gossip interval
+    /// (`max_answers_per_interval`); false when it asked for more.
+    mutating func takeAnswer(for peer: NodeID, nowMs: Int64) -> Bool {
+        guard var state = peers[peer] else { return false }
+        if nowMs - state.answersSinceMs >= settings.intervalMs {
+            state.answersSinceMs = nowMs
+            state.answers = 0
+        }
+        state.answers += 1
+        peers[peer] = state
+        return state.answers <= settings.maxAnswersPerInterval
     }
 
     /// The shell applied a delta from `peer` (the `apply` directive): ask it for the seqs missing

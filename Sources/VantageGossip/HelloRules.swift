@@ -76,3 +76,13 @@ public enum HelloRules {
         return .success(enrollment.record.asn)
     }
 }
+
+extension HelloRules {
+    /// Which of two connections to one peer stays (one connection per peer, SPEC §7.3): when the
+    /// two nodes dialed each other at once, the one dialed by the smaller node id; otherwise the
+    /// newer. True when the new connection replaces the existing one.
+    public static func newConnectionWins(existingDialedBySelf: Bool, newDialedBySelf: Bool, selfID: NodeID, peer: NodeID) -> Bool {
+        guard existingDialedBySelf != newDialedBySelf else { return true }
+        return newDialedBySelf == (selfID < peer)
+    }
+}

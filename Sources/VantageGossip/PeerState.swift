@@ -31,6 +31,9 @@ public struct PeerState: Sendable {
     /// Exchanges that ended in sync or synced.
     public internal(set) var exchanges = 0
     var exchange: Exchange?
+    /// Deltas built for this peer's requests since `answersSinceMs` (rate limit).
+    var answers = 0
+    var answersSinceMs: Int64 = 0
 
     init(id: NodeID, asn: UInt32) {
         self.id = id

@@ -38,10 +38,11 @@ public struct CampaignFile: Codable, Sendable {
     public var fingerprints: [Fingerprint]?
     public var policy: Policy?
     public var retentionDays: UInt32?
+    public var maxMeasurementAgeDays: UInt32?
 
     enum CodingKeys: String, CodingKey {
         case name, version, probes, targets, fingerprints, policy
-        case intervalSeconds = "interval_seconds", retentionDays = "retention_days"
+        case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -105,6 +106,7 @@ public struct CampaignFile: Codable, Sendable {
             c.targets = targets.map { t in Target.with { $0.name = t.name; $0.inputs = t.inputs; $0.control = t.control ?? false } }
             c.fingerprints = (fingerprints ?? []).map { f in BlockPageFingerprint.with { $0.name = f.name; $0.bodyContains = f.bodyContains } }
             c.retentionDays = retentionDays ?? 0
+            c.maxMeasurementAgeDays = maxMeasurementAgeDays ?? 0
             if let p = policy {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0

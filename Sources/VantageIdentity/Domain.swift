@@ -2,8 +2,17 @@ import Crypto
 import Foundation
 import VantageWire
 
+/// Domain-separation tags: every hash and signature of the protocol starts with one, so a value
+/// made for one purpose or one protocol version never passes as another.
+public enum Domain {
+    /// `"vantage/NAME/vN\0"` for this protocol version, e.g. `"vantage/batch/v2\0"`.
+    public static func tag(_ name: String) -> [UInt8] {
+        Array("vantage/\(name)/v\(ProtocolVersion.current)".utf8) + [0]
+    }
+}
+
 extension RecordKind {
-    /// The domain-separation prefix signed before the payload: e.g. `"vantage/batch/v1\0"`.
+    /// The domain-separation prefix signed before the payload: e.g. `"vantage/batch/v2\0"`.
     /// nil for kinds that cannot be signed (unspecified or unknown numbers).
     public var signatureDomain: [UInt8]? {
         let name: String
@@ -16,7 +25,7 @@ extension RecordKind {
         case .enrollmentRequest: name = "enrollment-request"
         case .unspecified, .UNRECOGNIZED: return nil
         }
-        return Array("vantage/\(name)/v1".utf8) + [0]
+        return Domain.tag(name)
     }
 
     /// A short lower-case name for messages and JSON.

@@ -51,6 +51,12 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// The first byte, e.g. to spread ids over buckets.
+    public var leadingByte: UInt8 { UInt8(w0 >> 56) }
+
+    /// The first 8 bytes as a big-endian number: a short fingerprint.
+    public var leadingWord: UInt64 { w0 }
+
     /// Lower-case hex.
     public var hex: String { Hex.encode(bytes) }
 

@@ -25,6 +25,9 @@ public struct NodeDirectory: Sendable {
     public var caCertificatePath: String { path + "/ca.pem" }
     /// The mesh description.
     public var meshDescriptionPath: String { path + "/mesh.json" }
+    /// The last batch this node signed (seq, id, creation time), kept beside the key so that a
+    /// node whose ledger store is lost never signs a seq twice.
+    public var signedHeadPath: String { path + "/signed.head" }
 
     /// Creates the node key, API token and enrollment request. Refuses a folder that already has a key.
     @discardableResult

@@ -1,15 +1,20 @@
 import Foundation
 import VantageWire
 
-/// Envelope and ledger files: a one-line magic header, then the protobuf bytes.
-/// The header tells `vantage ledger inspect` what a file holds (protocol/SPEC.md §8).
+/// Envelope and ledger files: a one-line magic header naming the kind and protocol version, then
+/// the protobuf bytes. The header tells `vantage ledger inspect` what a file holds (protocol/SPEC.md §8).
 public enum RecordFile {
     /// Header of a file holding one `Envelope`.
-    public static let envelopeMagic = Array("vantage-envelope-v1\n".utf8)
+    public static let envelopeMagic = magic("envelope")
     /// Header of a file holding one `LedgerSnapshot`.
-    public static let ledgerMagic = Array("vantage-ledger-v1\n".utf8)
+    public static let ledgerMagic = magic("ledger")
     /// Header of a file holding one `VersionVector` message: what a node holds, for `export --since`.
-    public static let vectorMagic = Array("vantage-vector-v1\n".utf8)
+    public static let vectorMagic = magic("vector")
+
+    /// `vantage-KIND-vN\n` for this protocol version.
+    static func magic(_ kind: String, version: UInt32 = ProtocolVersion.current) -> [UInt8] {
+        Array("vantage-\(kind)-v\(version)\n".utf8)
+    }
 
     /// What a record file holds.
     public enum Contents: Sendable {
@@ -49,7 +54,11 @@ public enum RecordFile {
         } catch {
             throw IdentityError.fileCorrupt(path: path, reason: "the protobuf body does not decode: \(error)")
         }
-        throw IdentityError.fileCorrupt(path: path, reason: "not a Vantage file (no vantage-envelope-v1, vantage-ledger-v1 or vantage-vector-v1 header)")
+        if let older = ["envelope", "ledger", "vector"].first(where: { bytes.starts(with: magic($0, version: 1)) }) {
+            throw IdentityError.fileCorrupt(path: path, reason: "a \(older) file of protocol version 1; this Vantage reads version \(ProtocolVersion.current) only (nothing of version 1 was deployed: make the file again)")
+        }
+        let names = ["envelope", "ledger", "vector"].map { String(decoding: magic($0).dropLast(), as: UTF8.self) }
+        throw IdentityError.fileCorrupt(path: path, reason: "not a Vantage file (no \(names.joined(separator: ", ")) header)")
     }
 
     /// Reads and parses a file.

@@ -5,6 +5,7 @@ import VantageWire
 /// Admission of batches into origin logs (protocol/SPEC.md §5).
 extension Ledger {
     mutating func insertBatch(_ fact: Verified<Batch>, nowMs: Int64) throws -> Admission {
+        // Held until admitted; only admitted batches are journaled (and so survive a restart).
         let batch = fact.record
         let origin = fact.signer.id
         try checkShape(fact, origin: origin, nowMs: nowMs)
@@ -12,7 +13,7 @@ extension Ledger {
         if isCutByRevocation(origin, seq: batch.seq, createdMs: batch.createdMs) {
             throw LedgerError.revoked(origin: origin.short, seq: batch.seq)
         }
-        if let decided = try hold(fact, origin: origin) { return decided }
+        if let decided = try hold(fact, origin: origin, nowMs: nowMs) { return decided }
         advance(origin)
         settleRetention()
         if excluded.contains(origin) { return .equivocation(origin: origin) }
@@ -21,26 +22,26 @@ extension Ledger {
 
     /// Holds a batch that may link later (or decides it at once: a duplicate, a fork proof). Its own
     /// function, so no copy of the log outlives it and `advance` can grow the log in place.
-    private mutating func hold(_ fact: Verified<Batch>, origin: NodeID) throws -> Admission? {
+    private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws -> Admission? {
         let batch = fact.record
         var log = logs[origin] ?? OriginLog()
         if batch.seq <= log.floorSeq { return .duplicate }
         if let existing = log.batch(seq: batch.seq) {
             if existing.id == fact.id { return .duplicate }
-            return try insertProof(ProofFact(existing, fact)!)
+            return try insertProof(ProofFact(existing, fact)!, nowMs: nowMs)
         }
         if batch.seq == log.headSeq + 1, !log.links(batch) {
             guard let head = log.batch(seq: log.headSeq) else {
                 throw LedgerError.brokenChain(origin: origin.short, seq: batch.seq,
                                               reason: "it does not link to the pruned batch #\(log.headSeq)")
             }
-            return try insertProof(ProofFact(head, fact)!)
+            return try insertProof(ProofFact(head, fact)!, nowMs: nowMs)
         }
         guard log.heldCount < limits.maxHeldPerOrigin, heldBatchCount < limits.maxHeldTotal else {
             throw LedgerError.heldFull(origin: origin.short, limit: min(limits.maxHeldPerOrigin, limits.maxHeldTotal))
         }
         guard log.hold(fact) else { return .duplicate }
-        journalize(.fact(fact.id, fact.envelope))
+        heldArrivals[fact.id] = nowMs
         heldBatchCount += 1
         logs[origin] = log
         return nil
@@ -76,6 +77,10 @@ extension Ledger {
         if let late = batch.measurements.first(where: { $0.startTimeMs > batch.createdMs + limits.maxClockSkewMs }) {
             throw LedgerError.measurementFromTheFuture(origin: origin.short, seq: batch.seq, aheadMs: late.startTimeMs - batch.createdMs)
         }
+        let maxAgeMs = maxMeasurementAgeMs
+        if let old = batch.measurements.first(where: { $0.startTimeMs < batch.createdMs - maxAgeMs }) {
+            throw LedgerError.measurementTooOld(origin: origin.short, seq: batch.seq, ageMs: batch.createdMs - old.startTimeMs, limitMs: maxAgeMs)
+        }
     }
 
     /// Admits held batches of `origin` that now link to its head, detecting forks on the way.
@@ -109,6 +114,8 @@ extension Ledger {
                 continue
             }
             log.append(next)
+            heldArrivals[next.id] = nil
+            journalize(.fact(next.id, next.envelope))
             heldBatchCount -= 1
         }
         logs[origin] = log

@@ -12,19 +12,16 @@ extension Ledger {
             + attestations.values.sorted { $0.id < $1.id }.map(\.envelope)
     }
 
-    /// The facts a replica with vector `peer` lacks, within about `maxBytes` of envelopes
-    /// (at least one batch is always included so an exchange makes progress).
-    /// Small facts are skipped when the peer's small-facts digest equals ours. When the peer's
-    /// head of an origin differs from ours at the same seq, our batch at that seq is sent too,
-    /// so the peer can detect the fork.
-    public func delta(since peer: VersionVector, maxBytes: Int = Int.max) -> Delta {
+    /// The facts a replica with vector `peer` lacks, within about `maxBytes` of envelopes, every
+    /// part counted: small facts of the buckets in which the peer differs (from `startBucket` on),
+    /// then batches (at least one, so an exchange always makes progress). When the peer's head of
+    /// an origin differs from ours at the same seq, our batch at that seq is sent too, so the peer
+    /// can detect the fork.
+    public func delta(since peer: VersionVector, maxBytes: Int = Int.max, startBucket: Int = 0) -> Delta {
         var delta = Delta()
         var budget = maxBytes
-        if peer.smallFactsDigest != versionVector.smallFactsDigest {
-            delta.facts = smallFactEnvelopes
-            delta.proofs = proofs.values.sorted { $0.origin < $1.origin }.map(\.message)
-            budget -= delta.facts.reduce(0) { $0 + $1.wireSize }
-            budget -= delta.proofs.reduce(0) { $0 + $1.first.wireSize + $1.second.wireSize }
+        if peer.smallFactsDigest != smallFactsDigest {
+            appendSmallFacts(for: peer, startBucket: startBucket, to: &delta, budget: &budget)
         }
         for (origin, log) in logs.sorted(by: { $0.key < $1.key }) {
             var start = log.floorSeq + 1
@@ -57,28 +54,36 @@ extension Ledger {
         return true
     }
 
-    /// Verifies and inserts every fact of a delta from a peer. A refused fact is reported and
-    /// skipped; the rest still enter. `verify` is Ed25519 verification; the simulator passes one
-    /// that verifies each distinct envelope once.
+    /// Verifies and inserts every fact of a delta from a peer. A fact the ledger holds already is
+    /// a duplicate without being verified again; a refused fact is reported and skipped; the rest
+    /// still enter. `verify` is Ed25519 verification; a shell may pass one that looks up facts it
+    /// verified beforehand (off its actor), the simulator one that verifies each envelope once.
     public mutating func apply(_ delta: Delta, nowMs: Int64,
                                verify: (Envelope) throws -> SignedFact = SignedFact.init(verifying:)) -> ApplyReport {
         var report = ApplyReport()
         for envelope in delta.facts {
+            if holds(envelope) { report.duplicates += 1; continue }
             report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
         }
         for proof in delta.proofs {
-            report.record { try insertProof(ProofFact(verifying: proof)) }
+            report.record { try insertProof(ProofFact(verifying: proof), nowMs: nowMs) }
         }
         var pushed: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
-            report.record {
-                let fact = try Self.verify(envelope, with: verify)
-                if case .batch(let batch) = fact { pushed[batch.signer.id] = min(pushed[batch.signer.id] ?? .max, batch.record.seq) }
-                return try insert(fact, nowMs: nowMs)
+            if envelope.signer.count == 32, let seq = BatchPeek.seq(envelope.payload) {
+                let origin = Hash256.of(envelope.signer)
+                pushed[origin] = min(pushed[origin] ?? .max, seq)
             }
+            if holds(envelope) { report.duplicates += 1; continue }
+            report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
         }
         report.gaps = gaps(below: pushed)
         return report
+    }
+
+    /// The envelopes of `delta` that this ledger does not hold: what is worth verifying.
+    public func unheld(in delta: Delta) -> [Envelope] {
+        (delta.facts + delta.batches).filter { !holds($0) }
     }
 
     /// For each origin, the seqs missing between its head and the lowest seq received beyond it.
@@ -99,10 +104,10 @@ extension Ledger {
         for fact in other.enrollments.values.sorted(by: { $0.id < $1.id }) { _ = try? insertEnrollment(fact) }
         for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
         if let campaign = other.campaign { _ = try? insertCampaign(campaign) }
-        for proof in other.proofs.values.sorted(by: { $0.origin < $1.origin }) { _ = try? insertProof(proof) }
-        for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact) }
-        for fact in other.heldAttestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact) }
-        for proof in other.heldProofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof) }
+        for proof in other.proofs.values.sorted(by: { $0.origin < $1.origin }) { _ = try? insertProof(proof, nowMs: nowMs) }
+        for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
+        for fact in other.heldAttestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
+        for proof in other.heldProofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof, nowMs: nowMs) }
         for (_, log) in other.logs.sorted(by: { $0.key < $1.key }) {
             for batch in log.batches + log.heldBatches { _ = try? insertBatch(batch, nowMs: nowMs) }
         }

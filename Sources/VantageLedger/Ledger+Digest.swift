@@ -14,7 +14,7 @@ extension Ledger {
 
     private func computeSmallFactsDigest() -> Hash256 {
         var hasher = SHA256()
-        hasher.update(data: Array("vantage/small-facts/v1".utf8) + [0])
+        hasher.update(data: Domain.tag("small-facts"))
         Self.addSet(enrollments.keys, to: &hasher)
         Self.addSet(revocations.keys, to: &hasher)
         Self.addSet(campaign.map { [$0.id] } ?? [], to: &hasher)
@@ -31,7 +31,7 @@ extension Ledger {
 
     private func computeDigest() -> Hash256 {
         var hasher = SHA256()
-        hasher.update(data: Array("vantage/ledger-digest/v1".utf8) + [0])
+        hasher.update(data: Domain.tag("ledger-digest"))
         let vector = versionVector
         hasher.update(data: vector.smallFactsDigest.bytes)
         let entries = vector.entries

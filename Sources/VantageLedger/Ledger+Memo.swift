@@ -31,6 +31,16 @@ final class LedgerMemo: Sendable {
         return value
     }
 
+    private let bucketEntry = Mutex<(stamp: UInt64, buckets: [UInt64]?)>((0, nil))
+
+    /// The memoised small-fact bucket fingerprints for `stamp`, computing them with `make` when missing.
+    func buckets(stamp: UInt64, _ make: () -> [UInt64]) -> [UInt64] {
+        if let cached = bucketEntry.withLock({ $0.stamp == stamp ? $0.buckets : nil }) { return cached }
+        let value = make()
+        bucketEntry.withLock { $0 = (stamp, value) }
+        return value
+    }
+
     /// The memoised version vector for `stamp`, computing it with `make` when missing.
     func vector(stamp: UInt64, _ make: () -> VersionVector) -> VersionVector {
         if let cached = entry.withLock({ $0.stamp == stamp ? $0.vector : nil }) { return cached }

@@ -1,12 +1,23 @@
 import VantageIdentity
 
-/// Retention: batches older than the campaign's retention are pruned by every replica by the same
-/// rule, measured against the ledger's own newest batch, never a local clock.
+/// Retention: batches and attestations older than the campaign's retention are pruned by every
+/// replica by the same rule, measured against the ledger's own newest batch, never a local clock.
+/// Held facts (waiting for a predecessor or an enrollment) expire after `held_ttl_ms`.
 extension Ledger {
+    /// A measurement may start at most this long before its batch when the campaign names no limit.
+    public static let defaultMaxMeasurementAgeDays = 7
+
     /// Retention in days: the campaign's, or the default.
     public var retentionDays: Int {
         let days = Int(campaign?.record.retentionDays ?? 0)
         return days > 0 ? days : limits.defaultRetentionDays
+    }
+
+    /// How long before its batch's creation a measurement may start: the campaign's
+    /// `max_measurement_age_days`, or 7 days.
+    public var maxMeasurementAgeMs: Int64 {
+        let days = Int64(campaign?.record.maxMeasurementAgeDays ?? 0)
+        return (days > 0 ? days : Int64(Self.defaultMaxMeasurementAgeDays)) * 86_400_000
     }
 
     /// Creation time of the newest admitted batch (each log's head is its newest).
@@ -32,11 +43,39 @@ extension Ledger {
         }
     }
 
-    /// Prunes every log to the current cutoff.
+    /// Prunes every log, and the attestations, to the current cutoff.
     mutating func pruneAll() {
         guard let cutoff = retentionCutoffMs else { return }
         for origin in Array(logs.keys) {
             logs[origin]!.prune(before: cutoff)
         }
+        let expired = attestations.filter { $0.value.record.createdMs < cutoff }.keys
+        if !expired.isEmpty {
+            for id in expired { attestations[id] = nil }
+            smallStamp = LedgerMemo.freshStamp()
+        }
+        for (id, attestation) in heldAttestations where attestation.record.createdMs < cutoff { heldAttestations[id] = nil }
+    }
+
+    /// Drops held facts that arrived before `nowMs − ttlMs` and are still held: a batch whose
+    /// predecessor never came, a fact whose signer was never enrolled. Anti-entropy offers them
+    /// again if they still matter. Returns how many were dropped.
+    @discardableResult
+    public mutating func expireHeld(nowMs: Int64, ttlMs: Int64) -> Int {
+        let expired = Set(heldArrivals.filter { $0.value < nowMs - ttlMs }.keys)
+        guard !expired.isEmpty else { return 0 }
+        let before = heldCount
+        for id in expired {
+            heldArrivals[id] = nil
+            heldAttestations[id] = nil
+            heldProofs[id] = nil
+        }
+        for origin in Array(logs.keys) where logs[origin]!.heldCount > 0 {
+            let count = logs[origin]!.heldCount
+            logs[origin]!.dropHeld { expired.contains($0.id) }
+            heldBatchCount -= count - logs[origin]!.heldCount
+            if logs[origin]!.isEmpty && logs[origin]!.heldCount == 0 { logs[origin] = nil }
+        }
+        return before - heldCount
     }
 }

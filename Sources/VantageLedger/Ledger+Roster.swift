@@ -67,7 +67,7 @@ extension Ledger {
         return .added
     }
 
-    mutating func insertAttestation(_ fact: Verified<Attestation>, wasHeld: Bool = false) throws -> Admission {
+    mutating func insertAttestation(_ fact: Verified<Attestation>, nowMs: Int64) throws -> Admission {
         let node = fact.signer.id
         guard Hash256(bytes: fact.record.nodeID) == node else {
             throw LedgerError.malformed(kind: "attestation", reason: "node_id is not its signer")
@@ -81,12 +81,12 @@ extension Ledger {
                 throw LedgerError.heldFull(origin: node.short, limit: limits.maxHeldOther)
             }
             heldAttestations[fact.id] = fact
-            journalize(.fact(fact.id, fact.envelope))
+            heldArrivals[fact.id] = nowMs
             return .held
         }
         attestations[fact.id] = fact
         smallStamp = LedgerMemo.freshStamp()
-        if !wasHeld { journalize(.fact(fact.id, fact.envelope)) }
+        journalize(.fact(fact.id, fact.envelope))
         return .added
     }
 
@@ -122,11 +122,11 @@ extension Ledger {
     mutating func releaseHeld(for node: NodeID) {
         for (id, attestation) in heldAttestations where attestation.signer.id == node {
             heldAttestations[id] = nil
-            _ = try? insertAttestation(attestation, wasHeld: true)
+            _ = try? insertAttestation(attestation, nowMs: heldArrivals.removeValue(forKey: id) ?? 0)
         }
         for (id, proof) in heldProofs where proof.origin == node {
             heldProofs[id] = nil
-            _ = try? insertProof(proof, wasHeld: true)
+            _ = try? insertProof(proof, nowMs: heldArrivals.removeValue(forKey: id) ?? 0)
         }
         advance(node)
     }

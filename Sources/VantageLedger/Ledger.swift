@@ -35,6 +35,9 @@ public struct Ledger: Sendable {
     /// Attestations and proofs whose signer is not enrolled yet (not part of the state).
     var heldAttestations: [Hash256: Verified<Attestation>] = [:]
     var heldProofs: [Hash256: ProofFact] = [:]
+    /// When each held fact arrived, by id: held facts expire (`expireHeld`), so facts of signers
+    /// that never get enrolled do not stay.
+    var heldArrivals: [Hash256: Int64] = [:]
     /// Held batches over all origins.
     var heldBatchCount = 0
     /// Identifies the current state for the memo; replaced by every mutating entry point.
@@ -82,7 +85,7 @@ public struct Ledger: Sendable {
         case .enrollment(let v): return try insertEnrollment(v)
         case .revocation(let v): return try insertRevocation(v)
         case .campaign(let v): return try insertCampaign(v)
-        case .attestation(let v): return try insertAttestation(v)
+        case .attestation(let v): return try insertAttestation(v, nowMs: nowMs)
         case .batch(let v): return try insertBatch(v, nowMs: nowMs)
         case .enrollmentRequest:
             throw LedgerError.malformed(kind: "enrollment-request", reason: "requests go to the admin, not into the ledger")

@@ -18,6 +18,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case fromTheFuture(origin: String, seq: UInt64, createdMs: Int64, nowMs: Int64)
     /// A measurement of the batch starts later than the batch was created, beyond the allowed skew.
     case measurementFromTheFuture(origin: String, seq: UInt64, aheadMs: Int64)
+    /// A measurement of the batch starts longer before the batch than `max_measurement_age` allows.
+    case measurementTooOld(origin: String, seq: UInt64, ageMs: Int64, limitMs: Int64)
     /// The origin is excluded for equivocation; its batches are refused.
     case excluded(origin: String)
     /// The origin was revoked before this batch or attestation.
@@ -41,6 +43,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "refused batch \(origin)#\(seq): created \(created - now) ms after this node's clock (beyond the allowed skew)"
         case .measurementFromTheFuture(let origin, let seq, let ahead):
             return "refused batch \(origin)#\(seq): a measurement starts \(ahead) ms after the batch was created (beyond the allowed skew)"
+        case .measurementTooOld(let origin, let seq, let age, let limit):
+            return "refused batch \(origin)#\(seq): a measurement starts \(age / 1000) s before the batch was created, beyond max_measurement_age (\(limit / 1000) s)"
         case .excluded(let origin): return "refused batch: origin \(origin) is excluded for equivocation"
         case .revoked(let origin, let seq): return "refused \(origin)#\(seq): its signer was revoked before it"
         case .brokenChain(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
@@ -70,6 +74,7 @@ extension LedgerError {
         case .originMismatch: return "origin_mismatch"
         case .oversized: return "oversized"
         case .fromTheFuture, .measurementFromTheFuture: return "future"
+        case .measurementTooOld: return "too_old"
         case .excluded: return "excluded"
         case .revoked: return "revoked"
         case .brokenChain: return "broken_chain"

@@ -14,6 +14,9 @@ public struct LedgerLimits: Sendable, Equatable {
     public var maxClockSkewMs: Int64
     /// Retention when the campaign names none, in days (default 30).
     public var defaultRetentionDays: Int
+    /// How long a held fact (waiting for a predecessor or its signer's enrollment) is kept in
+    /// memory, in ms (default 10 min). Held facts are never written to the store.
+    public var heldTTLMs: Int64
 
     /// Limits with their documented defaults.
     public init(
@@ -23,7 +26,8 @@ public struct LedgerLimits: Sendable, Equatable {
         maxHeldTotal: Int = 16_384,
         maxHeldOther: Int = 4_096,
         maxClockSkewMs: Int64 = 10 * 60 * 1000,
-        defaultRetentionDays: Int = 30
+        defaultRetentionDays: Int = 30,
+        heldTTLMs: Int64 = 600_000
     ) {
         precondition(maxBatchBytes > 0 && maxMeasurementsPerBatch > 0, "batch limits must be positive")
         precondition(maxHeldPerOrigin > 0 && maxHeldTotal >= maxHeldPerOrigin && maxHeldOther > 0, "held limits must be positive")
@@ -35,5 +39,6 @@ public struct LedgerLimits: Sendable, Equatable {
         self.maxHeldOther = maxHeldOther
         self.maxClockSkewMs = maxClockSkewMs
         self.defaultRetentionDays = defaultRetentionDays
+        self.heldTTLMs = heldTTLMs
     }
 }

@@ -50,6 +50,11 @@ public struct OriginLog: Sendable {
         return true
     }
 
+    /// True when a batch with this id and seq is held.
+    func isHolding(id: Hash256, seq: UInt64) -> Bool {
+        held[seq]?.contains { $0.id == id } ?? false
+    }
+
     /// Held batches for the seq after the head, sorted by id.
     var nextCandidates: [Verified<Batch>] {
         (held[headSeq + 1] ?? []).sorted { $0.id < $1.id }

@@ -6,7 +6,7 @@ import VantageWire
 /// both contain — two different batches with the same seq, or consecutive seqs whose link
 /// (previous hash or previous creation time) does not match.
 public struct ProofFact: Sendable {
-    /// SHA-256 of "vantage/equivocation/v1\0" followed by the two batch ids in ascending order.
+    /// SHA-256 of "vantage/equivocation/v2\0" followed by the two batch ids in ascending order.
     public let id: Hash256
     /// The node that equivocated.
     public let origin: NodeID
@@ -20,7 +20,7 @@ public struct ProofFact: Sendable {
         guard a.id != b.id, a.signer == b.signer, Self.conflict(a, b) else { return nil }
         (first, second) = a.id < b.id ? (a, b) : (b, a)
         origin = a.signer.id
-        id = Hash256.of(Array("vantage/equivocation/v1".utf8) + [0] + first.id.bytes + second.id.bytes)
+        id = Hash256.of(Domain.tag("equivocation") + first.id.bytes + second.id.bytes)
     }
 
     /// Verifies a proof received from a peer: both signatures, one signer, a real conflict.
@@ -64,26 +64,31 @@ extension Ledger {
     /// Inserts a verified equivocation proof: the origin is excluded and its log dropped.
     /// A proof for an origin that has no enrollment yet is held until one arrives.
     @discardableResult
-    public mutating func insertProof(_ proof: ProofFact, wasHeld: Bool = false) throws -> Admission {
+    public mutating func insertProof(_ proof: ProofFact, nowMs: Int64) throws -> Admission {
         guard proofs[proof.origin] == nil, heldProofs[proof.id] == nil else { return .duplicate }
+        for batch in [proof.first, proof.second] where batch.envelope.payload.count > limits.maxBatchBytes {
+            throw LedgerError.oversized(origin: proof.origin.short, seq: batch.record.seq,
+                                        reason: "a batch of an equivocation proof has \(batch.envelope.payload.count) bytes, beyond the limit of \(limits.maxBatchBytes)")
+        }
         stamp = LedgerMemo.freshStamp()
         guard !enrollments(of: proof.origin).isEmpty else {
             guard heldProofs.count < limits.maxHeldOther else {
                 throw LedgerError.heldFull(origin: proof.origin.short, limit: limits.maxHeldOther)
             }
             heldProofs[proof.id] = proof
-            journalize(.proof(proof))
+            heldArrivals[proof.id] = nowMs
             return .held
         }
-        if !wasHeld { journalize(.proof(proof)) }
         exclude(proof)
         return .equivocation(origin: proof.origin)
     }
 
-    /// Records the proof and drops the origin's log: an origin that forked its log is trusted for nothing.
+    /// Records (and journals) the proof and drops the origin's log: an origin that forked its log
+    /// is trusted for nothing.
     mutating func exclude(_ proof: ProofFact) {
         precondition(proofs[proof.origin] == nil, "an origin is excluded once")
         proofs[proof.origin] = proof
+        journalize(.proof(proof))
         smallStamp = LedgerMemo.freshStamp()
         if let log = logs.removeValue(forKey: proof.origin) {
             heldBatchCount -= log.heldCount

@@ -18,6 +18,8 @@ public struct VersionVector: Sendable, Equatable {
     public var entries: [(NodeID, Entry)]
     /// Digest of roster, revocations, campaign, proofs and attestations.
     public var smallFactsDigest: Hash256
+    /// Fingerprints of the small facts by bucket (`Ledger.smallFactBucketCount` of them, or none).
+    public var smallFactBuckets: [UInt64]
 
     /// The entry of one origin, if any.
     public subscript(origin: NodeID) -> Entry? {
@@ -25,7 +27,7 @@ public struct VersionVector: Sendable, Equatable {
     }
 
     public static func == (lhs: VersionVector, rhs: VersionVector) -> Bool {
-        lhs.smallFactsDigest == rhs.smallFactsDigest
+        lhs.smallFactsDigest == rhs.smallFactsDigest && lhs.smallFactBuckets == rhs.smallFactBuckets
             && lhs.entries.elementsEqual(rhs.entries) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
@@ -33,6 +35,7 @@ public struct VersionVector: Sendable, Equatable {
     public var message: VersionVectorMessage {
         var message = VersionVectorMessage()
         message.smallFactsDigest = Data(smallFactsDigest.bytes)
+        message.smallFactBuckets = smallFactBuckets
         message.entries = entries.map { origin, entry in
             var wire = VersionEntry()
             wire.origin = Data(origin.bytes)
@@ -60,13 +63,17 @@ public struct VersionVector: Sendable, Equatable {
             }
             entries.append((origin, Entry(floorSeq: wire.floorSeq, headSeq: wire.headSeq, headHash: hash)))
         }
-        self.init(entries: entries.sorted { $0.0 < $1.0 }, smallFactsDigest: small)
+        guard message.smallFactBuckets.isEmpty || message.smallFactBuckets.count == Ledger.smallFactBucketCount else {
+            throw LedgerError.malformed(kind: "version vector", reason: "\(message.smallFactBuckets.count) small-fact buckets, not \(Ledger.smallFactBucketCount)")
+        }
+        self.init(entries: entries.sorted { $0.0 < $1.0 }, smallFactsDigest: small, smallFactBuckets: message.smallFactBuckets)
     }
 
     /// A vector from sorted entries.
-    public init(entries: [(NodeID, Entry)], smallFactsDigest: Hash256) {
+    public init(entries: [(NodeID, Entry)], smallFactsDigest: Hash256, smallFactBuckets: [UInt64] = []) {
         self.entries = entries
         self.smallFactsDigest = smallFactsDigest
+        self.smallFactBuckets = smallFactBuckets
     }
 
     /// The vector of a replica that holds nothing.
@@ -83,6 +90,6 @@ extension Ledger {
         let entries = logs.filter { !$0.value.isEmpty }
             .map { ($0.key, VersionVector.Entry(floorSeq: $0.value.floorSeq, headSeq: $0.value.headSeq, headHash: $0.value.headHash)) }
             .sorted { $0.0 < $1.0 }
-        return VersionVector(entries: entries, smallFactsDigest: smallFactsDigest)
+        return VersionVector(entries: entries, smallFactsDigest: smallFactsDigest, smallFactBuckets: smallFactBuckets)
     }
 }

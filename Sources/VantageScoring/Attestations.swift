@@ -19,8 +19,8 @@ public enum Attestations {
     }
 
     /// The record a node signs for `result`, computed from the ledger whose digest is `ledgerDigest`
-    /// over the closed windows `[windowStartMs, windowEndMs)`.
-    public static func record(node: NodeID, ledgerDigest: Hash256, result: ScoreResult,
+    /// over the closed windows `[windowStartMs, windowEndMs)`, naming each verdict's evidence digest.
+    public static func record(node: NodeID, ledgerDigest: Hash256, result: ScoreResult, evidence: [String: Hash256],
                               windowStartMs: Int64, windowEndMs: Int64, createdMs: Int64) -> Attestation {
         Attestation.with {
             $0.nodeID = Data(node.bytes)
@@ -30,8 +30,19 @@ public enum Attestations {
             $0.windowEndMs = windowEndMs
             $0.verdictsDigest = Data(digest(of: result.verdicts).bytes)
             $0.verdictIds = result.verdicts.map(\.id).sorted()
+            $0.evidence = $0.verdictIds.map { id in
+                VerdictEvidence.with {
+                    $0.verdictID = id
+                    $0.evidenceDigest = Data((evidence[id] ?? .zero).bytes)
+                }
+            }
             $0.createdMs = createdMs
         }
+    }
+
+    /// The evidence digest an attestation names for verdict `id`, if it names one.
+    public static func evidenceDigest(of id: String, in attestation: Attestation) -> Hash256? {
+        attestation.evidence.first { $0.verdictID == id }.flatMap { Hash256(bytes: $0.evidenceDigest) }
     }
 
     /// The attestations of `ledger` that name verdict `id`, with the ASN of each signer's enrollment

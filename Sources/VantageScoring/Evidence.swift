@@ -2,22 +2,29 @@ import VantageIdentity
 import VantageLedger
 import VantageWire
 
-/// Signed batches as the scorer's observations: each measurement is seen from the vantage point of
-/// the batch's origin, with the ASN and country of the origin's enrollment. Used alike by the live
-/// agent (from its ledger) and by report verification (from a report's envelopes).
+/// Signed batches as the scorer's observations. Each measurement is placed by the enrollment of
+/// its origin that covers the measurement's own time (of several, the smallest id), so a node
+/// enrolled today cannot vote in last month's windows; its vantage point is the node in that
+/// enrollment's country and ASN (a renewal elsewhere is another vantage point). Measurements that
+/// start longer before their batch than `max_measurement_age` count for nothing. Used alike by the
+/// live agent (from its ledger) and by report verification (from a report's envelopes).
 public enum Evidence {
-    /// The enrollment that places a batch: the one covering its creation time.
-    public static func enrollment(for batch: Verified<Batch>, among enrollments: [Verified<Enrollment>]) -> Verified<Enrollment>? {
-        enrollments.covering(batch.record.createdMs)
+    /// The observations of one batch, placed by `enrollments` of its origin; `maxAgeMs` is the
+    /// campaign's `max_measurement_age`.
+    public static func observations(of batch: Verified<Batch>, among enrollments: [Verified<Enrollment>], maxAgeMs: Int64) -> [Observation] {
+        let node = batch.signer.id.hex
+        let oldest = batch.record.createdMs - maxAgeMs
+        return batch.record.measurements.compactMap { m in
+            guard m.startTimeMs >= oldest, let enrollment = enrollments.covering(m.startTimeMs)?.record else { return nil }
+            return Observation(vantage: vantagePoint(node: node, enrollment), asn: enrollment.asn, country: enrollment.country,
+                               target: m.target, timeMs: m.startTimeMs, outcome: m.outcome,
+                               throughputKbps: m.hasThroughputKbps ? m.throughputKbps : nil, batch: batch.id)
+        }
     }
 
-    /// The observations of one batch placed by `enrollment`.
-    public static func observations(of batch: Verified<Batch>, placedBy enrollment: Enrollment) -> [Observation] {
-        let vantage = batch.signer.id.hex
-        return batch.record.measurements.map { m in
-            Observation(vantage: vantage, asn: enrollment.asn, country: enrollment.country, target: m.target, timeMs: m.startTimeMs,
-                        outcome: m.outcome, throughputKbps: m.hasThroughputKbps ? m.throughputKbps : nil, batch: batch.id)
-        }
+    /// A vantage point: a node in one country and ASN.
+    static func vantagePoint(node: String, _ enrollment: Enrollment) -> String {
+        "\(node)/\(enrollment.country)/AS\(enrollment.asn)"
     }
 }
 
@@ -25,6 +32,11 @@ extension Ledger {
     /// The scoring parameters of the current campaign, or the defaults when there is none.
     public var scoringParameters: ScoringParameters {
         campaign.map { ScoringParameters($0.record.policy) } ?? ScoringParameters()
+    }
+
+    /// The observations of one admitted batch of `origin`.
+    func observations(of batch: Verified<Batch>, origin: NodeID) -> [Observation] {
+        Evidence.observations(of: batch, among: enrollments(of: origin), maxAgeMs: maxMeasurementAgeMs)
     }
 }
 
@@ -35,6 +47,7 @@ public struct EvidenceIndex: Sendable {
         var floorSeq: UInt64
         var headSeq: UInt64
         var enrollments: Int
+        var maxAgeMs: Int64
         var observations: [Observation]
     }
 
@@ -48,16 +61,17 @@ public struct EvidenceIndex: Sendable {
         let origins = ledger.origins
         let current = Set(origins)
         for origin in entries.keys where !current.contains(origin) { entries[origin] = nil }
+        let maxAge = ledger.maxMeasurementAgeMs
         for origin in origins {
             let (floor, head) = ledger.span(of: origin)
-            let enrollments = ledger.enrollments(of: origin)
-            var entry = entries[origin] ?? Entry(floorSeq: floor, headSeq: floor, enrollments: enrollments.count, observations: [])
-            if entry.floorSeq != floor || entry.enrollments != enrollments.count || entry.headSeq > head.seq {
-                entry = Entry(floorSeq: floor, headSeq: floor, enrollments: enrollments.count, observations: [])
+            let enrollments = ledger.enrollments(of: origin).count
+            let fresh = Entry(floorSeq: floor, headSeq: floor, enrollments: enrollments, maxAgeMs: maxAge, observations: [])
+            var entry = entries[origin] ?? fresh
+            if entry.floorSeq != floor || entry.enrollments != enrollments || entry.headSeq > head.seq || entry.maxAgeMs != maxAge {
+                entry = fresh
             }
             for batch in ledger.batches(of: origin, after: entry.headSeq) {
-                guard let enrollment = Evidence.enrollment(for: batch, among: enrollments) else { continue }
-                entry.observations += Evidence.observations(of: batch, placedBy: enrollment.record)
+                entry.observations += ledger.observations(of: batch, origin: origin)
             }
             entry.headSeq = head.seq
             entries[origin] = entry

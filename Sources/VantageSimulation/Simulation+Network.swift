@@ -17,7 +17,7 @@ extension Simulation {
                 break
             case .disconnect(let peer, let reason):
                 protocolErrors.append("node \(i) disconnected \(peer.short): \(reason)")
-            case .exchangeEnded:
+            case .exchangeEnded, .rateLimited:
                 break
             }
         }

@@ -70,27 +70,43 @@ final class FrameDecodingHandler: ChannelInboundHandler {
     }
 }
 
-/// Encodes outbound frames with their length prefix.
+/// Encodes outbound frames with their length prefix, and closes a connection whose peer leaves
+/// more than `maxQueuedBytes` unread (each frame counts until the socket took it).
 final class FrameEncodingHandler: ChannelOutboundHandler {
     typealias OutboundIn = Frame
     typealias OutboundOut = ByteBuffer
 
     private let limits: WireLimits
     private let counter: ByteCounter
+    private let maxQueuedBytes: Int
+    private var queuedBytes = 0
 
-    init(limits: WireLimits, counter: ByteCounter) {
+    init(limits: WireLimits, counter: ByteCounter, maxQueuedBytes: Int) {
         self.limits = limits
         self.counter = counter
+        self.maxQueuedBytes = maxQueuedBytes
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let bytes: [UInt8]
         do {
-            let bytes = try FrameEncoder.encode(unwrapOutboundIn(data), limits: limits)
-            counter.add(sent: bytes.count)
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: promise)
+            bytes = try FrameEncoder.encode(unwrapOutboundIn(data), limits: limits)
         } catch {
             promise?.fail(error)
+            return
         }
+        guard queuedBytes + bytes.count <= maxQueuedBytes else {
+            promise?.fail(TransportError.slowReader(maxQueuedBytes))
+            context.fireErrorCaught(TransportError.slowReader(maxQueuedBytes))
+            context.close(promise: nil)
+            return
+        }
+        queuedBytes += bytes.count
+        counter.add(sent: bytes.count)
+        let written = promise ?? context.eventLoop.makePromise()
+        let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+        written.futureResult.whenComplete { _ in loop.value.queuedBytes -= bytes.count }
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: written)
     }
 }
 

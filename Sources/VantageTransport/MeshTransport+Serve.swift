@@ -29,7 +29,7 @@ extension MeshTransport {
                 try await outbound.write(Frame.with { $0.hello = helloMessage })
                 var frames = inbound.makeAsyncIterator()
                 let peer = try await self.admit(try await frames.next(), channel: channel, outbound: outbound)
-                try await channel.pipeline.removeHandler(name: TimeoutHandler.helloDeadlineName)
+                try? await channel.pipeline.removeHandler(name: TimeoutHandler.helloDeadlineName)  // fails only when already closed
                 endHandshake()
                 let number = numbers.withLockedValue { $0 += 1; return $0 }
                 let open = PeerConnection(number: number, peer: peer, dialedAddress: dialedAddress, remote: remote,

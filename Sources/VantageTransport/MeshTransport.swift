@@ -117,7 +117,7 @@ public final class MeshTransport: Sendable {
         try channel.pipeline.syncOperations.addHandler(tls)
         try channel.pipeline.syncOperations.addHandlers([
             TimeoutHandler.idle(timeoutMs: settings.idleTimeoutMs),
-            FrameEncodingHandler(limits: settings.wire, counter: bytes),
+            FrameEncodingHandler(limits: settings.wire, counter: bytes, maxQueuedBytes: settings.maxQueuedBytes),
             FrameDecodingHandler(limits: settings.wire, counter: bytes, frameTimeoutMs: settings.frameTimeoutMs),
         ])
         return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes, helloTimedOut: deadline.fired)

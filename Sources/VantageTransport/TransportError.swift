@@ -25,6 +25,8 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case badAddress(String)
     /// The TLS handshake failed: no client certificate, one from another CA, a protocol error…
     case tlsHandshake(String)
+    /// The peer left more than this many bytes of frames unread.
+    case slowReader(Int)
 
     public var description: String {
         switch self {
@@ -40,6 +42,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .noPeerKey: return "peer certificate has no Ed25519 key"
         case .badAddress(let address): return "'\(address)' is not HOST:PORT"
         case .tlsHandshake(let reason): return "TLS handshake failed: \(reason)"
+        case .slowReader(let limit): return "the peer left more than \(limit) bytes unread (max_queued_bytes)"
         }
     }
 
@@ -57,6 +60,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .noPeerKey: return "no_peer_key"
         case .badAddress: return "bad_address"
         case .tlsHandshake: return "tls_handshake"
+        case .slowReader: return "slow_reader"
         }
     }
 }

@@ -21,6 +21,9 @@ public struct TransportSettings: Sendable {
     public var connectTimeoutMs: Int64
     /// Frames queued to one peer and not yet written before it is dropped as too slow (default 1,024).
     public var maxQueuedFrames: Int
+    /// Bytes of encoded frames queued to one peer and not yet taken by its socket before it is
+    /// dropped as too slow (default 16 MiB: four deltas of the largest frame).
+    public var maxQueuedBytes: Int
     /// Frame limits.
     public var wire: WireLimits
     /// Connections the kernel queues for the listener before they are accepted (256).
@@ -29,7 +32,7 @@ public struct TransportSettings: Sendable {
     /// Settings with their documented defaults.
     public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, maxHandshakes: Int = 32, helloTimeoutMs: Int64 = 10_000,
                 idleTimeoutMs: Int64 = 30_000, frameTimeoutMs: Int64 = 60_000, connectTimeoutMs: Int64 = 5_000,
-                maxQueuedFrames: Int = 1_024, wire: WireLimits = WireLimits()) {
+                maxQueuedFrames: Int = 1_024, maxQueuedBytes: Int = 16 << 20, wire: WireLimits = WireLimits()) {
         self.maxConnections = maxConnections
         self.maxHandshakesPerAddress = maxHandshakesPerAddress
         self.maxHandshakes = maxHandshakes
@@ -38,6 +41,7 @@ public struct TransportSettings: Sendable {
         self.frameTimeoutMs = frameTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxQueuedFrames = maxQueuedFrames
+        self.maxQueuedBytes = maxQueuedBytes
         self.wire = wire
     }
 }

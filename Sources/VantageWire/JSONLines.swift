@@ -53,6 +53,8 @@ enum JSONLines {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             return "field '\(field)' has the wrong type"
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         case .dataCorrupted: return "not a JSON object"
         @unknown default: return "not a measurement"
         }

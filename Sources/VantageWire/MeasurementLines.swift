@@ -45,11 +45,11 @@ public enum MeasurementLines {
         var probe: String
         var time: String
         var outcome: String
-        var runtime_ms: UInt32?
-        var throughput_kbps: UInt64?
+        var runtime_ms: WholeNumber<UInt32>?
+        var throughput_kbps: WholeNumber<UInt64>?
         var details: [String: String]?
         var vantage: String?
-        var asn: UInt32?
+        var asn: WholeNumber<UInt32>?
         var cc: String?
     }
 
@@ -63,6 +63,22 @@ public enum MeasurementLines {
             if ahead > maxSkewMs {
                 errors.append(LineError(line: line.line, reason: "time is \(ahead / 1000) s ahead of this node's clock; at most \(maxSkewMs / 1000) s is allowed",
                                         label: "future"))
+            } else {
+                kept.append(line)
+            }
+        }
+        return (kept, errors)
+    }
+
+    /// Splits lines into those at or after `notBeforeMs` and those before it (refused: a batch may
+    /// not carry measurements older than `max_measurement_age`, named in the reason).
+    public static func refuseOld(_ lines: [MeasurementLine], notBeforeMs: Int64, maxAgeMs: Int64) -> (lines: [MeasurementLine], errors: [LineError]) {
+        var kept: [MeasurementLine] = []
+        var errors: [LineError] = []
+        for line in lines {
+            if line.measurement.startTimeMs < notBeforeMs {
+                errors.append(LineError(line: line.line, reason: "time is \((notBeforeMs - line.measurement.startTimeMs) / 1000) s older than "
+                                        + "the newest measurement or batch allows: max_measurement_age is \(maxAgeMs / 86_400_000) days", label: "too_old"))
             } else {
                 kept.append(line)
             }
@@ -98,10 +114,10 @@ public enum MeasurementLines {
         m.input = line.input
         m.probe = probe
         m.startTimeMs = time
-        m.runtimeMs = line.runtime_ms ?? 0
+        m.runtimeMs = line.runtime_ms?.value ?? 0
         m.outcome = outcome
-        if let kbps = line.throughput_kbps { m.throughputKbps = kbps }
+        if let kbps = line.throughput_kbps?.value { m.throughputKbps = kbps }
         m.details = line.details ?? [:]
-        return MeasurementLine(measurement: m, vantage: line.vantage, asn: line.asn, country: line.cc, line: number)
+        return MeasurementLine(measurement: m, vantage: line.vantage, asn: line.asn?.value, country: line.cc, line: number)
     }
 }

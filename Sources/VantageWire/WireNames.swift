@@ -1,62 +1,64 @@
-/// Short names for the generated protobuf types of `protocol/vantage.proto` (package vantage.v1).
+/// Short names for the generated protobuf types of `protocol/vantage.proto` (package vantage.v2).
 
 /// A signed record: payload bytes, the signer's public key and an Ed25519 signature.
-public typealias Envelope = Vantage_V1_Envelope
+public typealias Envelope = Vantage_V2_Envelope
 /// Which record an envelope carries; selects the signature domain.
-public typealias RecordKind = Vantage_V1_RecordKind
+public typealias RecordKind = Vantage_V2_RecordKind
 /// One probe result inside a batch.
-public typealias Measurement = Vantage_V1_Measurement
+public typealias Measurement = Vantage_V2_Measurement
 /// A probe kind: dns, tcp, tls, http, throughput.
-public typealias ProbeKind = Vantage_V1_ProbeKind
+public typealias ProbeKind = Vantage_V2_ProbeKind
 /// The closed outcome vocabulary.
-public typealias Outcome = Vantage_V1_Outcome
+public typealias Outcome = Vantage_V2_Outcome
 /// A node's signed, hash-chained log entry.
-public typealias Batch = Vantage_V1_Batch
+public typealias Batch = Vantage_V2_Batch
 /// The mesh root's admission of a node.
-public typealias Enrollment = Vantage_V1_Enrollment
+public typealias Enrollment = Vantage_V2_Enrollment
 /// A node's self-signed request to be enrolled.
-public typealias EnrollmentRequest = Vantage_V1_EnrollmentRequest
+public typealias EnrollmentRequest = Vantage_V2_EnrollmentRequest
 /// The mesh root's removal of a node.
-public typealias Revocation = Vantage_V1_Revocation
+public typealias Revocation = Vantage_V2_Revocation
 /// The mesh root's statement of what to measure.
-public typealias Campaign = Vantage_V1_Campaign
+public typealias Campaign = Vantage_V2_Campaign
 /// One platform and its inputs.
-public typealias Target = Vantage_V1_Target
+public typealias Target = Vantage_V2_Target
 /// Scorer parameters carried by a campaign.
-public typealias ScoringPolicy = Vantage_V1_ScoringPolicy
+public typealias ScoringPolicy = Vantage_V2_ScoringPolicy
 /// A text that marks an HTTP block page.
-public typealias BlockPageFingerprint = Vantage_V1_BlockPageFingerprint
+public typealias BlockPageFingerprint = Vantage_V2_BlockPageFingerprint
+/// One verdict's id and the digest of the evidence it was computed from.
+public typealias VerdictEvidence = Vantage_V2_VerdictEvidence
 /// A node's signed statement of the verdicts it computed.
-public typealias Attestation = Vantage_V1_Attestation
+public typealias Attestation = Vantage_V2_Attestation
 /// Two conflicting batches of one origin and seq.
-public typealias EquivocationProof = Vantage_V1_EquivocationProof
+public typealias EquivocationProof = Vantage_V2_EquivocationProof
 /// Every fact of a ledger, for files and vectors.
-public typealias LedgerSnapshot = Vantage_V1_LedgerSnapshot
+public typealias LedgerSnapshot = Vantage_V2_LedgerSnapshot
 /// What a node holds of one origin's log.
-public typealias VersionEntry = Vantage_V1_VersionEntry
+public typealias VersionEntry = Vantage_V2_VersionEntry
 /// What a node holds of every origin's log, on the wire.
-public typealias VersionVectorMessage = Vantage_V1_VersionVector
+public typealias VersionVectorMessage = Vantage_V2_VersionVector
 /// The unit sent over a connection.
-public typealias Frame = Vantage_V1_Frame
+public typealias Frame = Vantage_V2_Frame
 /// First frame of a connection.
-public typealias Hello = Vantage_V1_Hello
+public typealias Hello = Vantage_V2_Hello
 /// Opening of an anti-entropy exchange.
-public typealias Summary = Vantage_V1_Summary
+public typealias Summary = Vantage_V2_Summary
 /// Facts a peer lacks.
-public typealias Delta = Vantage_V1_Delta
+public typealias Delta = Vantage_V2_Delta
 /// A request for specific batches.
-public typealias Want = Vantage_V1_Want
+public typealias Want = Vantage_V2_Want
 /// One origin's seq range in a Want.
-public typealias WantRange = Vantage_V1_WantRange
+public typealias WantRange = Vantage_V2_WantRange
 /// A refusal sent to a peer before disconnecting.
-public typealias ErrorFrame = Vantage_V1_Error
+public typealias ErrorFrame = Vantage_V2_Error
 /// Why a peer was refused.
-public typealias ErrorCode = Vantage_V1_ErrorCode
+public typealias ErrorCode = Vantage_V2_ErrorCode
 
 /// The protocol versions this implementation speaks.
 public enum ProtocolVersion {
     /// The version this node sends.
-    public static let current: UInt32 = 1
-    /// Every version this node accepts.
-    public static let supported: [UInt32] = [1]
+    public static let current: UInt32 = 2
+    /// Every version this node accepts (version 1 is not spoken: nothing of it was deployed).
+    public static let supported: [UInt32] = [2]
 }

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Vantage wire and storage records, protocol version 1.
+/// Vantage wire and storage records, protocol version 2.
 /// protocol/SPEC.md explains framing, signing, ids, the hash chain, version vectors,
 /// the ledger digest and the sync exchange. Regenerate the Swift code with protocol/generate.sh.
 
@@ -31,26 +31,26 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 
 /// The kind of record an envelope carries. The kind selects the signature domain
 /// (SPEC.md §3): a signature made for one kind never verifies as another.
-public nonisolated enum Vantage_V1_RecordKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+public nonisolated enum Vantage_V2_RecordKind: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
 
-  /// domain "vantage/batch/v1\0", signed by the node
+  /// domain "vantage/batch/v2\0", signed by the node
   case batch // = 1
 
-  /// domain "vantage/enrollment/v1\0", signed by the mesh root
+  /// domain "vantage/enrollment/v2\0", signed by the mesh root
   case enrollment // = 2
 
-  /// domain "vantage/revocation/v1\0", signed by the mesh root
+  /// domain "vantage/revocation/v2\0", signed by the mesh root
   case revocation // = 3
 
-  /// domain "vantage/campaign/v1\0", signed by the mesh root
+  /// domain "vantage/campaign/v2\0", signed by the mesh root
   case campaign // = 4
 
-  /// domain "vantage/attestation/v1\0", signed by the node
+  /// domain "vantage/attestation/v2\0", signed by the node
   case attestation // = 5
 
-  /// domain "vantage/enrollment-request/v1\0", signed by the node
+  /// domain "vantage/enrollment-request/v2\0", signed by the node
   case enrollmentRequest // = 6
   case UNRECOGNIZED(Int)
 
@@ -85,7 +85,7 @@ public nonisolated enum Vantage_V1_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
   }
 
   // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Vantage_V1_RecordKind] = [
+  public static let allCases: [Vantage_V2_RecordKind] = [
     .unspecified,
     .batch,
     .enrollment,
@@ -97,7 +97,7 @@ public nonisolated enum Vantage_V1_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
 
 }
 
-public nonisolated enum Vantage_V1_ProbeKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+public nonisolated enum Vantage_V2_ProbeKind: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
   case dns // = 1
@@ -136,7 +136,7 @@ public nonisolated enum Vantage_V1_ProbeKind: SwiftProtobuf.Enum, Swift.CaseIter
   }
 
   // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Vantage_V1_ProbeKind] = [
+  public static let allCases: [Vantage_V2_ProbeKind] = [
     .unspecified,
     .dns,
     .tcp,
@@ -148,7 +148,7 @@ public nonisolated enum Vantage_V1_ProbeKind: SwiftProtobuf.Enum, Swift.CaseIter
 }
 
 /// The closed outcome vocabulary of DESIGN.md. OUTCOME_ERROR means the probe itself failed.
-public nonisolated enum Vantage_V1_Outcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+public nonisolated enum Vantage_V2_Outcome: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
   case ok // = 1
@@ -217,7 +217,7 @@ public nonisolated enum Vantage_V1_Outcome: SwiftProtobuf.Enum, Swift.CaseIterab
   }
 
   // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Vantage_V1_Outcome] = [
+  public static let allCases: [Vantage_V2_Outcome] = [
     .unspecified,
     .ok,
     .dnsNxdomain,
@@ -238,7 +238,7 @@ public nonisolated enum Vantage_V1_Outcome: SwiftProtobuf.Enum, Swift.CaseIterab
 
 }
 
-public nonisolated enum Vantage_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
+public nonisolated enum Vantage_V2_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
   case unsupportedVersion // = 1
@@ -289,7 +289,7 @@ public nonisolated enum Vantage_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIter
   }
 
   // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Vantage_V1_ErrorCode] = [
+  public static let allCases: [Vantage_V2_ErrorCode] = [
     .unspecified,
     .unsupportedVersion,
     .malformed,
@@ -306,12 +306,12 @@ public nonisolated enum Vantage_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIter
 
 /// A signed record. The signature is Ed25519 over domain(kind) || payload.
 /// Receivers verify before they decode `payload`.
-public nonisolated struct Vantage_V1_Envelope: Sendable {
+public nonisolated struct Vantage_V2_Envelope: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var kind: Vantage_V1_RecordKind = .unspecified
+  public var kind: Vantage_V2_RecordKind = .unspecified
 
   /// the encoded record (Batch, Enrollment, ...), exactly as signed
   public var payload: Data = Data()
@@ -328,7 +328,7 @@ public nonisolated struct Vantage_V1_Envelope: Sendable {
 }
 
 /// One probe result. Lives only inside a Batch.
-public nonisolated struct Vantage_V1_Measurement: Sendable {
+public nonisolated struct Vantage_V2_Measurement: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -339,14 +339,14 @@ public nonisolated struct Vantage_V1_Measurement: Sendable {
   /// URL or host probed
   public var input: String = String()
 
-  public var probe: Vantage_V1_ProbeKind = .unspecified
+  public var probe: Vantage_V2_ProbeKind = .unspecified
 
   /// Unix milliseconds, UTC
   public var startTimeMs: Int64 = 0
 
   public var runtimeMs: UInt32 = 0
 
-  public var outcome: Vantage_V1_Outcome = .unspecified
+  public var outcome: Vantage_V2_Outcome = .unspecified
 
   public var throughputKbps: UInt64 {
     get {_throughputKbps ?? 0}
@@ -368,7 +368,7 @@ public nonisolated struct Vantage_V1_Measurement: Sendable {
 }
 
 /// A node's signed log entry. Batches of one origin form a hash chain by seq.
-public nonisolated struct Vantage_V1_Batch: Sendable {
+public nonisolated struct Vantage_V2_Batch: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -388,7 +388,7 @@ public nonisolated struct Vantage_V1_Batch: Sendable {
   /// created_ms of batch seq-1 (0 for seq 1); lets a pruned log restart
   public var previousCreatedMs: Int64 = 0
 
-  public var measurements: [Vantage_V1_Measurement] = []
+  public var measurements: [Vantage_V2_Measurement] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -396,7 +396,7 @@ public nonisolated struct Vantage_V1_Batch: Sendable {
 }
 
 /// Admits a node to the mesh. Signed by the mesh root.
-public nonisolated struct Vantage_V1_Enrollment: Sendable {
+public nonisolated struct Vantage_V2_Enrollment: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -427,7 +427,7 @@ public nonisolated struct Vantage_V1_Enrollment: Sendable {
 
 /// What `vantage node init` writes for the admin to sign. Signed by the node itself,
 /// which proves it holds the key.
-public nonisolated struct Vantage_V1_EnrollmentRequest: Sendable {
+public nonisolated struct Vantage_V2_EnrollmentRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -450,7 +450,7 @@ public nonisolated struct Vantage_V1_EnrollmentRequest: Sendable {
 }
 
 /// Removes a node from the mesh. Signed by the mesh root.
-public nonisolated struct Vantage_V1_Revocation: Sendable {
+public nonisolated struct Vantage_V2_Revocation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -484,7 +484,7 @@ public nonisolated struct Vantage_V1_Revocation: Sendable {
 }
 
 /// One platform and the inputs to probe for it.
-public nonisolated struct Vantage_V1_Target: Sendable {
+public nonisolated struct Vantage_V2_Target: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -502,7 +502,7 @@ public nonisolated struct Vantage_V1_Target: Sendable {
 }
 
 /// A text whose presence in an HTTP body marks a block page.
-public nonisolated struct Vantage_V1_BlockPageFingerprint: Sendable {
+public nonisolated struct Vantage_V2_BlockPageFingerprint: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -517,7 +517,7 @@ public nonisolated struct Vantage_V1_BlockPageFingerprint: Sendable {
 }
 
 /// The parameters of the consensus scorer (DESIGN.md, Scoring). Zero means "the default".
-public nonisolated struct Vantage_V1_ScoringPolicy: Sendable {
+public nonisolated struct Vantage_V2_ScoringPolicy: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -549,7 +549,7 @@ public nonisolated struct Vantage_V1_ScoringPolicy: Sendable {
 }
 
 /// What to measure. Signed by the mesh root; the highest version wins.
-public nonisolated struct Vantage_V1_Campaign: Sendable {
+public nonisolated struct Vantage_V2_Campaign: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -558,14 +558,14 @@ public nonisolated struct Vantage_V1_Campaign: Sendable {
 
   public var version: UInt64 = 0
 
-  public var targets: [Vantage_V1_Target] = []
+  public var targets: [Vantage_V2_Target] = []
 
-  public var probes: [Vantage_V1_ProbeKind] = []
+  public var probes: [Vantage_V2_ProbeKind] = []
 
   public var intervalSeconds: UInt32 = 0
 
-  public var policy: Vantage_V1_ScoringPolicy {
-    get {_policy ?? Vantage_V1_ScoringPolicy()}
+  public var policy: Vantage_V2_ScoringPolicy {
+    get {_policy ?? Vantage_V2_ScoringPolicy()}
     set {_policy = newValue}
   }
   /// Returns true if `policy` has been explicitly set.
@@ -573,22 +573,41 @@ public nonisolated struct Vantage_V1_Campaign: Sendable {
   /// Clears the value of `policy`. Subsequent reads from it will return its default value.
   public mutating func clearPolicy() {self._policy = nil}
 
-  public var fingerprints: [Vantage_V1_BlockPageFingerprint] = []
+  public var fingerprints: [Vantage_V2_BlockPageFingerprint] = []
 
   /// default 30
   public var retentionDays: UInt32 = 0
 
   public var name: String = String()
 
+  /// default 7: how long before its batch a measurement may start
+  public var maxMeasurementAgeDays: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _policy: Vantage_V1_ScoringPolicy? = nil
+  fileprivate var _policy: Vantage_V2_ScoringPolicy? = nil
 }
 
-/// A node's statement that it computed these verdicts from this ledger state.
-public nonisolated struct Vantage_V1_Attestation: Sendable {
+/// The evidence a verdict was computed from: SHA-256 over the sorted ids of the batches with a
+/// measurement of its targets in its evidence span (SPEC §13.8).
+public nonisolated struct Vantage_V2_VerdictEvidence: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var verdictID: String = String()
+
+  public var evidenceDigest: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A node's statement that it computed these verdicts from this ledger state and this evidence.
+public nonisolated struct Vantage_V2_Attestation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -611,6 +630,9 @@ public nonisolated struct Vantage_V1_Attestation: Sendable {
   /// the ids of those verdicts, sorted
   public var verdictIds: [String] = []
 
+  /// per verdict, in the order of verdict_ids
+  public var evidence: [Vantage_V2_VerdictEvidence] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -618,14 +640,14 @@ public nonisolated struct Vantage_V1_Attestation: Sendable {
 
 /// Two different batches with the same origin and seq, both validly signed.
 /// Not signed itself: it consists of two signed envelopes.
-public nonisolated struct Vantage_V1_EquivocationProof: Sendable {
+public nonisolated struct Vantage_V2_EquivocationProof: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// the envelope with the smaller id
-  public var first: Vantage_V1_Envelope {
-    get {_first ?? Vantage_V1_Envelope()}
+  public var first: Vantage_V2_Envelope {
+    get {_first ?? Vantage_V2_Envelope()}
     set {_first = newValue}
   }
   /// Returns true if `first` has been explicitly set.
@@ -633,8 +655,8 @@ public nonisolated struct Vantage_V1_EquivocationProof: Sendable {
   /// Clears the value of `first`. Subsequent reads from it will return its default value.
   public mutating func clearFirst() {self._first = nil}
 
-  public var second: Vantage_V1_Envelope {
-    get {_second ?? Vantage_V1_Envelope()}
+  public var second: Vantage_V2_Envelope {
+    get {_second ?? Vantage_V2_Envelope()}
     set {_second = newValue}
   }
   /// Returns true if `second` has been explicitly set.
@@ -646,12 +668,12 @@ public nonisolated struct Vantage_V1_EquivocationProof: Sendable {
 
   public init() {}
 
-  fileprivate var _first: Vantage_V1_Envelope? = nil
-  fileprivate var _second: Vantage_V1_Envelope? = nil
+  fileprivate var _first: Vantage_V2_Envelope? = nil
+  fileprivate var _second: Vantage_V2_Envelope? = nil
 }
 
 /// Every fact of a ledger. Order carries no meaning.
-public nonisolated struct Vantage_V1_LedgerSnapshot: Sendable {
+public nonisolated struct Vantage_V2_LedgerSnapshot: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -660,9 +682,9 @@ public nonisolated struct Vantage_V1_LedgerSnapshot: Sendable {
   public var meshRoot: Data = Data()
 
   /// enrollments, revocations, campaigns, attestations, batches
-  public var facts: [Vantage_V1_Envelope] = []
+  public var facts: [Vantage_V2_Envelope] = []
 
-  public var proofs: [Vantage_V1_EquivocationProof] = []
+  public var proofs: [Vantage_V2_EquivocationProof] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -670,7 +692,7 @@ public nonisolated struct Vantage_V1_LedgerSnapshot: Sendable {
 }
 
 /// One entry of a version vector: what a node holds of one origin's log.
-public nonisolated struct Vantage_V1_VersionEntry: Sendable {
+public nonisolated struct Vantage_V2_VersionEntry: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -692,13 +714,13 @@ public nonisolated struct Vantage_V1_VersionEntry: Sendable {
   public init() {}
 }
 
-public nonisolated struct Vantage_V1_VersionVector: Sendable {
+public nonisolated struct Vantage_V2_VersionVector: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// sorted by origin
-  public var entries: [Vantage_V1_VersionEntry] = []
+  public var entries: [Vantage_V2_VersionEntry] = []
 
   /// digest of roster, revocations, campaign, excluded origins, attestations
   public var smallFactsDigest: Data = Data()
@@ -706,13 +728,16 @@ public nonisolated struct Vantage_V1_VersionVector: Sendable {
   /// true: the responder's answer to a Summary; false: the initiator's, with its Delta
   public var reply: Bool = false
 
+  /// 16 fingerprints of the small facts by the first 4 bits of their id (SPEC §7.1)
+  public var smallFactBuckets: [UInt64] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
 /// First frame on a connection, both ways.
-public nonisolated struct Vantage_V1_Hello: Sendable {
+public nonisolated struct Vantage_V2_Hello: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -726,8 +751,8 @@ public nonisolated struct Vantage_V1_Hello: Sendable {
   public var nodeID: Data = Data()
 
   /// the sender's own enrollment, so new nodes can join
-  public var enrollment: Vantage_V1_Envelope {
-    get {_enrollment ?? Vantage_V1_Envelope()}
+  public var enrollment: Vantage_V2_Envelope {
+    get {_enrollment ?? Vantage_V2_Envelope()}
     set {_enrollment = newValue}
   }
   /// Returns true if `enrollment` has been explicitly set.
@@ -742,11 +767,11 @@ public nonisolated struct Vantage_V1_Hello: Sendable {
 
   public init() {}
 
-  fileprivate var _enrollment: Vantage_V1_Envelope? = nil
+  fileprivate var _enrollment: Vantage_V2_Envelope? = nil
 }
 
 /// Opens an anti-entropy exchange; equal digests end it.
-public nonisolated struct Vantage_V1_Summary: Sendable {
+public nonisolated struct Vantage_V2_Summary: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -764,18 +789,18 @@ public nonisolated struct Vantage_V1_Summary: Sendable {
 }
 
 /// Signed facts the receiver lacks. Small facts come first.
-public nonisolated struct Vantage_V1_Delta: Sendable {
+public nonisolated struct Vantage_V2_Delta: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// enrollments, revocations, campaigns, attestations
-  public var facts: [Vantage_V1_Envelope] = []
+  public var facts: [Vantage_V2_Envelope] = []
 
-  public var proofs: [Vantage_V1_EquivocationProof] = []
+  public var proofs: [Vantage_V2_EquivocationProof] = []
 
   /// per origin in ascending seq
-  public var batches: [Vantage_V1_Envelope] = []
+  public var batches: [Vantage_V2_Envelope] = []
 
   /// the byte budget cut this delta short
   public var truncated: Bool = false
@@ -789,7 +814,7 @@ public nonisolated struct Vantage_V1_Delta: Sendable {
 }
 
 /// A request for specific batches, e.g. after a pushed batch revealed a gap.
-public nonisolated struct Vantage_V1_WantRange: Sendable {
+public nonisolated struct Vantage_V2_WantRange: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -806,24 +831,24 @@ public nonisolated struct Vantage_V1_WantRange: Sendable {
   public init() {}
 }
 
-public nonisolated struct Vantage_V1_Want: Sendable {
+public nonisolated struct Vantage_V2_Want: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var ranges: [Vantage_V1_WantRange] = []
+  public var ranges: [Vantage_V2_WantRange] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-public nonisolated struct Vantage_V1_Error: Sendable {
+public nonisolated struct Vantage_V2_Error: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var code: Vantage_V1_ErrorCode = .unspecified
+  public var code: Vantage_V2_ErrorCode = .unspecified
 
   public var message: String = String()
 
@@ -835,69 +860,69 @@ public nonisolated struct Vantage_V1_Error: Sendable {
 }
 
 /// Everything sent after the TLS handshake is a sequence of length-prefixed Frames.
-public nonisolated struct Vantage_V1_Frame: Sendable {
+public nonisolated struct Vantage_V2_Frame: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// protocol version of this frame; 1
+  /// protocol version of this frame; 2
   public var version: UInt32 = 0
 
-  public var body: Vantage_V1_Frame.OneOf_Body? = nil
+  public var body: Vantage_V2_Frame.OneOf_Body? = nil
 
-  public var hello: Vantage_V1_Hello {
+  public var hello: Vantage_V2_Hello {
     get {
       if case .hello(let v)? = body {return v}
-      return Vantage_V1_Hello()
+      return Vantage_V2_Hello()
     }
     set {body = .hello(newValue)}
   }
 
-  public var summary: Vantage_V1_Summary {
+  public var summary: Vantage_V2_Summary {
     get {
       if case .summary(let v)? = body {return v}
-      return Vantage_V1_Summary()
+      return Vantage_V2_Summary()
     }
     set {body = .summary(newValue)}
   }
 
-  public var versionVector: Vantage_V1_VersionVector {
+  public var versionVector: Vantage_V2_VersionVector {
     get {
       if case .versionVector(let v)? = body {return v}
-      return Vantage_V1_VersionVector()
+      return Vantage_V2_VersionVector()
     }
     set {body = .versionVector(newValue)}
   }
 
-  public var delta: Vantage_V1_Delta {
+  public var delta: Vantage_V2_Delta {
     get {
       if case .delta(let v)? = body {return v}
-      return Vantage_V1_Delta()
+      return Vantage_V2_Delta()
     }
     set {body = .delta(newValue)}
   }
 
-  public var want: Vantage_V1_Want {
+  public var want: Vantage_V2_Want {
     get {
       if case .want(let v)? = body {return v}
-      return Vantage_V1_Want()
+      return Vantage_V2_Want()
     }
     set {body = .want(newValue)}
   }
 
-  public var error: Vantage_V1_Error {
+  public var error: Vantage_V2_Error {
     get {
       if case .error(let v)? = body {return v}
-      return Vantage_V1_Error()
+      return Vantage_V2_Error()
     }
     set {body = .error(newValue)}
   }
 
   /// eager push of one new batch
-  public var push: Vantage_V1_Envelope {
+  public var push: Vantage_V2_Envelope {
     get {
       if case .push(let v)? = body {return v}
-      return Vantage_V1_Envelope()
+      return Vantage_V2_Envelope()
     }
     set {body = .push(newValue)}
   }
@@ -905,14 +930,14 @@ public nonisolated struct Vantage_V1_Frame: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
-    case hello(Vantage_V1_Hello)
-    case summary(Vantage_V1_Summary)
-    case versionVector(Vantage_V1_VersionVector)
-    case delta(Vantage_V1_Delta)
-    case want(Vantage_V1_Want)
-    case error(Vantage_V1_Error)
+    case hello(Vantage_V2_Hello)
+    case summary(Vantage_V2_Summary)
+    case versionVector(Vantage_V2_VersionVector)
+    case delta(Vantage_V2_Delta)
+    case want(Vantage_V2_Want)
+    case error(Vantage_V2_Error)
     /// eager push of one new batch
-    case push(Vantage_V1_Envelope)
+    case push(Vantage_V2_Envelope)
 
   }
 
@@ -921,25 +946,25 @@ public nonisolated struct Vantage_V1_Frame: Sendable {
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
-fileprivate nonisolated let _protobuf_package = "vantage.v1"
+fileprivate nonisolated let _protobuf_package = "vantage.v2"
 
-nonisolated extension Vantage_V1_RecordKind: SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_RecordKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECORD_KIND_UNSPECIFIED\0\u{1}RECORD_KIND_BATCH\0\u{1}RECORD_KIND_ENROLLMENT\0\u{1}RECORD_KIND_REVOCATION\0\u{1}RECORD_KIND_CAMPAIGN\0\u{1}RECORD_KIND_ATTESTATION\0\u{1}RECORD_KIND_ENROLLMENT_REQUEST\0")
 }
 
-nonisolated extension Vantage_V1_ProbeKind: SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_ProbeKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROBE_KIND_UNSPECIFIED\0\u{1}PROBE_KIND_DNS\0\u{1}PROBE_KIND_TCP\0\u{1}PROBE_KIND_TLS\0\u{1}PROBE_KIND_HTTP\0\u{1}PROBE_KIND_THROUGHPUT\0")
 }
 
-nonisolated extension Vantage_V1_Outcome: SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Outcome: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_OK\0\u{1}OUTCOME_DNS_NXDOMAIN\0\u{1}OUTCOME_DNS_SERVFAIL\0\u{1}OUTCOME_DNS_TIMEOUT\0\u{1}OUTCOME_DNS_BOGON\0\u{1}OUTCOME_TCP_TIMEOUT\0\u{1}OUTCOME_TCP_REFUSED\0\u{1}OUTCOME_TCP_RESET\0\u{1}OUTCOME_TLS_TIMEOUT\0\u{1}OUTCOME_TLS_RESET\0\u{1}OUTCOME_TLS_CERT_INVALID\0\u{1}OUTCOME_HTTP_ERROR\0\u{1}OUTCOME_HTTP_BLOCKPAGE\0\u{1}OUTCOME_THROTTLED\0\u{1}OUTCOME_ERROR\0")
 }
 
-nonisolated extension Vantage_V1_ErrorCode: SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_ErrorCode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_MALFORMED\0\u{1}ERROR_CODE_UNKNOWN_PEER\0\u{1}ERROR_CODE_REVOKED\0\u{1}ERROR_CODE_EXPIRED\0\u{1}ERROR_CODE_WRONG_MESH\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_BUSY\0\u{1}ERROR_CODE_KEY_MISMATCH\0")
 }
 
-nonisolated extension Vantage_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}payload\0\u{1}signer\0\u{1}signature\0")
 
@@ -974,7 +999,7 @@ nonisolated extension Vantage_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf.
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Envelope, rhs: Vantage_V1_Envelope) -> Bool {
+  public static func ==(lhs: Vantage_V2_Envelope, rhs: Vantage_V2_Envelope) -> Bool {
     if lhs.kind != rhs.kind {return false}
     if lhs.payload != rhs.payload {return false}
     if lhs.signer != rhs.signer {return false}
@@ -984,7 +1009,7 @@ nonisolated extension Vantage_V1_Envelope: SwiftProtobuf.Message, SwiftProtobuf.
   }
 }
 
-nonisolated extension Vantage_V1_Measurement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Measurement"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}input\0\u{1}probe\0\u{3}start_time_ms\0\u{3}runtime_ms\0\u{1}outcome\0\u{3}throughput_kbps\0\u{1}details\0")
 
@@ -1039,7 +1064,7 @@ nonisolated extension Vantage_V1_Measurement: SwiftProtobuf.Message, SwiftProtob
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Measurement, rhs: Vantage_V1_Measurement) -> Bool {
+  public static func ==(lhs: Vantage_V2_Measurement, rhs: Vantage_V2_Measurement) -> Bool {
     if lhs.target != rhs.target {return false}
     if lhs.input != rhs.input {return false}
     if lhs.probe != rhs.probe {return false}
@@ -1053,7 +1078,7 @@ nonisolated extension Vantage_V1_Measurement: SwiftProtobuf.Message, SwiftProtob
   }
 }
 
-nonisolated extension Vantage_V1_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0")
 
@@ -1096,7 +1121,7 @@ nonisolated extension Vantage_V1_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Batch, rhs: Vantage_V1_Batch) -> Bool {
+  public static func ==(lhs: Vantage_V2_Batch, rhs: Vantage_V2_Batch) -> Bool {
     if lhs.origin != rhs.origin {return false}
     if lhs.seq != rhs.seq {return false}
     if lhs.previousHash != rhs.previousHash {return false}
@@ -1108,7 +1133,7 @@ nonisolated extension Vantage_V1_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
-nonisolated extension Vantage_V1_Enrollment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Enrollment"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{3}not_before_ms\0\u{3}not_after_ms\0\u{1}advertise\0")
 
@@ -1159,7 +1184,7 @@ nonisolated extension Vantage_V1_Enrollment: SwiftProtobuf.Message, SwiftProtobu
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Enrollment, rhs: Vantage_V1_Enrollment) -> Bool {
+  public static func ==(lhs: Vantage_V2_Enrollment, rhs: Vantage_V2_Enrollment) -> Bool {
     if lhs.meshID != rhs.meshID {return false}
     if lhs.nodePublicKey != rhs.nodePublicKey {return false}
     if lhs.country != rhs.country {return false}
@@ -1173,7 +1198,7 @@ nonisolated extension Vantage_V1_Enrollment: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
-nonisolated extension Vantage_V1_EnrollmentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrollmentRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{1}advertise\0\u{3}created_ms\0")
 
@@ -1216,7 +1241,7 @@ nonisolated extension Vantage_V1_EnrollmentRequest: SwiftProtobuf.Message, Swift
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_EnrollmentRequest, rhs: Vantage_V1_EnrollmentRequest) -> Bool {
+  public static func ==(lhs: Vantage_V2_EnrollmentRequest, rhs: Vantage_V2_EnrollmentRequest) -> Bool {
     if lhs.nodePublicKey != rhs.nodePublicKey {return false}
     if lhs.country != rhs.country {return false}
     if lhs.asn != rhs.asn {return false}
@@ -1228,7 +1253,7 @@ nonisolated extension Vantage_V1_EnrollmentRequest: SwiftProtobuf.Message, Swift
   }
 }
 
-nonisolated extension Vantage_V1_Revocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Revocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Revocation"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_id\0\u{3}effective_ms\0\u{3}last_accepted_seq\0\u{1}reason\0\u{3}created_ms\0")
 
@@ -1275,7 +1300,7 @@ nonisolated extension Vantage_V1_Revocation: SwiftProtobuf.Message, SwiftProtobu
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Revocation, rhs: Vantage_V1_Revocation) -> Bool {
+  public static func ==(lhs: Vantage_V2_Revocation, rhs: Vantage_V2_Revocation) -> Bool {
     if lhs.meshID != rhs.meshID {return false}
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.effectiveMs != rhs.effectiveMs {return false}
@@ -1287,7 +1312,7 @@ nonisolated extension Vantage_V1_Revocation: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
-nonisolated extension Vantage_V1_Target: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Target: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Target"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}inputs\0\u{1}control\0")
 
@@ -1318,7 +1343,7 @@ nonisolated extension Vantage_V1_Target: SwiftProtobuf.Message, SwiftProtobuf._M
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Target, rhs: Vantage_V1_Target) -> Bool {
+  public static func ==(lhs: Vantage_V2_Target, rhs: Vantage_V2_Target) -> Bool {
     if lhs.name != rhs.name {return false}
     if lhs.inputs != rhs.inputs {return false}
     if lhs.control != rhs.control {return false}
@@ -1327,7 +1352,7 @@ nonisolated extension Vantage_V1_Target: SwiftProtobuf.Message, SwiftProtobuf._M
   }
 }
 
-nonisolated extension Vantage_V1_BlockPageFingerprint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_BlockPageFingerprint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BlockPageFingerprint"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}body_contains\0")
 
@@ -1354,7 +1379,7 @@ nonisolated extension Vantage_V1_BlockPageFingerprint: SwiftProtobuf.Message, Sw
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_BlockPageFingerprint, rhs: Vantage_V1_BlockPageFingerprint) -> Bool {
+  public static func ==(lhs: Vantage_V2_BlockPageFingerprint, rhs: Vantage_V2_BlockPageFingerprint) -> Bool {
     if lhs.name != rhs.name {return false}
     if lhs.bodyContains != rhs.bodyContains {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1362,7 +1387,7 @@ nonisolated extension Vantage_V1_BlockPageFingerprint: SwiftProtobuf.Message, Sw
   }
 }
 
-nonisolated extension Vantage_V1_ScoringPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoringPolicy"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}window_seconds\0\u{3}min_measurements\0\u{3}anomalous_percent\0\u{3}ok_percent\0\u{3}throttle_percent\0\u{3}min_asns\0\u{3}nation_share_percent\0")
 
@@ -1409,7 +1434,7 @@ nonisolated extension Vantage_V1_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_ScoringPolicy, rhs: Vantage_V1_ScoringPolicy) -> Bool {
+  public static func ==(lhs: Vantage_V2_ScoringPolicy, rhs: Vantage_V2_ScoringPolicy) -> Bool {
     if lhs.windowSeconds != rhs.windowSeconds {return false}
     if lhs.minMeasurements != rhs.minMeasurements {return false}
     if lhs.anomalousPercent != rhs.anomalousPercent {return false}
@@ -1422,9 +1447,9 @@ nonisolated extension Vantage_V1_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
   }
 }
 
-nonisolated extension Vantage_V1_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1441,6 +1466,7 @@ nonisolated extension Vantage_V1_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.fingerprints) }()
       case 8: try { try decoder.decodeSingularUInt32Field(value: &self.retentionDays) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.maxMeasurementAgeDays) }()
       default: break
       }
     }
@@ -1478,10 +1504,13 @@ nonisolated extension Vantage_V1_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 9)
     }
+    if self.maxMeasurementAgeDays != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxMeasurementAgeDays, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Campaign, rhs: Vantage_V1_Campaign) -> Bool {
+  public static func ==(lhs: Vantage_V2_Campaign, rhs: Vantage_V2_Campaign) -> Bool {
     if lhs.meshID != rhs.meshID {return false}
     if lhs.version != rhs.version {return false}
     if lhs.targets != rhs.targets {return false}
@@ -1491,14 +1520,50 @@ nonisolated extension Vantage_V1_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.fingerprints != rhs.fingerprints {return false}
     if lhs.retentionDays != rhs.retentionDays {return false}
     if lhs.name != rhs.name {return false}
+    if lhs.maxMeasurementAgeDays != rhs.maxMeasurementAgeDays {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
-nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_VerdictEvidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerdictEvidence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}verdict_id\0\u{3}evidence_digest\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.verdictID) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.evidenceDigest) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.verdictID.isEmpty {
+      try visitor.visitSingularStringField(value: self.verdictID, fieldNumber: 1)
+    }
+    if !self.evidenceDigest.isEmpty {
+      try visitor.visitSingularBytesField(value: self.evidenceDigest, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_VerdictEvidence, rhs: Vantage_V2_VerdictEvidence) -> Bool {
+    if lhs.verdictID != rhs.verdictID {return false}
+    if lhs.evidenceDigest != rhs.evidenceDigest {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Attestation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{3}ledger_digest\0\u{1}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{3}created_ms\0\u{3}verdict_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{3}ledger_digest\0\u{1}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{3}created_ms\0\u{3}verdict_ids\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1514,6 +1579,7 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
       case 6: try { try decoder.decodeSingularBytesField(value: &self.verdictsDigest) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.verdictIds) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
       }
     }
@@ -1544,10 +1610,13 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
     if !self.verdictIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.verdictIds, fieldNumber: 8)
     }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Attestation, rhs: Vantage_V1_Attestation) -> Bool {
+  public static func ==(lhs: Vantage_V2_Attestation, rhs: Vantage_V2_Attestation) -> Bool {
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.ledgerDigest != rhs.ledgerDigest {return false}
     if lhs.country != rhs.country {return false}
@@ -1556,12 +1625,13 @@ nonisolated extension Vantage_V1_Attestation: SwiftProtobuf.Message, SwiftProtob
     if lhs.verdictsDigest != rhs.verdictsDigest {return false}
     if lhs.createdMs != rhs.createdMs {return false}
     if lhs.verdictIds != rhs.verdictIds {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
-nonisolated extension Vantage_V1_EquivocationProof: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_EquivocationProof: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EquivocationProof"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}first\0\u{1}second\0")
 
@@ -1592,7 +1662,7 @@ nonisolated extension Vantage_V1_EquivocationProof: SwiftProtobuf.Message, Swift
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_EquivocationProof, rhs: Vantage_V1_EquivocationProof) -> Bool {
+  public static func ==(lhs: Vantage_V2_EquivocationProof, rhs: Vantage_V2_EquivocationProof) -> Bool {
     if lhs._first != rhs._first {return false}
     if lhs._second != rhs._second {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1600,7 +1670,7 @@ nonisolated extension Vantage_V1_EquivocationProof: SwiftProtobuf.Message, Swift
   }
 }
 
-nonisolated extension Vantage_V1_LedgerSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_LedgerSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LedgerSnapshot"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_root\0\u{1}facts\0\u{1}proofs\0")
 
@@ -1631,7 +1701,7 @@ nonisolated extension Vantage_V1_LedgerSnapshot: SwiftProtobuf.Message, SwiftPro
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_LedgerSnapshot, rhs: Vantage_V1_LedgerSnapshot) -> Bool {
+  public static func ==(lhs: Vantage_V2_LedgerSnapshot, rhs: Vantage_V2_LedgerSnapshot) -> Bool {
     if lhs.meshRoot != rhs.meshRoot {return false}
     if lhs.facts != rhs.facts {return false}
     if lhs.proofs != rhs.proofs {return false}
@@ -1640,7 +1710,7 @@ nonisolated extension Vantage_V1_LedgerSnapshot: SwiftProtobuf.Message, SwiftPro
   }
 }
 
-nonisolated extension Vantage_V1_VersionEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_VersionEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VersionEntry"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{3}floor_seq\0\u{3}head_seq\0\u{3}head_hash\0")
 
@@ -1675,7 +1745,7 @@ nonisolated extension Vantage_V1_VersionEntry: SwiftProtobuf.Message, SwiftProto
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_VersionEntry, rhs: Vantage_V1_VersionEntry) -> Bool {
+  public static func ==(lhs: Vantage_V2_VersionEntry, rhs: Vantage_V2_VersionEntry) -> Bool {
     if lhs.origin != rhs.origin {return false}
     if lhs.floorSeq != rhs.floorSeq {return false}
     if lhs.headSeq != rhs.headSeq {return false}
@@ -1685,9 +1755,9 @@ nonisolated extension Vantage_V1_VersionEntry: SwiftProtobuf.Message, SwiftProto
   }
 }
 
-nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_VersionVector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VersionVector"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0\u{1}reply\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0\u{1}reply\0\u{3}small_fact_buckets\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1698,6 +1768,7 @@ nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProt
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.smallFactsDigest) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
+      case 4: try { try decoder.decodeRepeatedFixed64Field(value: &self.smallFactBuckets) }()
       default: break
       }
     }
@@ -1713,19 +1784,23 @@ nonisolated extension Vantage_V1_VersionVector: SwiftProtobuf.Message, SwiftProt
     if self.reply != false {
       try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
     }
+    if !self.smallFactBuckets.isEmpty {
+      try visitor.visitPackedFixed64Field(value: self.smallFactBuckets, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_VersionVector, rhs: Vantage_V1_VersionVector) -> Bool {
+  public static func ==(lhs: Vantage_V2_VersionVector, rhs: Vantage_V2_VersionVector) -> Bool {
     if lhs.entries != rhs.entries {return false}
     if lhs.smallFactsDigest != rhs.smallFactsDigest {return false}
     if lhs.reply != rhs.reply {return false}
+    if lhs.smallFactBuckets != rhs.smallFactBuckets {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
-nonisolated extension Vantage_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}supported_versions\0\u{3}mesh_id\0\u{3}node_id\0\u{1}enrollment\0\u{3}time_ms\0")
 
@@ -1772,7 +1847,7 @@ nonisolated extension Vantage_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Hello, rhs: Vantage_V1_Hello) -> Bool {
+  public static func ==(lhs: Vantage_V2_Hello, rhs: Vantage_V2_Hello) -> Bool {
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.supportedVersions != rhs.supportedVersions {return false}
     if lhs.meshID != rhs.meshID {return false}
@@ -1784,7 +1859,7 @@ nonisolated extension Vantage_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
-nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Summary"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0\u{1}reply\0")
 
@@ -1815,7 +1890,7 @@ nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Summary, rhs: Vantage_V1_Summary) -> Bool {
+  public static func ==(lhs: Vantage_V2_Summary, rhs: Vantage_V2_Summary) -> Bool {
     if lhs.ledgerDigest != rhs.ledgerDigest {return false}
     if lhs.batches != rhs.batches {return false}
     if lhs.reply != rhs.reply {return false}
@@ -1824,7 +1899,7 @@ nonisolated extension Vantage_V1_Summary: SwiftProtobuf.Message, SwiftProtobuf._
   }
 }
 
-nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Delta: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Delta"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facts\0\u{1}proofs\0\u{1}batches\0\u{1}truncated\0\u{1}reply\0")
 
@@ -1863,7 +1938,7 @@ nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Delta, rhs: Vantage_V1_Delta) -> Bool {
+  public static func ==(lhs: Vantage_V2_Delta, rhs: Vantage_V2_Delta) -> Bool {
     if lhs.facts != rhs.facts {return false}
     if lhs.proofs != rhs.proofs {return false}
     if lhs.batches != rhs.batches {return false}
@@ -1874,7 +1949,7 @@ nonisolated extension Vantage_V1_Delta: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
-nonisolated extension Vantage_V1_WantRange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_WantRange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WantRange"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{3}from_seq\0\u{3}to_seq\0")
 
@@ -1905,7 +1980,7 @@ nonisolated extension Vantage_V1_WantRange: SwiftProtobuf.Message, SwiftProtobuf
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_WantRange, rhs: Vantage_V1_WantRange) -> Bool {
+  public static func ==(lhs: Vantage_V2_WantRange, rhs: Vantage_V2_WantRange) -> Bool {
     if lhs.origin != rhs.origin {return false}
     if lhs.fromSeq != rhs.fromSeq {return false}
     if lhs.toSeq != rhs.toSeq {return false}
@@ -1914,7 +1989,7 @@ nonisolated extension Vantage_V1_WantRange: SwiftProtobuf.Message, SwiftProtobuf
   }
 }
 
-nonisolated extension Vantage_V1_Want: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Want: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Want"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranges\0")
 
@@ -1937,14 +2012,14 @@ nonisolated extension Vantage_V1_Want: SwiftProtobuf.Message, SwiftProtobuf._Mes
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Want, rhs: Vantage_V1_Want) -> Bool {
+  public static func ==(lhs: Vantage_V2_Want, rhs: Vantage_V2_Want) -> Bool {
     if lhs.ranges != rhs.ranges {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
-nonisolated extension Vantage_V1_Error: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Error: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Error"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}message\0\u{3}supported_versions\0")
 
@@ -1975,7 +2050,7 @@ nonisolated extension Vantage_V1_Error: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Error, rhs: Vantage_V1_Error) -> Bool {
+  public static func ==(lhs: Vantage_V2_Error, rhs: Vantage_V2_Error) -> Bool {
     if lhs.code != rhs.code {return false}
     if lhs.message != rhs.message {return false}
     if lhs.supportedVersions != rhs.supportedVersions {return false}
@@ -1984,7 +2059,7 @@ nonisolated extension Vantage_V1_Error: SwiftProtobuf.Message, SwiftProtobuf._Me
   }
 }
 
-nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Frame"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}hello\0\u{1}summary\0\u{3}version_vector\0\u{1}delta\0\u{1}want\0\u{1}error\0\u{1}push\0")
 
@@ -1996,7 +2071,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.version) }()
       case 2: try {
-        var v: Vantage_V1_Hello?
+        var v: Vantage_V2_Hello?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2009,7 +2084,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 3: try {
-        var v: Vantage_V1_Summary?
+        var v: Vantage_V2_Summary?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2022,7 +2097,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 4: try {
-        var v: Vantage_V1_VersionVector?
+        var v: Vantage_V2_VersionVector?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2035,7 +2110,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 5: try {
-        var v: Vantage_V1_Delta?
+        var v: Vantage_V2_Delta?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2048,7 +2123,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 6: try {
-        var v: Vantage_V1_Want?
+        var v: Vantage_V2_Want?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2061,7 +2136,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 7: try {
-        var v: Vantage_V1_Error?
+        var v: Vantage_V2_Error?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2074,7 +2149,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
         }
       }()
       case 8: try {
-        var v: Vantage_V1_Envelope?
+        var v: Vantage_V2_Envelope?
         var hadOneofValue = false
         if let current = self.body {
           hadOneofValue = true
@@ -2133,7 +2208,7 @@ nonisolated extension Vantage_V1_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Vantage_V1_Frame, rhs: Vantage_V1_Frame) -> Bool {
+  public static func ==(lhs: Vantage_V2_Frame, rhs: Vantage_V2_Frame) -> Bool {
     if lhs.version != rhs.version {return false}
     if lhs.body != rhs.body {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

@@ -16,7 +16,11 @@ import VantageTestKit
         lines.insert("{not json", at: 3)
         lines.append(#"{"target":"x","input":"x","probe":"tls","time":"2024-01-20T13:00:00Z","outcome":"ok"}"#)
         try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
-        let result = try CommandRunner(directory: dir).run("score", "--input", "m.jsonl", "--country", "PK", "--format", "json")
+        let runner = try CommandRunner(directory: dir)
+        let refusing = try runner.run("score", "--input", "m.jsonl", "--country", "PK", "--format", "json")
+        #expect(refusing.status == 1, "refused lines fail the command unless --skip-bad-lines")
+        #expect(refusing.stderr.contains("m.jsonl: 2 of 50 lines refused"), "\(refusing.stderr)")
+        let result = try runner.run("score", "--input", "m.jsonl", "--country", "PK", "--format", "json", "--skip-bad-lines")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("line 4: not a JSON object"))
         #expect(result.stderr.contains("m.jsonl: line 50: offline scoring needs"), "\(result.stderr)")
@@ -41,12 +45,29 @@ import VantageTestKit
         lines.append(#"{"probe_asn":"AS1","probe_cc":"PK","measurement_start_time":"2024-01-20 13:00:00","test_name":"dash","test_keys":{}}"#)
         try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("ooni.jsonl"), atomically: true, encoding: .utf8)
         let runner = try CommandRunner(directory: dir)
-        let table = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--input-format", "ooni", "--format", "table")
+        let table = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--input-format", "ooni", "--format", "table", "--skip-bad-lines")
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("NATION-SCALE blocking of youtube — 2024-01-20 13:20–13:40 UTC — 4 of 4 ASNs"), "\(table.stdout)")
         #expect(table.stderr.contains("line 61: test_name 'dash' is not mapped"))
-        let json = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni")
+        let json = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni", "--skip-bad-lines")
         #expect(json.stdout.contains("\"scope\" : \"nation\""), "--format ooni reads OONI and prints JSON when not on a terminal")
+    }
+
+    @Test func decimalAndExponentNumbersAreReadAsJSONDefinesThem() throws {
+        let dir = CommandRunner.temporaryDirectory("score-numbers")
+        let line = { (asn: Int, minute: Int, extra: String) in
+            #"{"vantage":"v\#(asn)","asn":\#(64500 + asn),"cc":"PK","target":"youtube","input":"https://youtube.com/","probe":"throughput","time":"2024-01-20T13:\#(String(format: "%02d", minute)):00Z","outcome":"ok",\#(extra)}"#
+        }
+        var lines = (0..<4).flatMap { asn in stride(from: 0, to: 60, by: 5).map { line(asn, $0, #""throughput_kbps":6819.9,"runtime_ms":1.2e3"#) } }
+        lines.append(line(9, 0, #""throughput_kbps":-5"#))
+        lines.append(line(9, 1, #""runtime_ms":1e30"#))
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner(directory: dir).run("score", "--input", "m.jsonl", "--country", "PK", "--format", "json")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("2 of 50 lines refused"), "\(result.stderr)")
+        #expect(result.stderr.contains("line 49: field 'throughput_kbps': -5.0 is out of range"), "\(result.stderr)")
+        #expect(result.stderr.contains("line 50: field 'runtime_ms': 1e+30 is out of range"), "\(result.stderr)")
+        #expect(!result.stderr.contains("line 1:"), "a decimal throughput and an exponent runtime are read")
     }
 
     @Test func reportVerifyRefusesWhatIsNotAReport() throws {

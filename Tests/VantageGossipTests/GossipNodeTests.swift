@@ -38,7 +38,7 @@ struct Harness {
                 queue += machines[at]!.onApplied(report, from: from).map { (at, $0) }
             case .exchangeEnded(_, let outcome):
                 outcomes.append(outcome)
-            case .dial, .disconnect:
+            case .dial, .disconnect, .rateLimited:
                 break
             }
         }

@@ -53,7 +53,7 @@ import VantageWire
 
     @Test func idIsSha256OfDomainAndPayload() {
         let envelope = mesh.campaign(version: 1)
-        let expected = Hash256.of(Array("vantage/campaign/v1".utf8) + [0] + Array(envelope.payload))
+        let expected = Hash256.of(Array("vantage/campaign/v2".utf8) + [0] + Array(envelope.payload))
         #expect(envelope.recordID == expected)
     }
 

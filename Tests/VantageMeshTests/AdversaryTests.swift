@@ -50,9 +50,10 @@ extension MeshSuite {
         let mesh = try await HostileMesh.start("equivocate")
         defer { mesh.stop() }
         let key = try mesh.key(mesh.mallory)
-        let hour = nowMs - 3_600_000
+        // Timed on the day of the honest measurements, so that retention keeps them all.
+        let created = HostileMesh.dataDayMs, measured = created - 1_800_000
         let toA = try await mesh.connect()
-        try await toA.send(push(signedBatch(key, createdMs: nowMs, measuredMs: hour, outcome: .tlsReset)))
+        try await toA.send(push(signedBatch(key, createdMs: created, measuredMs: measured, outcome: .tlsReset)))
         // The batch enters: mallory's ASN shows in a's national view.
         #expect(try await eventually { try await AgentClient(node: mesh.a.path).view(country: "PK").cells.contains { $0.asn == 64503 } })
 
@@ -61,7 +62,7 @@ extension MeshSuite {
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last!)!
         let toB = try await HostilePeer.connect(port: bPort, as: mesh.mallory)
         try await toB.sendHello(of: mesh.mallory)
-        try await toB.send(push(signedBatch(key, createdMs: nowMs, measuredMs: hour, outcome: .ok)))
+        try await toB.send(push(signedBatch(key, createdMs: created, measuredMs: measured, outcome: .ok)))
 
         for i in 0..<2 {
             #expect(await mesh.logged("equivocation: node signed two conflicting batches", at: i), "\(mesh.agents[i].tail())")
@@ -129,9 +130,9 @@ extension MeshSuite {
     @Test func unknownFrameTypeAndUnknownVersionsAreRefused() async throws {
         let mesh = try await HostileMesh.start("unknown")
         defer { mesh.stop() }
-        // After Hello: a version-1 frame whose body is field 15, which no version defines.
+        // After Hello: a version-2 frame whose body is field 15, which no version defines.
         let peer = try await mesh.connect()
-        let body: [UInt8] = [0x08, 0x01, 0x7A, 0x03, 0x61, 0x62, 0x63]
+        let body: [UInt8] = [0x08, 0x02, 0x7A, 0x03, 0x61, 0x62, 0x63]
         try await peer.write([0, 0, 0, UInt8(body.count)] + body)
         #expect(await peer.waitUntilClosed())
         #expect(await mesh.logged("disconnecting peer", "frame of unknown type"), "\(mesh.agents[0].tail())")
@@ -143,7 +144,7 @@ extension MeshSuite {
         #expect(await future.waitForFrame { $0.error.code == .unsupportedVersion })
         #expect(future.error?.supportedVersions == ProtocolVersion.supported)
         #expect(await future.waitUntilClosed())
-        #expect(await mesh.logged("unsupported protocol version 9; supported: [1]"))
+        #expect(await mesh.logged("unsupported protocol version 9; supported: [2]"))
         #expect(try await mesh.counted("unsupported_version"))
 
         // A Hello that offers only version 9.

@@ -17,6 +17,9 @@ struct HostileMesh {
     let agents: [AgentProcess]
     /// Measurements each honest node submitted before the attack.
     static let before = 20
+    /// 2024-01-20T15:00:00Z: the day of the honest measurements (`measurementLines`), for hostile
+    /// batches that must be admitted without retention pruning that day.
+    static let dataDayMs: Int64 = 1_705_762_800_000
 
     var a: NodeDirectory { folders.nodes[0] }
     var b: NodeDirectory { folders.nodes[1] }
@@ -78,8 +81,16 @@ struct HostileMesh {
     /// both end with every honest measurement and equal digests.
     func honestPeersStillServed() async throws -> Bool {
         let report = try await AgentClient(node: b.path).submit(jsonLines: measurementLines(5, startMinute: 60))
-        guard report.accepted == 5 else { return false }
-        return try await converged(measurements: 2 * Self.before + 5)
+        guard report.accepted == 5 else {
+            Issue.record("b refused the honest submission: \(report.errors.prefix(3))")
+            return false
+        }
+        guard try await converged(measurements: 2 * Self.before + 5) else {
+            let s = try await statuses(MeshFolders(base: folders.base, mesh: folders.mesh, nodes: [a, b]))
+            Issue.record("not converged: \(s.map { "\($0.ledger.measurements) \($0.ledger.digest.prefix(8)) held \($0.ledger.held) peers \($0.peers.count)" })")
+            return false
+        }
+        return true
     }
 
     /// Opens a mutual-TLS connection to `a` as `node` (mallory unless told) and sends its Hello.

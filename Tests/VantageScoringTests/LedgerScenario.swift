@@ -47,7 +47,8 @@ struct LedgerScenario {
     /// Signs and inserts an attestation of `result` by the node of vantage point `vantage`.
     mutating func attest(_ result: ScoreResult, by vantage: String) throws {
         let node = nodes[vantage]!
-        let record = Attestations.record(node: node.id, ledgerDigest: ledger.digest, result: result,
+        let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: ledger)
+        let record = Attestations.record(node: node.id, ledgerDigest: ledger.digest, result: result, evidence: evidence,
                                          windowStartMs: ScenarioData.t0, windowEndMs: Self.nowMs, createdMs: Self.nowMs - 1)
         try ledger.insert(envelope: node.key.sign(record), nowMs: Self.nowMs)
     }

@@ -72,7 +72,7 @@ import VantageWire
         let verdict = try #require(result.verdicts.first { $0.scope == .nation })
         for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
         let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
-        #expect(ReportVerifier.verify(report).verified)
+        #expect(ReportVerifier.verify(report).consistent)
 
         var rng = SplitMix64(seed: 3)
         let cases: [(String, WritableKeyPath<Report, [String]>, Int)] = [
@@ -85,8 +85,8 @@ import VantageWire
                 await Task.yield()
                 var tampered = report
                 tampered[keyPath: path][index] = flipOneByte(report[keyPath: path][index], using: &rng)
-                let verification = ReportVerifier.verify(tampered)
-                #expect(!verification.verified, "\(part)[\(index)]")
+                let verification = ReportVerifier.verify(tampered, trustedRoot: scenario.mesh.root)
+                #expect(!verification.verified && !verification.consistent, "\(part)[\(index)]")
                 #expect(verification.checks.contains { !$0.holds && $0.part == "\(part)[\(index)]" },
                         "\(part)[\(index)]: \(verification.checks.filter { !$0.holds })")
             }
@@ -122,12 +122,55 @@ import VantageWire
 
     @Test func attestationsDigestTheCanonicalVerdicts() async throws {
         let (_, result) = try await Self.nationScale()
-        let record = Attestations.record(node: .zero, ledgerDigest: .zero, result: result, windowStartMs: 1, windowEndMs: 2, createdMs: 3)
+        let record = Attestations.record(node: .zero, ledgerDigest: .zero, result: result, evidence: [:], windowStartMs: 1, windowEndMs: 2, createdMs: 3)
         #expect(record.verdictIds == result.verdicts.map(\.id).sorted())
         #expect(Hash256(bytes: record.verdictsDigest) == Hash256.of(Array(Attestations.canonicalJSON(result.verdicts))))
         var changed = result
         changed.verdicts[0].confidence += 0.01
         #expect(Attestations.digest(of: changed.verdicts) != Attestations.digest(of: result.verdicts))
+    }
+
+    @Test func withoutATrustedMeshKeyAReportIsConsistentButNotVerified() async throws {
+        var (scenario, result) = try await Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        let unchecked = ReportVerifier.verify(report)
+        #expect(unchecked.consistent && !unchecked.meshChecked && !unchecked.verified)
+        #expect(unchecked.checks.contains { $0.part == "mesh key" && $0.detail.contains("NOT checked") })
+        #expect(ReportVerifier.verify(report, trustedRoot: scenario.mesh.root).verified)
+    }
+
+    @Test func aReportThatDropsContraryEvidenceNoLongerMatchesItsAttestations() async throws {
+        var (scenario, result) = try await Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        var report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        #expect(ReportVerifier.verify(report, trustedRoot: scenario.mesh.root).verified)
+        // Drop batches that support nothing (an unaffected ASN's, showing the platforms reachable):
+        // the verdict may still be recomputed, but no attestation names this evidence.
+        let supporting = Set(verdict.supportingBatches)
+        let contrary = report.batches.enumerated().filter { _, text in
+            let id = try! Envelope(serializedBytes: Data(base64Encoded: text)!).recordID!.hex
+            return !supporting.contains(id)
+        }.prefix(5).map(\.offset)
+        report.batches = report.batches.enumerated().filter { !contrary.contains($0.offset) }.map(\.element)
+        let verification = ReportVerifier.verify(report, trustedRoot: scenario.mesh.root)
+        #expect(!verification.verified)
+        let check = try #require(verification.checks.first { $0.part == "attestations" })
+        #expect(!check.holds && check.detail.contains("0 ASNs") && check.detail.contains("3 attested other evidence"), "\(check.detail)")
+    }
+
+    @Test func batchesOfARevokedSignerAfterItsCutDoNotCount() async throws {
+        var (scenario, result) = try await Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        var report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        let revoked = scenario.nodes["pk-as17578-0"]!
+        report.revocations.append(try scenario.mesh.revoke(revoked, effectiveMs: ScenarioData.t0, lastAcceptedSeq: 1).serializedData().base64EncodedString())
+        let verification = ReportVerifier.verify(report, trustedRoot: scenario.mesh.root)
+        #expect(!verification.verified)
+        #expect(verification.checks.contains { !$0.holds && $0.detail.contains("was revoked before batch #2") })
     }
 
     func roundTrip(_ report: Report) throws -> Report {

@@ -92,7 +92,7 @@ import VantageWire
             Issue.record("version 7 was accepted")
         } catch let error as FrameError {
             #expect(error == .unsupportedVersion(7))
-            #expect(error.description.contains("supported: [1]"))
+            #expect(error.description.contains("supported: [2]"))
         }
     }
 }

@@ -68,7 +68,7 @@ def main() -> int:
             passed += 1
     for entry in json.loads((HERE / "envelopes.json").read_text()):
         fields = parse_envelope(bytes.fromhex(entry["envelope"]))
-        domain = f"vantage/{DOMAINS[fields[1]]}/v1\0".encode()
+        domain = f"vantage/{DOMAINS[fields[1]]}/v2\0".encode()
         payload, signer, signature = fields.get(2, b""), fields[3], fields[4]
         problems = []
         if hashlib.sha256(domain + payload).hexdigest() != entry["id"]:

@@ -29,7 +29,7 @@ struct LedgerImport: AsyncParsableCommand {
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file) does not exist or cannot be read") }
         guard case .ledger(let snapshot) = try RecordFile.decode(data, path: file) else {
-            throw CommandFailure("\(file) is not a ledger file (vantage-ledger-v1)")
+            throw CommandFailure("\(file) is not a ledger file (vantage-ledger-v2)")
         }
         let report: SubmitReport
         if let client = try? AgentClient(node: node), let reply = try? await client.publish(file: data) {

@@ -31,7 +31,12 @@ struct ReportExport: AsyncParsableCommand {
               verdict       \(report.verdict.sentence)
               evidence      \(report.batches.count) signed batches, \(report.enrollments.count) enrollments
               attestations  \(report.attestations.count)
-            check it anywhere with: vantage report verify \(out)
+            check it anywhere with: vantage report verify \(out) --mesh-key \(meshKeyHint(report))
             """)
+    }
+
+    /// The mesh key to name in the verify command: the node's mesh.json, or the key itself in hex.
+    func meshKeyHint(_ report: Report) -> String {
+        target.node.map { NodeDirectory(path: $0).meshDescriptionPath } ?? report.meshRootKey
     }
 }

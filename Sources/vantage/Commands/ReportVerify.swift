@@ -9,7 +9,16 @@ struct ReportVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a report offline: every signature, the verdict recomputed from its evidence, the attestations.",
-        discussion: "Exit code 0 when every check holds, 1 when any does not (each failing part is named).")
+        discussion: """
+            Give the mesh key you trust (the coordinator's mesh.json, or the root key in hex) with \
+            --mesh-key: without it the report's own key is taken, and anyone can make a mesh whose \
+            signatures agree, so the result is at most CONSISTENT. Exit codes: 0 VERIFIED (every \
+            check holds and the mesh key matches the trusted one); 1 NOT VERIFIED (each failing part \
+            is named); 3 CONSISTENT but the mesh was not checked.
+            """)
+
+    /// The exit code of a report whose checks all hold but whose mesh key was not checked.
+    static let meshNotChecked: Int32 = 3
 
     @Argument(help: ArgumentHelp("The report file.", valueName: "FILE"))
     var file: String
@@ -34,9 +43,16 @@ struct ReportVerify: AsyncParsableCommand {
         } else {
             for check in verification.checks { print("\(check.holds ? "ok  " : "FAIL") \(check.part): \(check.detail)") }
             let failed = verification.checks.filter { !$0.holds }.map(\.part)
-            print(verification.verified ? "VERIFIED: \(report.verdict.sentence)" : "NOT VERIFIED: \(failed.joined(separator: ", ")) did not hold")
+            if verification.verified {
+                print("VERIFIED: \(report.verdict.sentence)")
+            } else if verification.consistent {
+                print("CONSISTENT, MESH NOT CHECKED: the signatures agree with the report's own mesh key; verify with --mesh-key MESH.json to know it is the mesh you trust")
+            } else {
+                print("NOT VERIFIED: \(failed.joined(separator: ", ")) did not hold")
+            }
         }
-        if !verification.verified { throw ExitCode.failure }
+        if !verification.consistent { throw ExitCode.failure }
+        if !verification.meshChecked { throw ExitCode(Self.meshNotChecked) }
     }
 
     /// The trusted root key from a mesh.json file, or from a file or argument holding it in hex.

@@ -16,7 +16,8 @@ struct ScoreCommand: AsyncParsableCommand {
             outside --country are controls. With --input-format ooni (or --format ooni), the file \
             holds OONI measurements (web_connectivity, facebook_messenger, whatsapp, telegram), \
             mapped as protocol/SPEC.md §13a says. Unusable lines are reported on stderr with their \
-            number; the rest is scored. JSON is the default when stdout is not a terminal.
+            number, and how many of how many at the end; the rest is scored, and the exit code is 1 \
+            unless --skip-bad-lines says that is fine. JSON is the default when stdout is not a terminal.
             """
     )
 
@@ -34,6 +35,9 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("input-format"), help: "vantage (default) or ooni.")
     var inputFormat: String?
+
+    @Flag(name: .customLong("skip-bad-lines"), help: "Exit 0 even when some lines were refused (they are still reported).")
+    var skipBadLines = false
 
     func validate() throws {
         if let window, (DurationText.milliseconds(window) ?? 0) < 1000 {
@@ -63,5 +67,8 @@ struct ScoreCommand: AsyncParsableCommand {
             print("\(country): \(observations.count) measurements scored, \(result.verdicts.count) verdicts")
             for verdict in result.verdicts { print("  " + verdict.sentence) }
         }
+        guard !errors.isEmpty else { return }
+        FileHandle.standardError.write(Data("\(input): \(errors.count) of \(observations.count + errors.count) lines refused\(skipBadLines ? " (skipped)" : "; the verdicts above leave them out (--skip-bad-lines to accept that)")\n".utf8))
+        if !skipBadLines { throw ExitCode.failure }
     }
 }

@@ -1,0 +1,106 @@
+import Crypto
+import VantageIdentity
+import VantageWire
+
+/// The small facts — enrollments, revocations, the campaign, equivocation proofs, attestations —
+/// spread over `smallFactBucketCount` buckets by the first 4 bits of their id (a proof's id here is
+/// its origin, as in the digest), so two replicas exchange only the buckets in which they differ
+/// (protocol/SPEC.md §7.1, §7.2).
+extension Ledger {
+    /// Buckets of small facts in a version vector.
+    public static let smallFactBucketCount = 16
+
+    /// One small fact: its key in the digest and buckets, the order in which deltas send it
+    /// (so that enrollments come before what they admit), and its wire form.
+    struct SmallFact {
+        enum Body { case envelope(Envelope), proof(EquivocationProof) }
+        var key: Hash256
+        var order: Int
+        var body: Body
+
+        var wireSize: Int {
+            switch body {
+            case .envelope(let envelope): return envelope.wireSize
+            case .proof(let proof): return proof.first.wireSize + proof.second.wireSize + 8
+            }
+        }
+    }
+
+    /// The bucket of a small fact's key.
+    static func bucket(of key: Hash256) -> Int { Int(key.leadingByte >> 4) }
+
+    /// Every small fact, in sending order: by kind, then by bucket, then by key.
+    var smallFacts: [SmallFact] {
+        var facts: [SmallFact] = []
+        facts += enrollments.map { SmallFact(key: $0.key, order: 0, body: .envelope($0.value.envelope)) }
+        facts += revocations.map { SmallFact(key: $0.key, order: 1, body: .envelope($0.value.envelope)) }
+        if let campaign { facts.append(SmallFact(key: campaign.id, order: 2, body: .envelope(campaign.envelope))) }
+        facts += proofs.map { SmallFact(key: $0.key, order: 3, body: .proof($0.value.message)) }
+        facts += attestations.map { SmallFact(key: $0.key, order: 4, body: .envelope($0.value.envelope)) }
+        return facts.sorted { ($0.order, Self.bucket(of: $0.key), $0.key) < ($1.order, Self.bucket(of: $1.key), $1.key) }
+    }
+
+    /// A fingerprint per bucket: the first 8 bytes of SHA-256 over the bucket's sorted keys.
+    public var smallFactBuckets: [UInt64] {
+        memo.buckets(stamp: smallStamp) {
+            var keys = Array(repeating: [Hash256](), count: Self.smallFactBucketCount)
+            for key in enrollments.keys { keys[Self.bucket(of: key)].append(key) }
+            for key in revocations.keys { keys[Self.bucket(of: key)].append(key) }
+            if let campaign { keys[Self.bucket(of: campaign.id)].append(campaign.id) }
+            for key in excluded { keys[Self.bucket(of: key)].append(key) }
+            for key in attestations.keys { keys[Self.bucket(of: key)].append(key) }
+            return keys.map { bucket in
+                var hasher = SHA256()
+                hasher.update(data: Domain.tag("small-fact-bucket"))
+                for key in bucket.sorted() { hasher.update(data: key.bytes) }
+                return Hash256(digest: hasher.finalize()).leadingWord
+            }
+        }
+    }
+
+    /// Appends the small facts a replica with `peer`'s buckets may lack — those in buckets whose
+    /// fingerprints differ (all, when it sent none) — while the budget lasts. Buckets are taken
+    /// from `startBucket` on, so that successive exchanges begin at different buckets and a bucket
+    /// too large for one delta does not hide the others.
+    func appendSmallFacts(for peer: VersionVector, startBucket: Int, to delta: inout Delta, budget: inout Int) {
+        let mine = smallFactBuckets
+        let differing = Set((0..<Self.smallFactBucketCount).filter {
+            peer.smallFactBuckets.count != Self.smallFactBucketCount || peer.smallFactBuckets[$0] != mine[$0]
+        })
+        let count = Self.smallFactBucketCount
+        let rotated = smallFacts.filter { differing.contains(Self.bucket(of: $0.key)) }
+            .sorted { a, b in
+                let (ra, rb) = ((Self.bucket(of: a.key) - startBucket + count) % count, (Self.bucket(of: b.key) - startBucket + count) % count)
+                return (a.order, ra, a.key) < (b.order, rb, b.key)
+            }
+        for fact in rotated {
+            guard fact.wireSize <= budget else {
+                delta.truncated = true
+                return
+            }
+            budget -= fact.wireSize
+            switch fact.body {
+            case .envelope(let envelope): delta.facts.append(envelope)
+            case .proof(let proof): delta.proofs.append(proof)
+            }
+        }
+    }
+
+    /// True when the ledger holds the fact of `envelope` already (admitted, held, superseded by
+    /// retention): found by its id and, for a batch, its origin and seq read without decoding it,
+    /// so a duplicate costs a hash, not a signature verification.
+    public func holds(_ envelope: Envelope) -> Bool {
+        guard let id = envelope.recordID else { return false }
+        switch envelope.kind {
+        case .batch:
+            guard envelope.signer.count == 32, let seq = BatchPeek.seq(envelope.payload) else { return false }
+            guard let log = logs[Hash256.of(envelope.signer)] else { return false }
+            return seq <= log.floorSeq || log.batch(seq: seq)?.id == id || log.isHolding(id: id, seq: seq)
+        case .enrollment: return enrollments[id] != nil
+        case .revocation: return revocations[id] != nil
+        case .campaign: return campaign?.id == id
+        case .attestation: return attestations[id] != nil || heldAttestations[id] != nil
+        case .enrollmentRequest, .unspecified, .UNRECOGNIZED: return false
+        }
+    }
+}

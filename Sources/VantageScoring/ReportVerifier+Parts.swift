@@ -1,0 +1,138 @@
+import Foundation
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// The parts of a report verification. The report's root-signed facts and proofs go into a ledger
+/// of the mesh, so the same rules as on a node decide what counts: root signatures, revocation
+/// cuts, equivocation exclusions, placement of measurements by enrollment.
+extension ReportChecks {
+    /// Enrollments, revocations, proofs and the campaign, each signed by the mesh root for this mesh.
+    mutating func admitRoster(_ report: Report, into ledger: inout Ledger) {
+        let nowMs = Int64.max / 2
+        for (part, texts) in [("enrollments", report.enrollments), ("revocations", report.revocations)] {
+            var admitted = 0
+            for (i, text) in texts.enumerated() {
+                switch Self.open(text) {
+                case .failure(let failure): add("\(part)[\(i)]", false, failure.reason)
+                case .success(let fact):
+                    do {
+                        try ledger.insert(fact, nowMs: nowMs)
+                        admitted += 1
+                    } catch {
+                        add("\(part)[\(i)]", false, "\(error)")
+                    }
+                }
+            }
+            add(part, admitted == texts.count, "\(admitted) of \(texts.count) signed by the mesh root for this mesh")
+        }
+        for (i, text) in report.proofs.enumerated() {
+            guard let data = Data(base64Encoded: text), let proof = try? EquivocationProof(serializedBytes: data),
+                  let fact = try? ProofFact(verifying: proof), (try? ledger.insertProof(fact, nowMs: nowMs)) != nil else {
+                add("proofs[\(i)]", false, "not a valid equivocation proof against an enrolled signer")
+                continue
+            }
+            add("proofs[\(i)]", true, "node \(fact.origin.short) equivocated: its batches and attestations count for nothing")
+        }
+        if let text = report.campaign {
+            if case .success(let fact) = Self.open(text), case .campaign = fact, (try? ledger.insert(fact, nowMs: nowMs)) != nil {
+                add("campaign", true, "version \(ledger.campaign?.record.version ?? 0) signed by the mesh root")
+            } else {
+                add("campaign", false, "not a campaign signed by the mesh root for this mesh")
+            }
+        }
+    }
+
+    /// The report's policy is the signed campaign's (or the defaults).
+    mutating func checkPolicy(_ report: Report, ledger: Ledger) {
+        let expected = ledger.scoringParameters
+        let source = ledger.campaign == nil ? "defaults" : "signed campaign"
+        add("policy", report.policy == expected, report.policy == expected ? "as the \(source) say" : "differs from the \(source)")
+    }
+
+    /// Every batch signed by its origin, not cut by a revocation, not from an excluded origin, with
+    /// measurements its signer's enrollments place; returns the batches that count.
+    mutating func admitEvidence(_ report: Report, ledger: Ledger) -> [Verified<Batch>] {
+        var admitted: [Verified<Batch>] = []
+        for (i, text) in report.batches.enumerated() {
+            guard case .success(.batch(let b)) = Self.open(text), Hash256(bytes: b.record.origin) == b.signer.id else {
+                add("batches[\(i)]", false, "not a batch signed by its origin")
+                continue
+            }
+            let signer = b.signer.id
+            if ledger.excluded.contains(signer) {
+                add("batches[\(i)]", false, "signer \(signer.short) equivocated (a proof is in the report)")
+            } else if ledger.isCutByRevocation(signer, seq: b.record.seq, createdMs: b.record.createdMs) {
+                add("batches[\(i)]", false, "signer \(signer.short) was revoked before batch #\(b.record.seq)")
+            } else if ledger.observations(of: b, origin: signer).isEmpty {
+                add("batches[\(i)]", false, "no enrollment of signer \(signer.short) in the report covers its measurements")
+            } else {
+                admitted.append(b)
+            }
+        }
+        let ids = Set(admitted.map(\.id))
+        add("batches", ids.count == report.batches.count,
+            "\(ids.count) of \(report.batches.count) signed by their origin, placed by an enrollment, not revoked or excluded")
+        let missing = report.verdict.supportingBatches.filter { Hash256(hex: $0).map { !ids.contains($0) } ?? true }
+        add("supporting batches", missing.isEmpty, missing.isEmpty ? "all \(report.verdict.supportingBatches.count) present and admitted"
+                                                                  : "\(missing.count) missing or not admitted, first \(missing[0].prefix(16))")
+        return admitted
+    }
+
+    /// The verdict recomputed from the evidence equals the report's, field by field.
+    mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
+        let filter = VerdictEvidenceSet.Filter(report.verdict)
+        let observations = evidence.flatMap { ledger.observations(of: $0, origin: $0.signer.id).filter(filter.admits) }
+        let recomputed = Scorer.score(observations, country: report.verdict.country, parameters: report.policy).verdicts
+        guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
+            add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "
+                + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
+            return
+        }
+        let differences = Self.fieldsDiffering(report.verdict, same)
+        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(observations.count) measurements of evidence: \(same.sentence)"
+                                                                : "the evidence gives different " + differences.joined(separator: "; "))
+    }
+
+    /// Attestations by enrolled, unrevoked, unexcluded nodes that name the verdict and exactly this
+    /// evidence, from at least `min_asns` ASNs.
+    mutating func checkAttestations(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
+        let digest = VerdictEvidenceSet.digest(of: evidence.map(\.id))
+        var asns = Set<UInt32>()
+        var otherEvidence = 0
+        for (i, text) in report.attestations.enumerated() {
+            guard case .success(.attestation(let a)) = Self.open(text), Hash256(bytes: a.record.nodeID) == a.signer.id,
+                  !ledger.excluded.contains(a.signer.id), !ledger.isCutByRevocation(a.signer.id, seq: nil, createdMs: a.record.createdMs),
+                  let enrollment = ledger.enrollment(of: a.signer.id, coveringMs: a.record.createdMs) else {
+                add("attestations[\(i)]", false, "not an attestation by a node enrolled, unrevoked and unexcluded when it attested")
+                continue
+            }
+            guard a.record.verdictIds.contains(report.verdict.id) else {
+                add("attestations[\(i)]", false, "does not name verdict \(report.verdict.id)")
+                continue
+            }
+            guard Attestations.evidenceDigest(of: report.verdict.id, in: a.record) == digest else {
+                otherEvidence += 1
+                continue
+            }
+            asns.insert(enrollment.record.asn)
+        }
+        let quorum = report.policy.minASNs
+        add("attestations", asns.count >= quorum,
+            "nodes in \(asns.count) ASNs attest this verdict over exactly this evidence"
+            + (asns.isEmpty ? "" : " (" + asns.sorted().map { "AS\($0)" }.joined(separator: ", ") + ")")
+            + (otherEvidence > 0 ? "; \(otherEvidence) attested other evidence (not counted)" : "") + "; the quorum is \(quorum)")
+    }
+
+    /// The JSON fields in which two verdicts differ, as "field: report says A, evidence gives B".
+    static func fieldsDiffering(_ a: Verdict, _ b: Verdict) -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let da = try? JSONSerialization.jsonObject(with: encoder.encode(a)) as? [String: Any],
+              let db = try? JSONSerialization.jsonObject(with: encoder.encode(b)) as? [String: Any] else { return ["verdict is not JSON"] }
+        return da.keys.sorted().compactMap { key in
+            let va = "\(da[key] ?? "nil")", vb = "\(db[key] ?? "nil")"
+            return va == vb ? nil : "\(key): report says \(va.prefix(80)), evidence gives \(vb.prefix(80))"
+        }
+    }
+}
