@@ -5,21 +5,24 @@ import Hummingbird
 /// or an IP literal, so a web page the volunteer visits cannot read the API through a name it
 /// controls that resolves to 127.0.0.1 (DNS rebinding).
 struct APIHostCheck<Context: RequestContext>: RouterMiddleware {
-    /// Host names always accepted besides IP literals.
-    static var loopbackNames: Set<String> { ["localhost", "localhost.localdomain"] }
-
     /// The host part of the configured `--api` address.
     let configuredHost: String
     let agent: NodeAgent
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let authority = request.head.authority ?? ""
-        guard Self.accepts(authority, configuredHost: configuredHost) else {
+        guard APIHostRule.accepts(authority, configuredHost: configuredHost) else {
             agent.refusedRequest("api_bad_host", "\(request.method) \(request.uri.path) for host '\(authority.prefix(64))'")
             throw HTTPError(.misdirectedRequest, message: "this API answers requests for 127.0.0.1, localhost or its own address, not '\(authority.prefix(64))'")
         }
         return try await next(request, context)
     }
+}
+
+/// Which `Host` values the API answers.
+enum APIHostRule {
+    /// Host names always accepted besides IP literals.
+    static let loopbackNames: Set<String> = ["localhost", "localhost.localdomain"]
 
     /// True for `host[:port]` naming loopback, the configured host or an IP address.
     static func accepts(_ authority: String, configuredHost: String) -> Bool {

@@ -93,13 +93,21 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         }
     }
 
-    /// Checks that the limits fit together: a batch and a delta must fit in a frame.
+    /// Checks that the limits fit together: a delta, and an equivocation proof of two batches,
+    /// must fit in a frame.
     public static func validate(_ settings: AgentSettings) throws {
         let frame = settings.transport.wire.maxFrameBytes
-        for limit in [maxBatchBytes, maxDeltaBytes] where limit.value(in: settings) >= Int64(frame) {
-            throw ConfigError("limit \(limit.rawValue) (\(limit.value(in: settings))) must be below max_frame_bytes (\(frame))")
+        if maxDeltaBytes.value(in: settings) >= Int64(frame) {
+            throw ConfigError("limit max_delta_bytes (\(maxDeltaBytes.value(in: settings))) must be below max_frame_bytes (\(frame))")
+        }
+        if 2 * maxBatchBytes.value(in: settings) + Int64(proofOverheadBytes) > Int64(frame) {
+            throw ConfigError("limit max_batch_bytes (\(maxBatchBytes.value(in: settings))) must be at most half of max_frame_bytes (\(frame)) "
+                              + "less \(proofOverheadBytes) bytes: an equivocation proof carries two batches in one frame")
         }
     }
+
+    /// Bytes a frame needs beside the two batches of an equivocation proof (keys, signatures, tags).
+    static let proofOverheadBytes = 1_024
 }
 
 extension Int {

@@ -61,7 +61,9 @@ extension Ledger {
     /// Appends the small facts a replica with `peer`'s buckets may lack — those in buckets whose
     /// fingerprints differ (all, when it sent none) — while the budget lasts. Buckets are taken
     /// from `startBucket` on, so that successive exchanges begin at different buckets and a bucket
-    /// too large for one delta does not hide the others.
+    /// too large for one delta does not hide the others. A fact larger than the whole budget (a
+    /// proof of two large batches) goes alone when `startBucket` is even, and is skipped when it is
+    /// odd, so neither it nor the facts beside it are ever stuck.
     func appendSmallFacts(for peer: VersionVector, startBucket: Int, to delta: inout Delta, budget: inout Int) {
         let mine = smallFactBuckets
         let differing = Set((0..<Self.smallFactBucketCount).filter {
@@ -73,16 +75,30 @@ extension Ledger {
                 let (ra, rb) = ((Self.bucket(of: a.key) - startBucket + count) % count, (Self.bucket(of: b.key) - startBucket + count) % count)
                 return (a.order, ra, a.key) < (b.order, rb, b.key)
             }
-        for fact in rotated {
+        let whole = budget
+        let oversized = rotated.filter { $0.wireSize > whole }
+        if startBucket % 2 == 0, !oversized.isEmpty {
+            // A frame holds two batches of `max_batch_bytes` (AgentLimit.validate), so it fits one.
+            Self.append(oversized[(startBucket / 2) % oversized.count], to: &delta)
+            budget = 0
+            delta.truncated = true
+            return
+        }
+        for fact in rotated where fact.wireSize <= whole {
             guard fact.wireSize <= budget else {
                 delta.truncated = true
                 return
             }
             budget -= fact.wireSize
-            switch fact.body {
-            case .envelope(let envelope): delta.facts.append(envelope)
-            case .proof(let proof): delta.proofs.append(proof)
-            }
+            Self.append(fact, to: &delta)
+        }
+        if !oversized.isEmpty { delta.truncated = true }
+    }
+
+    private static func append(_ fact: SmallFact, to delta: inout Delta) {
+        switch fact.body {
+        case .envelope(let envelope): delta.facts.append(envelope)
+        case .proof(let proof): delta.proofs.append(proof)
         }
     }
 

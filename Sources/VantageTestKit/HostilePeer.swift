@@ -51,7 +51,7 @@ public final class HostilePeer: Sendable {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
     }
 
-    /// Writes one frame with its length prefix (version 1 unless the frame sets another).
+    /// Writes one frame with its length prefix (this protocol version unless the frame sets another).
     public func send(_ frame: Frame) async throws {
         try await write(FrameEncoder.encode(frame, limits: WireLimits(maxFrameBytes: 64 << 20)))
     }

@@ -94,6 +94,13 @@ public struct TestNode: Sendable {
         self.isp = isp
     }
 
+    /// The same node (same key and chain) enrolled again in another ASN or country: a renewal.
+    public static func renewed(_ node: TestNode, country: String? = nil, asn: UInt32) -> TestNode {
+        var renewed = TestNode(key: node.key, country: country ?? node.country, asn: asn, isp: node.isp)
+        renewed.head = node.head
+        return renewed
+    }
+
     /// Signs the next batch of the chain, created at `createdMs`, with `count` measurements.
     public mutating func nextBatch(createdMs: Int64, count: Int = 1, outcome: Outcome = .ok) -> Envelope {
         nextBatch(createdMs: createdMs, measurements: Self.measurements(createdMs: createdMs, count: count, outcome: outcome))

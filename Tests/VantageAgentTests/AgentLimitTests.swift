@@ -44,6 +44,7 @@ import VantageAgent
         #expect(problem(["max_peers=0"]).contains("limit max_peers: 0 is not between 1"))
         #expect(problem(["max_clock_skew_ms=-1"]).contains("max_clock_skew_ms"))
         #expect(problem(["max_frame_bytes=1000"]).contains("must be below max_frame_bytes (1000)"))
+        #expect(problem(["max_batch_bytes=2097152"]).contains("at most half of max_frame_bytes"))
     }
 
     @Test func configFileTakesALimitsTable() throws {

@@ -174,4 +174,23 @@ struct Harness {
         #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id).isEmpty)
         #expect(ledgerB.head(of: a.id).seq == 4)
     }
+
+    @Test func aPeerGetsAtMostTheAnswersOfItsIntervalAndThenMoreNextInterval() {
+        var rng = SplitMix64(seed: 6)
+        let settings = GossipSettings(intervalMs: 1000, maxAnswersPerInterval: 3)
+        var node = GossipNode(id: Hash256.of([0]), asn: 1, settings: settings)
+        let peer = Hash256.of([1])
+        _ = node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        let ledger = Ledger(root: mesh.root)
+        let want = Frame.with { $0.want = Want() }
+        let answers = (0..<5).map { i in node.onFrame(want, from: peer, ledger: ledger, nowMs: Int64(i) * 10, using: &rng) }
+        let sent = answers.filter { if case .send? = $0.first { true } else { false } }.count
+        let limited = answers.filter { if case .rateLimited(peer)? = $0.first { true } else { false } }.count
+        #expect(sent == 3 && limited == 2, "a 50-byte request cannot buy deltas without limit")
+        let later = node.onFrame(want, from: peer, ledger: ledger, nowMs: 1_100, using: &rng)
+        guard case .send? = later.first else {
+            Issue.record("the next interval answers again: \(later)")
+            return
+        }
+    }
 }

@@ -82,6 +82,27 @@ import VantageWire
     }
 }
 
+/// One connection per peer: the newer replaces the older, and when two nodes dial each other at
+/// once the one dialed by the smaller node id stays on both sides.
+@Suite struct OneConnectionPerPeerTests {
+    let small = Hash256.of([1]), large = Hash256.of([2])
+
+    @Test func theNewerConnectionInTheSameDirectionWins() {
+        #expect(HelloRules.newConnectionWins(existingDialedBySelf: true, newDialedBySelf: true, selfID: small, peer: large))
+        #expect(HelloRules.newConnectionWins(existingDialedBySelf: false, newDialedBySelf: false, selfID: small, peer: large))
+    }
+
+    @Test func bothSidesKeepTheConnectionDialedByTheSmallerID() {
+        let smaller = small < large ? small : large, larger = small < large ? large : small
+        // At the smaller node: its own dial (outbound) stays, whichever came first.
+        #expect(HelloRules.newConnectionWins(existingDialedBySelf: false, newDialedBySelf: true, selfID: smaller, peer: larger))
+        #expect(!HelloRules.newConnectionWins(existingDialedBySelf: true, newDialedBySelf: false, selfID: smaller, peer: larger))
+        // At the larger node: the smaller node's dial (inbound) stays.
+        #expect(HelloRules.newConnectionWins(existingDialedBySelf: true, newDialedBySelf: false, selfID: larger, peer: smaller))
+        #expect(!HelloRules.newConnectionWins(existingDialedBySelf: false, newDialedBySelf: true, selfID: larger, peer: smaller))
+    }
+}
+
 extension Result where Failure == HelloRefusal {
     /// The refusal's code, or nil when admitted.
     var code: ErrorCode? {

@@ -230,3 +230,48 @@ import VantageWire
         #expect(throws: LedgerError.self) { try ledger.insert(envelope: a.key.sign(batch), nowMs: now) }
     }
 }
+
+/// Measurements have a lower time bound: `max_measurement_age` before their batch.
+@Suite struct MeasurementAgeTests {
+    let mesh = TestMesh(name: "age")
+    let t0: Int64 = 1_705_755_600_000
+    let day: Int64 = 86_400_000
+
+    func measurement(at ms: Int64) -> VantageWire.Measurement {
+        Measurement.with {
+            $0.target = "x"
+            $0.input = "https://x.com/"
+            $0.probe = .tls
+            $0.startTimeMs = ms
+            $0.outcome = .ok
+        }
+    }
+
+    @Test func aMeasurementOlderThanTheLimitBeforeItsBatchIsRefusedNamingIt() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root)
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: t0 + 10 * day)
+        let backdated = a.nextBatch(createdMs: t0 + 8 * day, measurements: [measurement(at: t0 + 8 * day - 1), measurement(at: t0)])
+        #expect {
+            try ledger.insert(envelope: backdated, nowMs: t0 + 10 * day)
+        } throws: { error in
+            (error as? LedgerError)?.label == "too_old" && "\(error)".contains("beyond max_measurement_age (604800 s)")
+        }
+        var b = mesh.node("b")
+        try ledger.insert(envelope: mesh.enroll(b), nowMs: t0 + 10 * day)
+        #expect(try ledger.insert(envelope: b.nextBatch(createdMs: t0 + 6 * day, measurements: [measurement(at: t0)]), nowMs: t0 + 10 * day) == .added)
+    }
+
+    @Test func theCampaignSetsTheLimit() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root)
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: t0 + 10 * day)
+        var campaign = try Campaign(serializedBytes: mesh.campaign(version: 1).payload)
+        campaign.maxMeasurementAgeDays = 1
+        try ledger.insert(envelope: mesh.rootKey.sign(campaign), nowMs: t0 + 10 * day)
+        #expect(ledger.maxMeasurementAgeMs == day)
+        #expect(throws: LedgerError.self) {
+            try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 2 * day, measurements: [measurement(at: t0)]), nowMs: t0 + 10 * day)
+        }
+    }
+}

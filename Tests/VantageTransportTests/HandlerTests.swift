@@ -1,4 +1,5 @@
 import NIOCore
+import Foundation
 import NIOEmbedded
 import Testing
 @testable import VantageTransport
@@ -147,5 +148,43 @@ import VantageWire
         #expect(slots.reserve(handshakeFrom: "10.0.0.1") == .tooManyConnections(5))
         slots.closed()
         #expect(slots.reserve(handshakeFrom: "10.0.0.1") == .tooManyHandshakes(address: "all addresses", limit: 3))
+    }
+}
+
+/// A peer that does not read: the bytes queued for it are bounded.
+@Suite struct QueuedBytesTests {
+    /// An outbound handler nearer the socket that never completes a write, like a peer that stopped reading.
+    final class StalledSocket: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var held: [EventLoopPromise<Void>] = []
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            if let promise { held.append(promise) }
+        }
+        func flush(context: ChannelHandlerContext) {}
+    }
+
+    @Test func aPeerThatLeavesMoreThanTheLimitUnreadIsDropped() throws {
+        let stalled = StalledSocket()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(stalled)
+        try channel.pipeline.syncOperations.addHandler(FrameEncodingHandler(limits: WireLimits(), counter: ByteCounter(), maxQueuedBytes: 10_000))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let frame = Frame.with { $0.push = Envelope.with { $0.payload = Data(repeating: 7, count: 3_000) } }
+        for _ in 0..<3 { channel.writeAndFlush(frame, promise: nil) }
+        #expect(channel.isActive, "9 KB queued: within the limit")
+        channel.writeAndFlush(frame, promise: nil)
+        #expect(!channel.isActive, "a fourth frame would pass 10,000 bytes")
+        #expect(throws: TransportError.slowReader(10_000)) { try channel.throwIfErrorCaught() }
+    }
+
+    @Test func writtenFramesNoLongerCount() throws {
+        let channel = EmbeddedChannel(handler: FrameEncodingHandler(limits: WireLimits(), counter: ByteCounter(), maxQueuedBytes: 10_000))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let frame = Frame.with { $0.push = Envelope.with { $0.payload = Data(repeating: 7, count: 3_000) } }
+        for _ in 0..<10 {
+            channel.writeAndFlush(frame, promise: nil)
+            _ = try channel.readOutbound(as: ByteBuffer.self)
+        }
+        #expect(channel.isActive, "30 KB written to a socket that takes it")
     }
 }

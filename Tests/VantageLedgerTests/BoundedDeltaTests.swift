@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// Deltas stay under their byte budget in every part, and anti-entropy still brings two replicas
+/// together when the small facts alone are larger than one delta; duplicates cost no verification.
+@Suite struct BoundedDeltaTests {
+    let mesh = TestMesh(name: "bounded")
+    let t0: Int64 = 1_705_755_600_000
+    var now: Int64 { t0 + 3_600_000 }
+
+    /// `count` attestations signed by enrolled node `node`, a second apart.
+    func attestations(_ node: TestNode, count: Int) -> [Envelope] {
+        (0..<count).map { node.attestation(ledgerDigest: Hash256.of([UInt8($0 % 256), UInt8($0 / 256)]), createdMs: t0 + Int64($0) * 1000) }
+    }
+
+    /// Wire size of the parts of a delta, as the budget counts them.
+    func size(_ delta: Delta) -> Int {
+        (delta.facts + delta.batches).reduce(0) { $0 + $1.payload.count + $1.signer.count + $1.signature.count + 12 }
+            + delta.proofs.reduce(0) { $0 + [$1.first, $1.second].reduce(0) { $0 + $1.payload.count + $1.signer.count + $1.signature.count + 12 } + 8 }
+    }
+
+    @Test func thousandsOfAttestationsArePagedUnderTheBudgetAndStillArrive() throws {
+        var a = mesh.node("a")
+        var full = Ledger(root: mesh.root)
+        try full.insert(envelope: mesh.enroll(a), nowMs: now)
+        for envelope in attestations(a, count: 3_000) { try full.insert(envelope: envelope, nowMs: now) }
+        try full.insert(envelope: a.nextBatch(createdMs: t0 + 3_600_000 - 1), nowMs: now)
+        var empty = Ledger(root: mesh.root)
+        var rng = SplitMix64(seed: 5)
+        let budget = 64 * 1024
+        var exchanges = 0
+        while empty.digest != full.digest && exchanges < 200 {
+            exchanges += 1
+            let delta = full.delta(since: empty.versionVector, maxBytes: budget, startBucket: Int.random(in: 0..<16, using: &rng))
+            #expect(size(delta) <= budget + 4096, "only the one batch every delta carries may pass the budget")
+            #expect(delta.truncated || empty.digest != full.digest)
+            let report = empty.apply(delta, nowMs: now)
+            #expect(report.refused.isEmpty)
+        }
+        #expect(empty.digest == full.digest, "after \(exchanges) exchanges")
+        #expect(exchanges > 10 && exchanges < 100, "3,000 attestations need many 64 KiB deltas, not one frame: \(exchanges)")
+    }
+
+    @Test func onlyTheBucketsThePeerLacksAreSent() throws {
+        var a = mesh.node("a")
+        var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
+        try x.insert(envelope: mesh.enroll(a), nowMs: now)
+        try y.insert(envelope: mesh.enroll(a), nowMs: now)
+        let shared = attestations(a, count: 200)
+        for envelope in shared {
+            try x.insert(envelope: envelope, nowMs: now)
+            try y.insert(envelope: envelope, nowMs: now)
+        }
+        let extra = a.attestation(ledgerDigest: .zero, createdMs: t0 + 999_999)
+        try x.insert(envelope: extra, nowMs: now)
+        let delta = x.delta(since: y.versionVector)
+        let bucket = Int(extra.recordID!.leadingByte >> 4)
+        #expect(delta.facts.contains(extra))
+        #expect(delta.facts.allSatisfy { Int($0.recordID!.leadingByte >> 4) == bucket }, "facts of other buckets are not resent")
+        #expect(delta.facts.count < 40, "one bucket of about 200 / 16 attestations, not all 201: \(delta.facts.count)")
+    }
+
+    @Test func aProofLargerThanADeltaStillSpreadsBesideTheFactsOfItsBucket() throws {
+        var mallory = mesh.node("mallory")
+        var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
+        for i in 0..<60 {
+            let enrollment = mesh.enroll(mesh.node("n\(i)"))
+            try x.insert(envelope: enrollment, nowMs: now)
+            try y.insert(envelope: enrollment, nowMs: now)
+        }
+        try x.insert(envelope: mesh.enroll(mallory), nowMs: now)
+        try y.insert(envelope: mesh.enroll(mallory), nowMs: now)
+        let fork = mallory
+        let first = mallory.nextBatch(createdMs: t0, count: 60)
+        var other = fork
+        let second = other.nextBatch(createdMs: t0, count: 61)
+        try x.insert(envelope: first, nowMs: now)
+        try x.insert(envelope: second, nowMs: now)
+        try y.insert(envelope: first, nowMs: now)
+        #expect(x.excluded.contains(mallory.id) && !y.excluded.contains(mallory.id))
+        // y learns one more enrollment in the proof's bucket, so that bucket differs for two reasons.
+        var extra: Envelope?
+        for i in 0..<500 {
+            let candidate = mesh.enroll(mesh.node("extra\(i)"))
+            if candidate.recordID!.leadingByte >> 4 == mallory.id.leadingByte >> 4 { extra = candidate; break }
+        }
+        try x.insert(envelope: try #require(extra), nowMs: now)
+        let budget = 4_096
+        #expect(first.payload.count * 2 > budget, "the proof alone exceeds a delta's budget")
+        var rng = SplitMix64(seed: 9)
+        var exchanges = 0
+        while x.digest != y.digest && exchanges < 100 {
+            exchanges += 1
+            _ = y.apply(x.delta(since: y.versionVector, maxBytes: budget, startBucket: Int.random(in: 0..<16, using: &rng)), nowMs: now)
+            _ = x.apply(y.delta(since: x.versionVector, maxBytes: budget, startBucket: Int.random(in: 0..<16, using: &rng)), nowMs: now)
+        }
+        #expect(x.digest == y.digest && y.excluded.contains(mallory.id), "after \(exchanges) exchanges")
+        #expect(y.enrollments.count == 62)
+    }
+
+    @Test func aProofWhoseBatchesExceedTheBatchLimitIsRefused() throws {
+        var a = mesh.node("a")
+        let limits = LedgerLimits(maxBatchBytes: 4_000)
+        var ledger = Ledger(root: mesh.root, limits: limits)
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: now)
+        let fork = a
+        let first = a.nextBatch(createdMs: t0, count: 200)
+        var other = fork
+        let second = other.nextBatch(createdMs: t0, count: 201)
+        #expect(first.payload.count > 4_000)
+        let proof = try ProofFact(verifying: EquivocationProof.with { $0.first = first; $0.second = second })
+        #expect(throws: LedgerError.self) { try ledger.insertProof(proof, nowMs: now) }
+        #expect(ledger.excluded.isEmpty)
+    }
+
+    @Test func attestationsArePrunedByRetentionLikeBatches() throws {
+        var a = mesh.node("a")
+        let day: Int64 = 86_400_000
+        var ledger = Ledger(root: mesh.root)
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: t0 + 40 * day)
+        try ledger.insert(envelope: a.attestation(ledgerDigest: .zero, createdMs: t0), nowMs: t0 + 40 * day)
+        try ledger.insert(envelope: a.attestation(ledgerDigest: .zero, createdMs: t0 + 35 * day), nowMs: t0 + 40 * day)
+        #expect(ledger.attestations.count == 2)
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 31 * day), nowMs: t0 + 40 * day)
+        #expect(ledger.attestations.count == 1, "the attestation older than the cutoff (day 1) is pruned")
+    }
+
+    @Test func factsTheLedgerHoldsAreNotVerifiedAgain() throws {
+        var a = mesh.node("a")
+        var ledger = Ledger(root: mesh.root)
+        try ledger.insert(envelope: mesh.enroll(a), nowMs: now)
+        let batches = (1...20).map { a.nextBatch(createdMs: t0 + Int64($0)) }
+        var delta = Delta()
+        delta.batches = batches
+        var verifications = 0
+        let counting: (Envelope) throws -> SignedFact = { verifications += 1; return try SignedFact(verifying: $0) }
+        _ = ledger.apply(delta, nowMs: now, verify: counting)
+        #expect(verifications == 20)
+        let again = ledger.apply(delta, nowMs: now, verify: counting)
+        #expect(verifications == 20 && again.duplicates == 20, "a duplicate costs a hash, not a signature check")
+        // A forged copy of a held id is not a duplicate: its bytes differ, so it is verified (and refused).
+        var forged = batches[0]
+        forged.signature[5] ^= 1
+        #expect(ledger.holds(forged), "same id: the id covers domain and payload, not the signature")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import VantageAgent
+import VantageDemo
+import VantageIdentity
+import VantageTestKit
+import VantageWire
+
+/// Twelve real agents under random SIGKILLs and restarts, one of them losing its store mid-run,
+/// while an enrolled hostile node floods attestations and equivocates with large batches. At the
+/// end every honest node holds every acknowledged measurement, no honest node is excluded, and all
+/// digests are equal.
+extension MeshSuite {
+@Suite struct SoakTests {
+    /// The mesh under test: twelve honest agents (restartable on their own port) and mallory.
+    final class Soak: @unchecked Sendable {
+        let folders: MeshFolders
+        let runner: CommandRunner
+        var agents: [AgentProcess?]
+        var addresses: [String] = []
+        var acknowledged = 0
+        var minute: [Int]
+        var restarts = 0
+
+        init(_ folders: MeshFolders, honest: Int) throws {
+            self.folders = folders
+            runner = try CommandRunner(directory: folders.base)
+            agents = Array(repeating: nil, count: honest)
+            minute = Array(repeating: 0, count: honest)
+        }
+
+        var honest: Range<Int> { 0..<agents.count }
+
+        func arguments(_ i: Int) -> [String] {
+            var arguments = ["--listen", addresses.indices.contains(i) ? addresses[i] : "127.0.0.1:0", "--gossip-interval", "200ms",
+                             "--no-probes", "--attest-interval", "0", "--log-level", "notice"]
+            for j in Set([i - 1, i / 2]) where j >= 0 && j < i { arguments += ["--join", addresses[j]] }
+            return arguments
+        }
+
+        func start(_ i: Int) async throws {
+            let agent = try AgentProcess(runner: runner, node: folders.nodes[i].path, arguments: arguments(i))
+            let address = try #require(try await agent.waitUntilReady())
+            if addresses.count == i { addresses.append(address) }
+            agents[i] = agent
+        }
+
+        /// Ten measurements at node `i`; counted when the node acknowledges them (signed, durable).
+        func submit(_ i: Int) async {
+            guard let client = try? AgentClient(node: folders.nodes[i].path),
+                  let report = try? await client.submit(jsonLines: measurementLines(10, startMinute: minute[i])) else { return }
+            minute[i] += 1
+            if report.batches > 0 { acknowledged += report.accepted }
+        }
+
+        func kill(_ i: Int, losingStore: Bool = false) {
+            agents[i]?.stop(signal: SIGKILL)
+            agents[i] = nil
+            guard losingStore else { return }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: folders.nodes[i].path + "/ledger.sqlite" + suffix) }
+        }
+
+        func statuses() async -> [AgentStatus?] {
+            var result: [AgentStatus?] = []
+            for i in honest { result.append(try? await AgentClient(node: folders.nodes[i].path).status()) }
+            return result
+        }
+
+        func stopAll() { agents.forEach { $0?.stop() } }
+    }
+
+    @Test func twelveAgentsSurviveKillsALostStoreAndAHostileNode() async throws {
+        let folders = try MeshFolders.create("soak", nodes: (0..<12).map { ("n\($0)", UInt32(64_600 + $0)) } + [("mallory", 64_700)])
+        let soak = try Soak(folders, honest: 12)
+        defer { soak.stopAll() }
+        for i in soak.honest { try await soak.start(i) }
+        var rng = SplitMix64(seed: 15)
+        let mallory = try KeyFile.read(folders.nodes[12].keyPath)
+        let started = Date()
+        var hostile: [HostilePeer] = []
+        defer { hostile.forEach { $0.close() } }
+        let lostStore = 7
+        // 80 steps (about 40 s) in CI; VANTAGE_SOAK_STEPS=400 runs a few minutes of it.
+        let steps = max(80, Int(ProcessInfo.processInfo.environment["VANTAGE_SOAK_STEPS"] ?? "") ?? 80)
+        for step in 0..<steps {
+            let up = soak.honest.filter { soak.agents[$0] != nil && !(step >= 30 && step < 40 && $0 == lostStore) }
+            await soak.submit(up.randomElement(using: &rng)!)
+            await soak.submit(up.randomElement(using: &rng)!)
+            switch step {
+            case 10:  // mallory floods two nodes with 2,000 attestations
+                for target in [0, 5] { hostile.append(try await floodAttestations(soak, to: target, key: mallory, count: 1_000)) }
+            case 40:  // node 7 loses its store: its batches of the last 5 s have spread by now
+                soak.kill(lostStore, losingStore: true)
+            case 44:
+                try await soak.start(lostStore)
+            case 50:  // mallory equivocates with two large batches, one to node 0, one to node 6
+                hostile.append(try await equivocate(soak, key: mallory))
+            case let s where s % 8 == 3 && s < steps - 10:  // a random SIGKILL, restarted at once
+                let victim = up.filter { $0 != lostStore }.randomElement(using: &rng)!
+                soak.kill(victim)
+                soak.restarts += 1
+                try await Task.sleep(for: .milliseconds(600))
+                try await soak.start(victim)
+            default:
+                break
+            }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        for i in soak.honest where soak.agents[i] == nil { try await soak.start(i) }
+        let chaos = Date().timeIntervalSince(started)
+        let converged = await eventually(timeout: 120) {
+            let s = await soak.statuses()
+            guard s.allSatisfy({ $0 != nil }) else { return false }
+            let all = s.compactMap { $0 }
+            return Set(all.map(\.ledger.digest)).count == 1 && all.allSatisfy { $0.ledger.measurements >= soak.acknowledged && $0.ledger.excluded == 1 && $0.recovering == nil }
+        }
+        let final = await soak.statuses().compactMap { $0 }
+        let convergedAfter = Date().timeIntervalSince(started) - chaos
+        print("soak: \(soak.acknowledged) measurements acknowledged over \(String(format: "%.0f", chaos)) s, \(soak.restarts) SIGKILLs, one lost store; "
+              + "converged \(String(format: "%.1f", convergedAfter)) s later: \(final.map(\.ledger.measurements)) measurements, "
+              + "\(Set(final.map(\.ledger.digest)).count) digest(s), excluded \(final.map(\.ledger.excluded))")
+        #expect(converged, "\(final.map { "\($0.ledger.measurements) \($0.ledger.digest.prefix(8)) excluded \($0.ledger.excluded) \($0.recovering ?? "")" })")
+        #expect(final.allSatisfy { $0.ledger.measurements == final[0].ledger.measurements })
+        #expect(soak.agents[lostStore]!.tail(400).contains("recovered: peers returned this node's log"), "\(soak.agents[lostStore]!.tail())")
+        #expect(final.allSatisfy { $0.ledger.origins == 12 }, "twelve honest logs, mallory's dropped")
+    }
+
+    /// Mallory connects to node `i` and sends `count` attestations it signed, in deltas of 250.
+    func floodAttestations(_ soak: Soak, to i: Int, key: SigningKey, count: Int) async throws -> HostilePeer {
+        let port = Int(soak.addresses[i].split(separator: ":").last!)!
+        let peer = try await HostilePeer.connect(port: port, as: soak.folders.nodes[12])
+        try await peer.sendHello(of: soak.folders.nodes[12])
+        let attestations = (0..<count).map { n in
+            key.sign(Attestation.with {
+                $0.nodeID = Data(key.publicKey.id.bytes)
+                $0.ledgerDigest = Data(Hash256.of([UInt8(i), UInt8(n % 256), UInt8(n / 256)]).bytes)
+                $0.country = "PK"
+                $0.createdMs = HostileMesh.dataDayMs + Int64(n) * 1000
+            })
+        }
+        for start in stride(from: 0, to: count, by: 250) {
+            try await peer.send(Frame.with { $0.delta = Delta.with { $0.facts = Array(attestations[start..<min(count, start + 250)]); $0.reply = true } })
+        }
+        return peer
+    }
+
+    /// Two different batches with seq 1, of about 600 KB each, told to nodes 0 and 6.
+    func equivocate(_ soak: Soak, key: SigningKey) async throws -> HostilePeer {
+        var last: HostilePeer?
+        for (i, outcome) in [(0, Outcome.tlsReset), (6, Outcome.ok)] {
+            var batch = ChainHeadBatch.first(key: key, createdMs: HostileMesh.dataDayMs, outcome: outcome)
+            batch.measurements[0].details = ["pad": String(repeating: "x", count: 600_000)]
+            let port = Int(soak.addresses[i].split(separator: ":").last!)!
+            let peer = try await HostilePeer.connect(port: port, as: soak.folders.nodes[12])
+            try await peer.sendHello(of: soak.folders.nodes[12])
+            try await peer.send(Frame.with { $0.push = key.sign(batch) })
+            last = peer
+        }
+        return last!
+    }
+}
+}
+
+/// The first batch of a chain with one measurement, for a hostile node's forks.
+enum ChainHeadBatch {
+    static func first(key: SigningKey, createdMs: Int64, outcome: Outcome) -> Batch {
+        var batch = Batch()
+        batch.origin = Data(key.publicKey.id.bytes)
+        batch.seq = 1
+        batch.previousHash = Data(Hash256.zero.bytes)
+        batch.createdMs = createdMs
+        batch.measurements = [Measurement.with {
+            $0.target = "facebook"
+            $0.input = "https://www.facebook.com/"
+            $0.probe = .tls
+            $0.startTimeMs = createdMs - 60_000
+            $0.outcome = outcome
+        }]
+        return batch
+    }
+}
