@@ -41,7 +41,9 @@ enum Dashboard {
             <p class="legend"><span style="background:\(colour(.anomalous, throttled: false))"></span>blocked
             <span style="background:\(colour(.anomalous, throttled: true))"></span>throttled
             <span style="background:\(colour(.ok, throttled: false))"></span>ok
-            <span style="background:\(colour(.inconclusive, throttled: false))"></span>inconclusive</p>
+            <span style="background:\(colour(.inconclusive, throttled: false))"></span>inconclusive
+            <span style="background:\(colour(.offline, throttled: false))"></span>vantage point offline
+            <span style="background:\(colour(.outage, throttled: false))"></span>ISP outage</p>
             \(heatMap(c.view, isps: c.isps))
             <h2>Mesh health</h2>
             <p>\(c.peers.filter(\.connected).count) of \(c.peers.count) known peers connected; \(agreeing) announced the same ledger digest as this node at last contact.</p>
@@ -83,7 +85,7 @@ enum Dashboard {
         for cell in view.cells {
             guard let x = column[cell.window], let y = rowIndex[Row(target: cell.target, control: cell.control, asn: cell.asn)] else { continue }
             let start = Date(timeIntervalSince1970: Double(cell.window * windowMs) / 1000).rfc3339
-            svg.append("<rect class=\"cell \(cell.state.rawValue)\" data-target=\"\(escape(cell.target))\" data-asn=\"\(cell.asn)\" data-window=\"\(cell.window)\" x=\"\(label + x * cellWidth)\" y=\"\(top + y * cellHeight)\" width=\"\(cellWidth - 1)\" height=\"\(cellHeight - 2)\" fill=\"\(colour(cell.state, throttled: cell.throttled))\"><title>\(escape(cell.target)) AS\(cell.asn) \(start): \(cell.throttled ? "throttled" : cell.state.rawValue), \(cell.anomalousPoints) of \(cell.vantagePoints) vantage points, \(cell.measurements) measurements</title></rect>")
+            svg.append("<rect class=\"cell \(cell.state.rawValue)\" data-target=\"\(escape(cell.target))\" data-asn=\"\(cell.asn)\" data-window=\"\(cell.window)\" x=\"\(label + x * cellWidth)\" y=\"\(top + y * cellHeight)\" width=\"\(cellWidth - 1)\" height=\"\(cellHeight - 2)\" fill=\"\(colour(cell.state, throttled: cell.throttled))\"><title>\(escape(cell.target)) AS\(cell.asn) \(start): \(cell.throttled ? "throttled" : cell.state.rawValue); \(cell.failures) of \(cell.measurements) measurements failed, baseline \(cell.baselinePercent) %, p = \(String(format: "%.2g", cell.pValue)); \(cell.anomalousPoints) of \(cell.vantagePoints) vantage points above their baseline\(cell.offlinePoints > 0 ? ", \(cell.offlinePoints) offline" : "")</title></rect>")
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
@@ -102,6 +104,8 @@ enum Dashboard {
         case .anomalous: return throttled ? "#f1a340" : "#b2182b"
         case .ok: return "#7fbf7b"
         case .inconclusive: return "#d9d9d9"
+        case .offline: return "#8c8c8c"
+        case .outage: return "#40004b"
         }
     }
 

@@ -16,17 +16,51 @@ public struct CampaignFile: Codable, Sendable {
         enum CodingKeys: String, CodingKey { case name, bodyContains = "body_contains" }
     }
 
+    /// The scorer's parameters (protocol/SPEC.md §13); an absent one takes its default.
     public struct Policy: Codable, Sendable {
         public var windowSeconds: UInt32?
         public var minMeasurements: UInt32?
-        public var anomalousPercent: UInt32?
-        public var okPercent: UInt32?
         public var throttlePercent: UInt32?
         public var minAsns: UInt32?
         public var nationSharePercent: UInt32?
-        enum CodingKeys: String, CodingKey {
-            case windowSeconds = "window_seconds", minMeasurements = "min_measurements", anomalousPercent = "anomalous_percent"
-            case okPercent = "ok_percent", throttlePercent = "throttle_percent", minAsns = "min_asns", nationSharePercent = "nation_share_percent"
+        public var falseDiscoveryPermille: UInt32?
+        public var baselineWindows: UInt32?
+        public var priorFailurePercent: UInt32?
+        public var offlinePercent: UInt32?
+        public var minWindows: UInt32?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case windowSeconds = "window_seconds", minMeasurements = "min_measurements", throttlePercent = "throttle_percent"
+            case minAsns = "min_asns", nationSharePercent = "nation_share_percent", falseDiscoveryPermille = "false_discovery_permille"
+            case baselineWindows = "baseline_windows", priorFailurePercent = "prior_failure_percent", offlinePercent = "offline_percent"
+            case minWindows = "min_windows"
+        }
+
+        /// Reads the policy, refusing a key this version does not know (such as version 1's
+        /// `anomalous_percent`), so a campaign never silently scores by other rules than it says.
+        public init(from decoder: any Decoder) throws {
+            let known = try decoder.container(keyedBy: CodingKeys.self)
+            let all = try decoder.container(keyedBy: AnyKey.self)
+            if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { CodingKeys(rawValue: $0) == nil }) {
+                throw DecodingError.dataCorruptedError(forKey: AnyKey(stringValue: unknown)!, in: all,
+                    debugDescription: "unknown policy key '\(unknown)'; the keys are \(CodingKeys.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            windowSeconds = try known.decodeIfPresent(UInt32.self, forKey: .windowSeconds)
+            minMeasurements = try known.decodeIfPresent(UInt32.self, forKey: .minMeasurements)
+            throttlePercent = try known.decodeIfPresent(UInt32.self, forKey: .throttlePercent)
+            minAsns = try known.decodeIfPresent(UInt32.self, forKey: .minAsns)
+            nationSharePercent = try known.decodeIfPresent(UInt32.self, forKey: .nationSharePercent)
+            falseDiscoveryPermille = try known.decodeIfPresent(UInt32.self, forKey: .falseDiscoveryPermille)
+            baselineWindows = try known.decodeIfPresent(UInt32.self, forKey: .baselineWindows)
+            priorFailurePercent = try known.decodeIfPresent(UInt32.self, forKey: .priorFailurePercent)
+            offlinePercent = try known.decodeIfPresent(UInt32.self, forKey: .offlinePercent)
+            minWindows = try known.decodeIfPresent(UInt32.self, forKey: .minWindows)
+        }
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
         }
     }
 
@@ -85,12 +119,12 @@ public struct CampaignFile: Codable, Sendable {
             return "fingerprints[\(i)]: needs a name and a body_contains of at least 8 characters"
         }
         if let p = policy {
-            for (field, value) in [("anomalous_percent", p.anomalousPercent), ("ok_percent", p.okPercent), ("throttle_percent", p.throttlePercent),
-                                   ("nation_share_percent", p.nationSharePercent)] where (value ?? 0) > 100 {
+            for (field, value) in [("throttle_percent", p.throttlePercent), ("nation_share_percent", p.nationSharePercent),
+                                   ("prior_failure_percent", p.priorFailurePercent), ("offline_percent", p.offlinePercent)] where (value ?? 0) > 100 {
                 return "policy.\(field): \(value!) is above 100"
             }
-            if let ok = p.okPercent, let anomalous = p.anomalousPercent, ok >= anomalous {
-                return "policy.ok_percent (\(ok)) must be below anomalous_percent (\(anomalous))"
+            if let rate = p.falseDiscoveryPermille, rate > 500 {
+                return "policy.false_discovery_permille: \(rate) is above 500 (half of all discoveries false)"
             }
         }
         return nil
@@ -111,11 +145,14 @@ public struct CampaignFile: Codable, Sendable {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0
                     $0.minMeasurements = p.minMeasurements ?? 0
-                    $0.anomalousPercent = p.anomalousPercent ?? 0
-                    $0.okPercent = p.okPercent ?? 0
                     $0.throttlePercent = p.throttlePercent ?? 0
                     $0.minAsns = p.minAsns ?? 0
                     $0.nationSharePercent = p.nationSharePercent ?? 0
+                    $0.falseDiscoveryPermille = p.falseDiscoveryPermille ?? 0
+                    $0.baselineWindows = p.baselineWindows ?? 0
+                    $0.priorFailurePercent = p.priorFailurePercent ?? 0
+                    $0.offlinePercent = p.offlinePercent ?? 0
+                    $0.minWindows = p.minWindows ?? 0
                 }
             }
         }

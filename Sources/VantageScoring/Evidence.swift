@@ -31,7 +31,7 @@ public enum Evidence {
 extension Ledger {
     /// The scoring parameters of the current campaign, or the defaults when there is none.
     public var scoringParameters: ScoringParameters {
-        campaign.map { ScoringParameters($0.record.policy) } ?? ScoringParameters()
+        campaign.map { ScoringParameters($0.record) } ?? ScoringParameters()
     }
 
     /// The observations of one admitted batch of `origin`.

@@ -1,5 +1,7 @@
-/// The national view: per window, target and ASN, the state and counts (DESIGN.md, Scoring, step 3).
-/// One vote per ASN: an ASN is anomalous when more than half of its conclusive vantage points are.
+/// The national view: per window, target and ASN, the state and counts (DESIGN.md, Scoring, step 3;
+/// SPEC §13.3). One vote per ASN: its conclusive vantage points' failures are pooled and tested
+/// against their own baselines, and the ASN is anomalous when that is improbable — after the false
+/// discovery control over the day's cells — and more than half of them see more failures than usual.
 public struct NationalView: Sendable {
     /// One ASN's state for one target in one window.
     public struct Cell: Sendable, Equatable, Codable {
@@ -10,12 +12,24 @@ public struct NationalView: Sendable {
         public var state: PointState
         public var throttled: Bool
         public var vantagePoints: Int
+        /// Conclusive vantage points with more failures than their baseline expects (or throttled).
         public var anomalousPoints: Int
+        /// Vantage points offline in the window.
+        public var offlinePoints: Int
+        /// Conclusive measurements and the failures among them, over the conclusive vantage points.
         public var measurements: Int
+        public var failures: Int
+        /// The failure rate the baselines expect, in percent.
+        public var baselinePercent: Double
+        /// P(at least these failures) under the baselines; 1 when not tested.
+        public var pValue: Double
+        /// Anomalous at the day's Bonferroni level, not only at its false discovery rate.
+        public var strong = false
 
         enum CodingKeys: String, CodingKey {
-            case window, target, asn, control, state, throttled, measurements
-            case vantagePoints = "vantage_points", anomalousPoints = "anomalous_points"
+            case window, target, asn, control, state, throttled, measurements, failures
+            case vantagePoints = "vantage_points", anomalousPoints = "anomalous_points", offlinePoints = "offline_points"
+            case baselinePercent = "baseline_percent", pValue = "p_value", strong
         }
     }
 
@@ -24,29 +38,140 @@ public struct NationalView: Sendable {
     /// The parameters used.
     public let parameters: ScoringParameters
 
+    struct GroupKey: Hashable, Comparable {
+        var window: Int64
+        var target: String
+        var asn: UInt32
+        var control: Bool
+        static func < (a: GroupKey, b: GroupKey) -> Bool {
+            (a.window, a.target, a.control ? 1 : 0, a.asn) < (b.window, b.target, b.control ? 1 : 0, b.asn)
+        }
+    }
+
+    /// Passes of judging: each pass keeps the windows the previous passes found anomalous out of
+    /// the baselines, so a long blocking does not become the norm (3 at most; usually 2 settle it).
+    static let maxPasses = 3
+
     /// Builds the view of `country` from observations; vantage points elsewhere become controls.
     public init(_ observations: [Observation], country: String, parameters: ScoringParameters) {
         self.parameters = parameters
-        var where_: [String: (asn: UInt32, control: Bool)] = [:]
-        for o in observations where where_[o.vantage] == nil {
-            where_[o.vantage] = (o.asn, o.country != country)
+        var place: [String: (asn: UInt32, control: Bool)] = [:]
+        for o in observations where place[o.vantage] == nil {
+            place[o.vantage] = (o.asn, o.country != country)
         }
-        struct GroupKey: Hashable { var window: Int64; var target: String; var asn: UInt32; var control: Bool }
-        var groups: [GroupKey: [PointJudgment]] = [:]
-        for (key, windows) in PointJudge.judge(observations, parameters) {
-            guard let place = where_[key.vantage] else { continue }
-            for (window, judgment) in windows {
-                groups[GroupKey(window: window, target: key.target, asn: place.asn, control: place.control), default: []].append(judgment)
+        let tallies = PointJudge.tally(observations, parameters)
+        var abnormal: [PointJudge.Key: Set<Int64>]? = nil
+        var cells: [Cell] = []
+        for _ in 0..<Self.maxPasses {
+            let groups = Self.group(PointJudge.judge(tallies, abnormal: abnormal, parameters), place: place)
+            // Sorted before the false discovery control, whose ties are broken by position.
+            let byKey = Dictionary(uniqueKeysWithValues: groups.map { ($0.key, $0.points) })
+            cells = groups.map { Self.cell($0.key, $0.points, neighbours: Self.neighbours(of: $0.key, in: byKey)) }
+            Self.controlFalseDiscoveries(&cells, parameters)
+            var found = abnormal ?? [:]
+            for (cell, group) in zip(cells, groups) where cell.state == .anomalous {
+                for (key, point) in group.points where point.elevated || point.throttled { found[key, default: []].insert(cell.window) }
+            }
+            if found == abnormal { break }
+            abnormal = found
+        }
+        self.cells = cells
+    }
+
+    /// Every vantage point's judged windows grouped into ASN cells, sorted by cell and then by
+    /// vantage point, so that pooled sums are computed alike on every node.
+    static func group(_ judged: [PointJudge.Key: [Int64: PointWindow]], place: [String: (asn: UInt32, control: Bool)])
+        -> [(key: GroupKey, points: [(key: PointJudge.Key, window: PointWindow)])] {
+        var groups: [GroupKey: [(key: PointJudge.Key, window: PointWindow)]] = [:]
+        for (key, windows) in judged.sorted(by: { $0.key < $1.key }) {
+            guard let where_ = place[key.vantage] else { continue }
+            for (window, point) in windows {
+                groups[GroupKey(window: window, target: key.target, asn: where_.asn, control: where_.control), default: []].append((key, point))
             }
         }
-        cells = groups.map { key, points in
-            let anomalous = points.filter { $0.state == .anomalous }
-            let conclusive = points.filter { $0.state != .inconclusive }.count
-            let state: PointState = conclusive == 0 ? .inconclusive : (anomalous.count * 2 > conclusive ? .anomalous : .ok)
-            return Cell(window: key.window, target: key.target, asn: key.asn, control: key.control, state: state,
-                        throttled: state == .anomalous && anomalous.filter(\.throttled).count * 2 > anomalous.count,
-                        vantagePoints: points.count, anomalousPoints: anomalous.count,
-                        measurements: points.reduce(0) { $0 + $1.measurements })
-        }.sorted { ($0.window, $0.target, $0.control ? 1 : 0, $0.asn) < ($1.window, $1.target, $1.control ? 1 : 0, $1.asn) }
+        return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// A window whose failures alone are not this improbable (5 %) is not a candidate, however
+    /// improbable it is together with a neighbour: the neighbour's anomaly does not leak into it.
+    static let windowSignificance = 0.05
+
+    /// A vantage point's window in a cell.
+    typealias Point = (key: PointJudge.Key, window: PointWindow)
+
+    /// The same ASN and target in the windows just before and after.
+    static func neighbours(of key: GroupKey, in groups: [GroupKey: [Point]]) -> [[Point]] {
+        [-1, 1].compactMap { step in
+            groups[GroupKey(window: key.window + step, target: key.target, asn: key.asn, control: key.control)]
+        }
+    }
+
+    /// The pooled test of one ASN's vantage points; `anomalous` here is a candidate until the
+    /// day's false discovery control has decided. The failures are tested together with those of
+    /// an adjacent window (the one that makes them least probable, the p-value doubled for the
+    /// choice): a disruption lasts two windows before it is reported, and testing them together
+    /// gives the test the power to see it through heavy noise, while a lone bad window is weak.
+    static func cell(_ key: GroupKey, _ all: [Point], neighbours: [[Point]]) -> Cell {
+        let points = all.map(\.window)
+        let conclusive = points.filter(\.conclusive)
+        let offline = points.filter(\.offline).count
+        var cell = Cell(window: key.window, target: key.target, asn: key.asn, control: key.control, state: .inconclusive, throttled: false,
+                        vantagePoints: points.count, anomalousPoints: 0, offlinePoints: offline,
+                        measurements: conclusive.reduce(0) { $0 + $1.measurements }, failures: conclusive.reduce(0) { $0 + $1.failures },
+                        baselinePercent: 0, pValue: 1)
+        guard !conclusive.isEmpty else {
+            if offline > 0 && offline == points.count { cell.state = offline >= 2 ? .outage : .offline }
+            return cell
+        }
+        let expected = conclusive.reduce(0.0) { $0 + Double($1.measurements) * $1.baseline }
+        cell.baselinePercent = (expected / Double(max(1, cell.measurements)) * 1000).rounded() / 10
+        let throttled = conclusive.filter(\.throttled).count
+        let elevated = conclusive.filter(\.elevated).count
+        cell.anomalousPoints = max(elevated, throttled)
+        cell.throttled = throttled * 2 > conclusive.count
+        let alone = FailureTail.atLeast(cell.failures, in: conclusive.map { $0.group() })
+        let candidate = elevated * 2 > conclusive.count && alone < Self.windowSignificance
+        // Only a candidate is tested with its neighbours; any other cell's p-value is its own.
+        cell.pValue = !candidate ? alone
+            : Self.pValue(all.filter(\.window.conclusive), alone: alone, neighbours: neighbours.map { $0.filter(\.window.conclusive) }.filter { !$0.isEmpty })
+        cell.state = cell.throttled || candidate ? .anomalous : .ok
+        return cell
+    }
+
+    /// The smallest pooled tail of the window with one neighbour, times the number of neighbours
+    /// tried (at most 2); the window alone when it has no conclusive neighbour. A vantage point's
+    /// neighbour window joins its own trials (same baseline); one absent from the neighbour adds none.
+    static func pValue(_ points: [Point], alone: Double, neighbours: [[Point]]) -> Double {
+        guard !neighbours.isEmpty else { return alone }
+        let paired = neighbours.map { neighbour -> Double in
+            let next = Dictionary(neighbour.map { ($0.key, $0.window) }) { first, _ in first }
+            let failures = points.reduce(0) { $0 + $1.window.failures + (next[$1.key]?.failures ?? 0) }
+            return FailureTail.atLeast(failures, in: points.map { $0.window.group(extraTrials: next[$0.key]?.measurements ?? 0) })
+        }
+        return min(1, Double(neighbours.count) * paired.min()!)
+    }
+
+    /// Benjamini–Hochberg over each UTC day's tested cells: a failure candidate stays anomalous only
+    /// when it is among the discoveries at `false_discovery_permille`. A discovery is also marked
+    /// `strong` when its p-value is below the rate divided by the day's cells (Bonferroni): local
+    /// and regional verdicts rest on strong cells only, so a large event elsewhere, which lets more
+    /// discoveries through, cannot turn noise in one ISP into a verdict. Throttled cells (a rule on
+    /// throughput, not a test of failures) stay anomalous and count as strong.
+    static func controlFalseDiscoveries(_ cells: inout [Cell], _ p: ScoringParameters) {
+        let rate = Double(p.falseDiscoveryPermille) / 1000
+        let byDay = Dictionary(grouping: cells.indices.filter { cells[$0].state == .anomalous || cells[$0].state == .ok }) {
+            floorDiv(cells[$0].window, p.windowsPerDay)
+        }
+        for (_, indices) in byDay {
+            let discovered = FalseDiscovery.discoveries(indices.map { (key: $0, p: cells[$0].pValue) }, rate: rate)
+            let bonferroni = rate / Double(indices.count)
+            for i in indices where cells[i].state == .anomalous {
+                if cells[i].throttled || cells[i].pValue <= bonferroni {
+                    cells[i].strong = true
+                } else if !discovered.contains(i) {
+                    cells[i].state = .ok
+                }
+            }
+        }
     }
 }

@@ -34,16 +34,18 @@ extension Scorer {
         if group.upper - group.lower + 1 >= day { return true }
         let targets = Set(group.windows.map(\.target))
         let before = cells.filter {
-            !$0.control && targets.contains($0.target) && affected.contains($0.asn) && $0.window >= group.lower - day && $0.window < group.lower
+            !$0.control && (targets.contains($0.target) || targets.contains(Verdict.allTargets)) && affected.contains($0.asn)
+                && $0.window >= group.lower - day && $0.window < group.lower
         }
-        let anomalous = Set(before.filter { $0.state == .anomalous }.map(\.window)).count
+        let anomalous = Set(before.filter { $0.state == (targets.contains(Verdict.allTargets) ? .outage : .anomalous) }.map(\.window)).count
         return Int64(anomalous) * 2 >= day
     }
 
-    /// Confidence in [0, 1] (protocol/SPEC.md §13): coverage × strength × persistence, where coverage
-    /// = min(1, observed ASNs ÷ (min_asns + 2)), strength = mean over windows of how unanimous the
-    /// affected ASNs' vantage points are (× the anomalous share for nation scope), and persistence
-    /// = 0.5 + 0.5 × min(1, windows ÷ 3). Rounded to two decimals.
+    /// Confidence in [0, 1] (protocol/SPEC.md §13.6): coverage × strength × persistence, where
+    /// coverage = min(1, observed ASNs ÷ (min_asns + 2)), strength = the mean over windows of how
+    /// improbable the affected ASNs' failures are under their baselines (`Scorer.strength`; × the
+    /// anomalous share for nation scope), and persistence = 0.5 + 0.5 × min(1, windows ÷ 3). Rounded
+    /// to two decimals.
     static func confidence(_ group: Group, observed: Int, _ p: ScoringParameters) -> Double {
         let coverage = min(1, Double(observed) / Double(p.minASNs + 2))
         let strength = group.windows.reduce(0) { $0 + $1.strength } / Double(group.windows.count)

@@ -27,8 +27,11 @@ public enum Scorer {
                                      nowMs: Int64? = nil) -> (result: ScoreResult, view: NationalView) {
         let view = NationalView(observations, country: country, parameters: parameters)
         let closed = view.cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
-        let scopes = windowScopes(closed, parameters)
-        let events = Dictionary(grouping: scopes, by: \.target).values.flatMap { runs(of: $0.sorted { $0.window < $1.window }) }
+        let scopes = windowScopes(closed, parameters) + outageScopes(closed, parameters)
+        let events = Dictionary(grouping: scopes, by: \.target).values
+            .flatMap { runs(of: $0.sorted { $0.window < $1.window }) }
+            .map(trimmed)
+            .filter { Set($0.map(\.window)).count >= parameters.minWindows }
         let verdicts = merge(events, country: country).map { group in
             var verdict = verdict(from: group, country: country, cells: closed, parameters: parameters)
             verdict.supportingBatches = supportingBatches(group, observations, parameters)
@@ -42,28 +45,54 @@ public enum Scorer {
     static func windowScopes(_ cells: [NationalView.Cell], _ p: ScoringParameters) -> [WindowScope] {
         struct Key: Hashable { var window: Int64; var target: String }
         return Dictionary(grouping: cells) { Key(window: $0.window, target: $0.target) }.compactMap { key, cells in
-            let national = cells.filter { !$0.control && $0.state != .inconclusive }
-            let anomalous = national.filter { $0.state == .anomalous }
+            let national = cells.filter { !$0.control && ($0.state == .anomalous || $0.state == .ok) }
+            var anomalous = national.filter { $0.state == .anomalous }
             guard !anomalous.isEmpty else { return nil }
-            let controls = cells.filter { $0.control && $0.state != .inconclusive }
-            let n = national.count, m = anomalous.count
-            let scope: Scope
-            if !controls.isEmpty && controls.filter({ $0.state == .anomalous }).count * 2 > controls.count {
-                scope = .global
-            } else if n < p.minASNs {
-                scope = .insufficient
-            } else if m * 100 >= p.nationSharePercent * n {
-                scope = .nation
-            } else {
-                scope = m >= 2 ? .regional : .local
+            let controls = cells.filter { $0.control && ($0.state == .anomalous || $0.state == .ok) }
+            let global = !controls.isEmpty && controls.filter({ $0.state == .anomalous }).count * 2 > controls.count
+            var scope = Self.scope(anomalous: anomalous.count, observed: national.count, global: global, p)
+            if scope == .local || scope == .regional {
+                // One or a few ISPs: only cells anomalous at the Bonferroni level count.
+                anomalous = anomalous.filter(\.strong)
+                guard !anomalous.isEmpty else { return nil }
+                scope = Self.scope(anomalous: anomalous.count, observed: national.count, global: false, p)
             }
-            let strength = anomalous.reduce(0.0) { $0 + Double($1.anomalousPoints) / Double(max(1, $1.vantagePoints)) } / Double(m)
+            let strength = anomalous.reduce(0.0) { $0 + Self.strength(of: $1) } / Double(anomalous.count)
             return WindowScope(window: key.window, target: key.target, scope: scope,
-                               kind: anomalous.filter(\.throttled).count * 2 > m ? .throttling : .blocking,
+                               kind: anomalous.filter(\.throttled).count * 2 > anomalous.count ? .throttling : .blocking,
                                observed: Set(national.map(\.asn)), anomalous: Set(anomalous.map(\.asn)),
                                vantagePoints: cells.filter { !$0.control }.reduce(0) { $0 + $1.vantagePoints },
-                               strength: scope == .nation ? strength * Double(m) / Double(n) : strength)
+                               strength: scope == .nation ? strength * Double(anomalous.count) / Double(national.count) : strength)
         }
+    }
+
+    /// Step 4 for ISP outages: per window, the ASNs of the country whose every vantage point (two or
+    /// more) lost every target, among the ASNs observed then; target `*` (all targets).
+    static func outageScopes(_ cells: [NationalView.Cell], _ p: ScoringParameters) -> [WindowScope] {
+        Dictionary(grouping: cells.filter { !$0.control }, by: \.window).compactMap { window, cells in
+            let down = Set(cells.filter { $0.state == .outage }.map(\.asn))
+            guard !down.isEmpty else { return nil }
+            let observed = Set(cells.filter { $0.state == .anomalous || $0.state == .ok }.map(\.asn)).union(down)
+            let scope = Self.scope(anomalous: down.count, observed: observed.count, global: false, p)
+            return WindowScope(window: window, target: Verdict.allTargets, scope: scope, kind: .outage, observed: observed, anomalous: down,
+                               vantagePoints: Set(cells.map(\.asn)).count, strength: scope == .nation ? Double(down.count) / Double(observed.count) : 1)
+        }
+    }
+
+    /// Step 4's rule: global when the controls abroad fail too; else by the share of anomalous ASNs.
+    static func scope(anomalous m: Int, observed n: Int, global: Bool, _ p: ScoringParameters) -> Scope {
+        if global { return .global }
+        if n < p.minASNs { return .insufficient }
+        if m * 100 >= p.nationSharePercent * n { return .nation }
+        return m >= 2 ? .regional : .local
+    }
+
+    /// How strongly one anomalous ASN cell speaks: for failures, −log₁₀ of its p-value over 6 (a
+    /// p-value of 10⁻⁶ or less is full strength); for throttling, the share of its vantage points
+    /// that are throttled.
+    static func strength(of cell: NationalView.Cell) -> Double {
+        if cell.throttled { return Double(cell.anomalousPoints) / Double(max(1, cell.vantagePoints - cell.offlinePoints)) }
+        return min(1, -log10(max(cell.pValue, 1e-300)) / 6)
     }
 
     /// Step 5: consecutive anomalous windows of one target form one event; a gap of one window is bridged.
@@ -79,14 +108,25 @@ public enum Scorer {
         return runs
     }
 
+    /// An event without its leading and trailing windows of another scope than the event's: a
+    /// disruption's edges are where its own scope begins and ends, not a weaker window next to it.
+    static func trimmed(_ event: [WindowScope]) -> [WindowScope] {
+        let scope = scope(of: event)
+        guard let first = event.firstIndex(where: { $0.scope == scope }), let last = event.lastIndex(where: { $0.scope == scope }) else { return event }
+        return Array(event[first...last])
+    }
+
     /// The scope an event has: the one most of its windows have, ties to the more severe.
     static func scope(of event: [WindowScope]) -> Scope {
         let counts = Dictionary(grouping: event, by: \.scope).mapValues(\.count)
         return counts.max { ($0.value, $0.key) < ($1.value, $1.key) }!.key
     }
 
+    /// The kind an event has: an outage's windows are all outages; otherwise throttling when most
+    /// windows are throttled, else blocking.
     static func kind(of event: [WindowScope]) -> DisruptionKind {
-        event.filter { $0.kind == .throttling }.count * 2 > event.count ? .throttling : .blocking
+        if event.allSatisfy({ $0.kind == .outage }) { return .outage }
+        return event.filter { $0.kind == .throttling }.count * 2 > event.count ? .throttling : .blocking
     }
 
     /// Events merged into one verdict: their scope and kind, and all their windows.
@@ -124,7 +164,9 @@ public enum Scorer {
         for w in group.windows { for asn in w.anomalous { cells.insert(Cell(window: w.window, target: w.target, asn: asn)) } }
         var batches = Set<Hash256>()
         for o in observations where o.country == group.country {
-            if let batch = o.batch, cells.contains(Cell(window: floorDiv(o.timeMs, p.windowMs), target: o.target, asn: o.asn)) {
+            let window = floorDiv(o.timeMs, p.windowMs)
+            if let batch = o.batch, cells.contains(Cell(window: window, target: o.target, asn: o.asn))
+                || cells.contains(Cell(window: window, target: Verdict.allTargets, asn: o.asn)) {
                 batches.insert(batch)
             }
         }

@@ -7,13 +7,16 @@ public enum Scope: String, Sendable, Codable, Comparable, CaseIterable {
     public static func < (a: Scope, b: Scope) -> Bool { a.rank < b.rank }
 }
 
-/// What a disruption does.
+/// What a disruption does: chosen platforms blocked or throttled, or whole ISPs dark (outage).
 public enum DisruptionKind: String, Sendable, Codable {
-    case blocking, throttling
+    case blocking, throttling, outage
 }
 
 /// A scored disruption: one or more targets, one scope, one time span.
 public struct Verdict: Sendable, Equatable, Codable {
+    /// The target of an outage: every target.
+    public static let allTargets = "*"
+
     public var id: String
     public var country: String
     public var scope: Scope
@@ -59,7 +62,8 @@ extension Verdict {
         let day = start.prefix(10)
         let from = start.dropFirst(11).prefix(5), to = end.dropFirst(11).prefix(5)
         let span = end.prefix(10) == day ? "\(day) \(from)–\(to) UTC" : "\(start)–\(end)"
-        return "\(scopeText) \(kind.rawValue) of \(targets.joined(separator: ", ")) — \(span) — \(asnsAffected) of \(asnsObserved) ASNs"
+        let what = kind == .outage ? "outage (every target unreachable)" : "\(kind.rawValue) of \(targets.joined(separator: ", "))"
+        return "\(scopeText) \(what) — \(span) — \(asnsAffected) of \(asnsObserved) ASNs"
             + (systematic ? ", systematic" : "") + (chronic ? ", chronic" : "") + " — confidence \(String(format: "%.2f", confidence))"
     }
 }

@@ -516,7 +516,7 @@ public nonisolated struct Vantage_V2_BlockPageFingerprint: Sendable {
   public init() {}
 }
 
-/// The parameters of the consensus scorer (DESIGN.md, Scoring). Zero means "the default".
+/// The parameters of the consensus scorer (DESIGN.md, Scoring; SPEC §13). Zero means "the default".
 public nonisolated struct Vantage_V2_ScoringPolicy: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -525,14 +525,8 @@ public nonisolated struct Vantage_V2_ScoringPolicy: Sendable {
   /// default 600
   public var windowSeconds: UInt32 = 0
 
-  /// default 2
+  /// default 2: conclusive measurements for a vantage point's window to count
   public var minMeasurements: UInt32 = 0
-
-  /// default 60
-  public var anomalousPercent: UInt32 = 0
-
-  /// default 20
-  public var okPercent: UInt32 = 0
 
   /// default 30
   public var throttlePercent: UInt32 = 0
@@ -543,51 +537,93 @@ public nonisolated struct Vantage_V2_ScoringPolicy: Sendable {
   /// default 67 (two thirds)
   public var nationSharePercent: UInt32 = 0
 
+  /// default 10: the false discovery rate of anomalous cells per day (1 %)
+  public var falseDiscoveryPermille: UInt32 = 0
+
+  /// default 36: normal windows a vantage point's failure baseline learns from
+  public var baselineWindows: UInt32 = 0
+
+  /// default 5: the failure rate assumed before a baseline has data
+  public var priorFailurePercent: UInt32 = 0
+
+  /// default 80: failure share of every target that marks a vantage point offline
+  public var offlinePercent: UInt32 = 0
+
+  /// default 2: windows an event needs before it is a verdict
+  public var minWindows: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
 /// What to measure. Signed by the mesh root; the highest version wins.
-public nonisolated struct Vantage_V2_Campaign: Sendable {
+public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var meshID: Data = Data()
+  public var meshID: Data {
+    get {_storage._meshID}
+    set {_uniqueStorage()._meshID = newValue}
+  }
 
-  public var version: UInt64 = 0
+  public var version: UInt64 {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
 
-  public var targets: [Vantage_V2_Target] = []
+  public var targets: [Vantage_V2_Target] {
+    get {_storage._targets}
+    set {_uniqueStorage()._targets = newValue}
+  }
 
-  public var probes: [Vantage_V2_ProbeKind] = []
+  public var probes: [Vantage_V2_ProbeKind] {
+    get {_storage._probes}
+    set {_uniqueStorage()._probes = newValue}
+  }
 
-  public var intervalSeconds: UInt32 = 0
+  public var intervalSeconds: UInt32 {
+    get {_storage._intervalSeconds}
+    set {_uniqueStorage()._intervalSeconds = newValue}
+  }
 
   public var policy: Vantage_V2_ScoringPolicy {
-    get {_policy ?? Vantage_V2_ScoringPolicy()}
-    set {_policy = newValue}
+    get {_storage._policy ?? Vantage_V2_ScoringPolicy()}
+    set {_uniqueStorage()._policy = newValue}
   }
   /// Returns true if `policy` has been explicitly set.
-  public var hasPolicy: Bool {self._policy != nil}
+  public var hasPolicy: Bool {_storage._policy != nil}
   /// Clears the value of `policy`. Subsequent reads from it will return its default value.
-  public mutating func clearPolicy() {self._policy = nil}
+  public mutating func clearPolicy() {_uniqueStorage()._policy = nil}
 
-  public var fingerprints: [Vantage_V2_BlockPageFingerprint] = []
+  public var fingerprints: [Vantage_V2_BlockPageFingerprint] {
+    get {_storage._fingerprints}
+    set {_uniqueStorage()._fingerprints = newValue}
+  }
 
   /// default 30
-  public var retentionDays: UInt32 = 0
+  public var retentionDays: UInt32 {
+    get {_storage._retentionDays}
+    set {_uniqueStorage()._retentionDays = newValue}
+  }
 
-  public var name: String = String()
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
 
   /// default 7: how long before its batch a measurement may start
-  public var maxMeasurementAgeDays: UInt32 = 0
+  public var maxMeasurementAgeDays: UInt32 {
+    get {_storage._maxMeasurementAgeDays}
+    set {_uniqueStorage()._maxMeasurementAgeDays = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _policy: Vantage_V2_ScoringPolicy? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// The evidence a verdict was computed from: SHA-256 over the sorted ids of the batches with a
@@ -1389,7 +1425,7 @@ nonisolated extension Vantage_V2_BlockPageFingerprint: SwiftProtobuf.Message, Sw
 
 nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoringPolicy"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}window_seconds\0\u{3}min_measurements\0\u{3}anomalous_percent\0\u{3}ok_percent\0\u{3}throttle_percent\0\u{3}min_asns\0\u{3}nation_share_percent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}window_seconds\0\u{3}min_measurements\0\u{4}\u{3}throttle_percent\0\u{3}min_asns\0\u{3}nation_share_percent\0\u{3}false_discovery_permille\0\u{3}baseline_windows\0\u{3}prior_failure_percent\0\u{3}offline_percent\0\u{3}min_windows\0\u{c}\u{3}\u{1}\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1399,11 +1435,14 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.windowSeconds) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.minMeasurements) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.anomalousPercent) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.okPercent) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.throttlePercent) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.minAsns) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.nationSharePercent) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.falseDiscoveryPermille) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.baselineWindows) }()
+      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.priorFailurePercent) }()
+      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.offlinePercent) }()
+      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.minWindows) }()
       default: break
       }
     }
@@ -1416,12 +1455,6 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
     if self.minMeasurements != 0 {
       try visitor.visitSingularUInt32Field(value: self.minMeasurements, fieldNumber: 2)
     }
-    if self.anomalousPercent != 0 {
-      try visitor.visitSingularUInt32Field(value: self.anomalousPercent, fieldNumber: 3)
-    }
-    if self.okPercent != 0 {
-      try visitor.visitSingularUInt32Field(value: self.okPercent, fieldNumber: 4)
-    }
     if self.throttlePercent != 0 {
       try visitor.visitSingularUInt32Field(value: self.throttlePercent, fieldNumber: 5)
     }
@@ -1431,17 +1464,35 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
     if self.nationSharePercent != 0 {
       try visitor.visitSingularUInt32Field(value: self.nationSharePercent, fieldNumber: 7)
     }
+    if self.falseDiscoveryPermille != 0 {
+      try visitor.visitSingularUInt32Field(value: self.falseDiscoveryPermille, fieldNumber: 8)
+    }
+    if self.baselineWindows != 0 {
+      try visitor.visitSingularUInt32Field(value: self.baselineWindows, fieldNumber: 9)
+    }
+    if self.priorFailurePercent != 0 {
+      try visitor.visitSingularUInt32Field(value: self.priorFailurePercent, fieldNumber: 10)
+    }
+    if self.offlinePercent != 0 {
+      try visitor.visitSingularUInt32Field(value: self.offlinePercent, fieldNumber: 11)
+    }
+    if self.minWindows != 0 {
+      try visitor.visitSingularUInt32Field(value: self.minWindows, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vantage_V2_ScoringPolicy, rhs: Vantage_V2_ScoringPolicy) -> Bool {
     if lhs.windowSeconds != rhs.windowSeconds {return false}
     if lhs.minMeasurements != rhs.minMeasurements {return false}
-    if lhs.anomalousPercent != rhs.anomalousPercent {return false}
-    if lhs.okPercent != rhs.okPercent {return false}
     if lhs.throttlePercent != rhs.throttlePercent {return false}
     if lhs.minAsns != rhs.minAsns {return false}
     if lhs.nationSharePercent != rhs.nationSharePercent {return false}
+    if lhs.falseDiscoveryPermille != rhs.falseDiscoveryPermille {return false}
+    if lhs.baselineWindows != rhs.baselineWindows {return false}
+    if lhs.priorFailurePercent != rhs.priorFailurePercent {return false}
+    if lhs.offlinePercent != rhs.offlinePercent {return false}
+    if lhs.minWindows != rhs.minWindows {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1451,76 +1502,130 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0")
 
+  fileprivate class _StorageClass {
+    var _meshID: Data = Data()
+    var _version: UInt64 = 0
+    var _targets: [Vantage_V2_Target] = []
+    var _probes: [Vantage_V2_ProbeKind] = []
+    var _intervalSeconds: UInt32 = 0
+    var _policy: Vantage_V2_ScoringPolicy? = nil
+    var _fingerprints: [Vantage_V2_BlockPageFingerprint] = []
+    var _retentionDays: UInt32 = 0
+    var _name: String = String()
+    var _maxMeasurementAgeDays: UInt32 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _meshID = source._meshID
+      _version = source._version
+      _targets = source._targets
+      _probes = source._probes
+      _intervalSeconds = source._intervalSeconds
+      _policy = source._policy
+      _fingerprints = source._fingerprints
+      _retentionDays = source._retentionDays
+      _name = source._name
+      _maxMeasurementAgeDays = source._maxMeasurementAgeDays
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularBytesField(value: &self.meshID) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.version) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.targets) }()
-      case 4: try { try decoder.decodeRepeatedEnumField(value: &self.probes) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.intervalSeconds) }()
-      case 6: try { try decoder.decodeSingularMessageField(value: &self._policy) }()
-      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.fingerprints) }()
-      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.retentionDays) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.name) }()
-      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.maxMeasurementAgeDays) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularBytesField(value: &_storage._meshID) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._version) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._targets) }()
+        case 4: try { try decoder.decodeRepeatedEnumField(value: &_storage._probes) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._intervalSeconds) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._policy) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._fingerprints) }()
+        case 8: try { try decoder.decodeSingularUInt32Field(value: &_storage._retentionDays) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxMeasurementAgeDays) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.meshID.isEmpty {
-      try visitor.visitSingularBytesField(value: self.meshID, fieldNumber: 1)
-    }
-    if self.version != 0 {
-      try visitor.visitSingularUInt64Field(value: self.version, fieldNumber: 2)
-    }
-    if !self.targets.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.targets, fieldNumber: 3)
-    }
-    if !self.probes.isEmpty {
-      try visitor.visitPackedEnumField(value: self.probes, fieldNumber: 4)
-    }
-    if self.intervalSeconds != 0 {
-      try visitor.visitSingularUInt32Field(value: self.intervalSeconds, fieldNumber: 5)
-    }
-    try { if let v = self._policy {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-    } }()
-    if !self.fingerprints.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.fingerprints, fieldNumber: 7)
-    }
-    if self.retentionDays != 0 {
-      try visitor.visitSingularUInt32Field(value: self.retentionDays, fieldNumber: 8)
-    }
-    if !self.name.isEmpty {
-      try visitor.visitSingularStringField(value: self.name, fieldNumber: 9)
-    }
-    if self.maxMeasurementAgeDays != 0 {
-      try visitor.visitSingularUInt32Field(value: self.maxMeasurementAgeDays, fieldNumber: 10)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._meshID.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._meshID, fieldNumber: 1)
+      }
+      if _storage._version != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._version, fieldNumber: 2)
+      }
+      if !_storage._targets.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._targets, fieldNumber: 3)
+      }
+      if !_storage._probes.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._probes, fieldNumber: 4)
+      }
+      if _storage._intervalSeconds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._intervalSeconds, fieldNumber: 5)
+      }
+      try { if let v = _storage._policy {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._fingerprints.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._fingerprints, fieldNumber: 7)
+      }
+      if _storage._retentionDays != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._retentionDays, fieldNumber: 8)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 9)
+      }
+      if _storage._maxMeasurementAgeDays != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._maxMeasurementAgeDays, fieldNumber: 10)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vantage_V2_Campaign, rhs: Vantage_V2_Campaign) -> Bool {
-    if lhs.meshID != rhs.meshID {return false}
-    if lhs.version != rhs.version {return false}
-    if lhs.targets != rhs.targets {return false}
-    if lhs.probes != rhs.probes {return false}
-    if lhs.intervalSeconds != rhs.intervalSeconds {return false}
-    if lhs._policy != rhs._policy {return false}
-    if lhs.fingerprints != rhs.fingerprints {return false}
-    if lhs.retentionDays != rhs.retentionDays {return false}
-    if lhs.name != rhs.name {return false}
-    if lhs.maxMeasurementAgeDays != rhs.maxMeasurementAgeDays {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._meshID != rhs_storage._meshID {return false}
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._targets != rhs_storage._targets {return false}
+        if _storage._probes != rhs_storage._probes {return false}
+        if _storage._intervalSeconds != rhs_storage._intervalSeconds {return false}
+        if _storage._policy != rhs_storage._policy {return false}
+        if _storage._fingerprints != rhs_storage._fingerprints {return false}
+        if _storage._retentionDays != rhs_storage._retentionDays {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._maxMeasurementAgeDays != rhs_storage._maxMeasurementAgeDays {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

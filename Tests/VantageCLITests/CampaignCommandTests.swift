@@ -30,7 +30,8 @@ import VantageWire
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["x.com"]}]}"#, "targets[0].inputs[0]: 'x.com' is not an http or https URL"),
         (#"{"name":"c","version":0,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}]}"#, "version: must be 1 or more"),
         (#"{"name":"c","version":1,"probes":["tls"],"targets":[]}"#, "missing field 'interval_seconds'"),
-        (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"ok_percent":70,"anomalous_percent":60}}"#, "policy.ok_percent (70) must be below anomalous_percent (60)"),
+        (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"ok_percent":20,"anomalous_percent":60}}"#, "unknown policy key 'anomalous_percent'"),
+        (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"false_discovery_permille":900}}"#, "policy.false_discovery_permille: 900 is above 500"),
     ])
     func wrongCampaignsAreRefusedNamingTheField(json: String, message: String) throws {
         let folders = try MeshFolders.create("campaign-bad", nodes: [])

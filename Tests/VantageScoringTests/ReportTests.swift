@@ -20,8 +20,7 @@ import VantageWire
     }
 
     static func nationScale() async throws -> (LedgerScenario, ScoreResult) {
-        await Task.yield()
-        return try shared.get()
+        try await offPool { shared }.get()
     }
 
     @Test func scoringTheLedgerFindsTheVerdictAndItsSupportingBatches() async throws {

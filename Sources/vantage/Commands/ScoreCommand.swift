@@ -39,6 +39,9 @@ struct ScoreCommand: AsyncParsableCommand {
     @Flag(name: .customLong("skip-bad-lines"), help: "Exit 0 even when some lines were refused (they are still reported).")
     var skipBadLines = false
 
+    @Option(name: .customLong("control-target"), help: ArgumentHelp("A target expected to stay reachable, to tell a vantage point's own outage from blocking (default wikipedia); repeat for more.", valueName: "NAME"))
+    var controlTargets: [String] = []
+
     func validate() throws {
         if let window, (DurationText.milliseconds(window) ?? 0) < 1000 {
             throw ValidationError("--window: '\(window)' is not a duration of at least 1s, such as 10m")
@@ -57,7 +60,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let (observations, errors) = OfflineInput.read(data, format: source, progress: bar.update)
         bar.finish("\(observations.count) measurements read, \(errors.count) lines refused")
         for error in errors { FileHandle.standardError.write(Data("\(input): \(error)\n".utf8)) }
-        var parameters = ScoringParameters()
+        var parameters = ScoringParameters(ScoringPolicy(), controlTargets: controlTargets.isEmpty ? ScoringParameters.defaultControlTargets : controlTargets)
         if let window { parameters.windowSeconds = Int(DurationText.milliseconds(window)! / 1000) }
         let result = Scorer.score(observations, country: country, parameters: parameters)
         let output = format == "ooni" ? nil : format
