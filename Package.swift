@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "VantageLedgerTests",
             dependencies: [
-                "VantageLedger", "VantageIdentity", "VantageWire", "VantageTestKit",
+                "VantageLedger", "VantageIdentity", "VantageWire", "VantageTestKit", "VantageStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -30,6 +30,7 @@ struct AgentAPI {
             return try json(report)
         }
         router.get("/metrics") { _, _ in
+            agent.metrics.copyProcessCounts()
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -48,8 +49,10 @@ struct AgentAPI {
                 return try json(SubmitReport(accepted: 0, refused: lines.count + errors.count, batches: 0, errors: [reason]), status: .serviceUnavailable)
             }
             agent.refusedLines(errors, in: "POST /v1/measurements")
-            let batches = await agent.submit(lines.map(\.measurement))
-            let report = SubmitReport(accepted: lines.count, refused: errors.count, batches: batches, errors: errors.map(\.description))
+            let signed = await agent.submit(lines.map(\.measurement))
+            let report = SubmitReport(accepted: lines.count - signed.unsigned, refused: errors.count + signed.unsigned, batches: signed.batches,
+                                      errors: errors.map(\.description) + (signed.reason.map { [$0] } ?? []))
+            if signed.reason != nil { return try json(report, status: .tooManyRequests) }
             return try json(report, status: lines.isEmpty && !errors.isEmpty ? .badRequest : .ok)
         }
         // A fact's authority is the mesh root's signature, which the ledger checks; the token keeps

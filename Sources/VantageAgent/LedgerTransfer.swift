@@ -15,7 +15,7 @@ public enum LedgerTransfer {
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw StoreError("\(storePath) does not exist: run `vantage agent --node \(path)` once, or import into it")
         }
-        return try LedgerStore(path: storePath).loadLedger(root: root, nowMs: Date().unixMilliseconds).0
+        return try LedgerStore(path: storePath).loadLedger(root: root).0
     }
 
     /// What a node with version vector `since` lacks (everything when nil), as a ledger file's snapshot.
@@ -47,7 +47,7 @@ public enum LedgerTransfer {
             throw IdentityError.fileCorrupt(path: "import file", reason: "it belongs to another mesh")
         }
         let store = try LedgerStore(path: node.path + "/ledger.sqlite")
-        var (ledger, _) = try store.loadLedger(root: root, nowMs: Date().unixMilliseconds)
+        var (ledger, _) = try store.loadLedger(root: root)
         var delta = Delta()
         delta.facts = snapshot.facts.filter { $0.kind != .batch }
         delta.batches = snapshot.facts.filter { $0.kind == .batch }

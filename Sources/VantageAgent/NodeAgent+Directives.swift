@@ -102,7 +102,7 @@ extension NodeAgent {
     /// Commits what the ledger accepted to its store. A store that cannot be written stops the
     /// node: it must not announce what it cannot keep.
     func commit(powerSafe: Bool = false) {
-        guard !ledger.journal.isEmpty else { return }
+        guard ledger.hasUncommitted else { return }
         defer {
             reportEquivocations()
             dropExcludedPeers()

@@ -18,7 +18,7 @@ extension NodeAgent {
         }
         let failed = results.filter { $0.outcome != "ok" }
         logger.info("probe round", metadata: ["measurements": "\(results.count)", "not_ok": "\(failed.count)"])
-        return submit(results.map(\.measurement))
+        return submit(results.map(\.measurement)).batches
     }
 
     /// Runs until cancelled: waits for a campaign, then probes every interval ± 10 %.

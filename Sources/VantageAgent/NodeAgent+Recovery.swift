@@ -29,7 +29,7 @@ extension NodeAgent {
         guard let target = recovering else { return }
         let head = ledger.head(of: id)
         guard head.seq >= target.seq else { return }
-        let held = ledger.batches(of: id, after: target.seq - 1).first
+        let held = ledger.batch(of: id, seq: target.seq)
         if let held, held.id != target.hash {
             logger.critical("recovered log differs from signed.head at seq \(target.seq); signing continues after the ledger's head",
                             metadata: ["ledger": "\(held.id.short)", "signed_head": "\(target.hash.short)"])

@@ -20,21 +20,22 @@ public struct ViewResult: Codable, Sendable {
 
 /// The live view, verdicts, attestations and reports: all a function of the ledger and the clock.
 extension NodeAgent {
-    /// What scoring needs: a memoised result, or the observations to score.
+    /// What scoring needs: a memoised result, or the ledger to score (its tallies and batches are
+    /// read from the store off the actor).
     enum ScoringInput {
         case memoised(ScoreResult, NationalView)
-        case compute(ScoreKey, [Observation], ScoringParameters, nowMs: Int64)
+        case compute(ScoreKey, Ledger, ScoringParameters, nowMs: Int64)
     }
 
     /// On the actor: the memo when the ledger and the closed windows are unchanged, else the
-    /// observations (indexed incrementally per origin) to score.
+    /// ledger to score.
     func scoringInput(country: String?) -> ScoringInput {
         let country = country ?? enrollment.record.country
         let parameters = ledger.scoringParameters
         let now = nowMs
         let key = ScoreKey(digest: ledger.digest, country: country, closedWindows: now / parameters.windowMs)
         if let scored, scored.key == key { return .memoised(scored.result, scored.view) }
-        return .compute(key, evidence.update(from: ledger), parameters, nowMs: now)
+        return .compute(key, ledger, parameters, nowMs: now)
     }
 
     func remember(_ key: ScoreKey, _ result: ScoreResult, _ view: NationalView) {
@@ -47,8 +48,8 @@ extension NodeAgent {
         switch await scoringInput(country: country) {
         case .memoised(let result, let view):
             return (result, view)
-        case .compute(let key, let observations, let parameters, let now):
-            let scored = Scorer.scoreWithView(observations, country: key.country, parameters: parameters, nowMs: now)
+        case .compute(let key, let ledger, let parameters, let now):
+            let scored = Scorer.scoreWithView(ledger.tallies, country: key.country, parameters: parameters, nowMs: now) { ledger.observations(in: $0) }
             await remember(key, scored.result, scored.view)
             return scored
         }
@@ -88,7 +89,7 @@ extension NodeAgent {
         Task {
             let result = await self.verdicts(country: nil)
             let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
-            await self.attest(result, evidence: evidence, ledgerDigest: scored.digest)
+            self.attest(result, evidence: evidence, ledgerDigest: scored.digest)
         }
     }
 

@@ -6,18 +6,28 @@ import VantageWire
 
 /// Local writes: measurements this node signs into its own chain, and signed facts posted to it.
 extension NodeAgent {
-    /// Signs measurements into batches of this node's chain; each is durable against a power cut,
-    /// and recorded in `signed.head`, before it is pushed. Returns the batches signed; while the
-    /// node recovers its own log (`cannotSign`) it signs none.
-    public func submit(_ measurements: [VantageWire.Measurement]) -> Int {
-        guard cannotSign == nil else { return 0 }
-        var signed = 0
+    /// What signing measurements did: batches signed, and the measurements left unsigned with why.
+    public struct Signed: Sendable {
+        public var batches = 0
+        public var unsigned = 0
+        public var reason: String?
+    }
+
+    /// Signs measurements into batches of this node's chain, numbered by the current campaign;
+    /// each is durable against a power cut, and recorded in `signed.head`, before it is pushed.
+    /// While the node recovers its own log (`cannotSign`) it signs none; past its daily quota it
+    /// signs no more (the mesh would refuse the batch and everything after it).
+    @discardableResult
+    public func submit(_ measurements: [VantageWire.Measurement]) -> Signed {
+        var signed = Signed()
+        guard cannotSign == nil else { return Signed(unsigned: measurements.count, reason: cannotSign) }
         for start in stride(from: 0, to: measurements.count, by: settings.measurementsPerBatch) {
             let chunk = Array(measurements[start..<min(start + settings.measurementsPerBatch, measurements.count)])
-            let batch = ledger.head(of: id).nextBatch(origin: id, createdMs: Self.creationTime(of: chunk, nowMs: nowMs), measurements: chunk)
-            guard ledger.enrollment(of: id, coveringMs: batch.createdMs) != nil else {
-                logger.error("not signed: no enrollment of this node covers the batch's time", metadata: ["created": "\(batch.createdMs)"])
-                break
+            let batch = ledger.nextBatch(of: id, createdMs: Self.creationTime(of: chunk, nowMs: nowMs), measurements: chunk)
+            if let reason = unsignable(batch) {
+                logger.error("not signed", metadata: ["reason": "\(reason)", "measurements": "\(measurements.count - start)"])
+                metrics.refused(reason.hasPrefix("quota") ? "quota" : "not_enrolled")
+                return Signed(batches: signed.batches, unsigned: measurements.count - start, reason: reason)
             }
             let envelope = key.sign(batch)
             guard insert([envelope], from: "local", powerSafe: true).isEmpty, storeFailure == nil else { break }
@@ -28,10 +38,19 @@ extension NodeAgent {
             }
             rememberSigned(ledger.head(of: id))
             guard storeFailure == nil else { break }
-            signed += 1
+            signed.batches += 1
             perform(gossip.onLocalBatch(envelope, using: &rng))
         }
         return signed
+    }
+
+    /// Why this node must not sign `batch`: no enrollment covers it, or it would pass the quota.
+    func unsignable(_ batch: Batch) -> String? {
+        guard ledger.enrollment(of: id, coveringMs: batch.createdMs) != nil else {
+            return "no enrollment of this node covers the batch's time \(Date(unixMilliseconds: batch.createdMs).rfc3339)"
+        }
+        let bytes = (try? batch.serializedBytes() as [UInt8])?.count ?? 0
+        return ledger.quotaExcess(of: batch, payloadBytes: bytes).map { "quota: \($0)" }
     }
 
     /// A batch is created when its last measurement ended (a replayed day is signed at its own

@@ -28,7 +28,6 @@ public actor NodeAgent {
     var storeFailure: StoreError?
     var lastBatchCount = -1
     var countedBytes: [UInt64: (Int, Int)] = [:]
-    var evidence = EvidenceIndex()
     var scored: (key: ScoreKey, result: ScoreResult, view: NationalView)?
     var lastAttestMs: Int64 = 0
     var digestAtLastCheck: Hash256?
@@ -52,14 +51,17 @@ public actor NodeAgent {
         _ = try SecretFile.read(node.apiTokenPath)  // refuses a token others can read before anything starts
         mesh = try MeshDescription.read(node.meshDescriptionPath)
         let root = try mesh.rootKey(path: node.meshDescriptionPath)
-        guard case .enrollment(let enrollment) = try SignedFact(verifying: RecordFile.readEnvelope(node.enrollmentPath)),
+        let store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
+        var (ledger, report) = try store.loadLedger(root: root, limits: settings.ledger)
+        // The enrollment file: taken from the ledger when it holds it (verified before it was
+        // stored), verified otherwise.
+        let enrollmentFile = try RecordFile.readEnvelope(node.enrollmentPath)
+        guard let enrollment = try enrollmentFile.recordID.flatMap({ ledger.enrollments[$0] }) ?? Self.enrollment(verifying: enrollmentFile),
               enrollment.record.nodePublicKey == Data(key.publicKey.raw) else {
             throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "not an enrollment of this node's key")
         }
         self.enrollment = enrollment
-        let store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")
-        var (ledger, report) = try store.loadLedger(root: root, nowMs: Date().unixMilliseconds, limits: settings.ledger)
-        for refusal in report.applied.refused { logger.warning("stored fact refused on load", metadata: ["reason": "\(refusal)"]) }
+        for origin in report.repaired { logger.error("stored log did not match its index; rebuilt from its batches", metadata: ["origin": "\(origin.short)"]) }
         for row in report.quarantined {
             logger.error("stored row unreadable; moved to the quarantine table", metadata: ["row": "\(row)"])
             metrics.refused("quarantined")
@@ -69,6 +71,12 @@ public actor NodeAgent {
         self.ledger = ledger
         recovering = try Self.recoveryTarget(node: node, ledger: ledger, id: key.publicKey.id, logger: logger)
         gossip = GossipNode(id: key.publicKey.id, asn: enrollment.record.asn, settings: settings.gossip, join: settings.join)
+    }
+
+    /// The enrollment in `envelope`, verified; nil when it is another kind of record.
+    static func enrollment(verifying envelope: Envelope) throws -> Verified<Enrollment>? {
+        guard case .enrollment(let enrollment) = try SignedFact(verifying: envelope) else { return nil }
+        return enrollment
     }
 
     /// This node's id.

@@ -20,26 +20,33 @@ struct BenchMesh {
         executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     }
 
-    /// Signs `batches` batches of `measurements` each with `node`'s own key, writes them into its
-    /// store (the agent must not run), and returns the bytes of the signed batches.
+    /// Signs `batches` batches of `measurements` each with `node`'s own key, numbered by a campaign
+    /// whose daily quota allows them all, writes them into its store (the agent must not run), and
+    /// returns the bytes of the signed batches.
     @discardableResult
     func fill(_ node: NodeDirectory, batches: Int, measurements: Int) throws -> Int {
         let key = try KeyFile.read(node.keyPath)
+        let admin = try mesh.loadAdmin()
+        var record = LedgerBench.campaignRecord
+        record.maxBatchesPerDay = UInt32(batches)
+        let campaign = admin.sign(record)
+        let numbering = CampaignNumbering(record)
         var head = ChainHead.genesis
         var facts: [Envelope] = []
         // After the enrollment (not before now − 60 s) and before now, a millisecond apart.
         let start = Date().unixMilliseconds - 50_000
         for seq in 1...batches {
             let createdMs = start + Int64(seq)
-            let batch = head.nextBatch(origin: key.publicKey.id, createdMs: createdMs,
-                                       measurements: BenchWorkload.measurements(createdMs: createdMs, count: measurements))
+            var batch = head.nextBatch(origin: key.publicKey.id, createdMs: createdMs,
+                                       measurements: BenchWorkload.measurements(createdMs: createdMs, count: measurements).map(numbering.numbered))
+            batch.campaign = Data(campaign.recordID!.bytes)
             let envelope = key.sign(batch)
             facts.append(envelope)
             head = head.advanced(by: batch, id: envelope.recordID!)
         }
         var snapshot = LedgerSnapshot()
-        snapshot.meshRoot = Data(try mesh.loadAdmin().rootKey.publicKey.raw)
-        snapshot.facts = [try RecordFile.readEnvelope(node.enrollmentPath)] + facts
+        snapshot.meshRoot = Data(admin.rootKey.publicKey.raw)
+        snapshot.facts = [try RecordFile.readEnvelope(node.enrollmentPath), campaign] + facts
         let report = try LedgerTransfer.importOffline(node: node.path, snapshot: snapshot)
         precondition(report.added >= batches, "the benchmark's batches must all be admitted")
         return facts.reduce(0) { $0 + ((try? $1.serializedData().count) ?? 0) }

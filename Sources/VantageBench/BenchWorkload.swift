@@ -13,9 +13,9 @@ struct BenchWorkload {
     /// Signed batches, in the order they are ingested.
     var batches: [Envelope] = []
 
-    /// `origins` origins in as many ASNs, with no batch yet.
-    init(origins: Int) {
-        root = Self.key(named: "bench/root")
+    /// `origins` origins in as many ASNs, with no batch yet, enrolled by `root`.
+    init(origins: Int, root: SigningKey = key(named: "bench/root")) {
+        self.root = root
         keys = (0..<origins).map { Self.key(named: "bench/node-\($0)") }
     }
 

@@ -49,29 +49,6 @@ public enum NodeBenches {
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("vantage_sync_rounds_total") }
         return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
     }
-
-    /// A node with 1,000,000 measurements in its store: time from start to serving, and resident
-    /// memory (targets ≤ 3 s and ≤ 300 bytes per measurement).
-    public static func restart(batches: Int = 10_000, measurements: Int = 100) async throws -> BenchReport {
-        var report = BenchReport("restart and footprint")
-        let mesh = try BenchMesh("restart", nodes: 1)
-        defer { mesh.remove() }
-        try mesh.fill(mesh.nodes[0], batches: batches, measurements: measurements)
-        let started = Date()
-        let agent = try mesh.start(mesh.nodes[0], [])
-        defer { agent.stop() }
-        try await agent.waitUntilReady(timeout: 300)
-        let status = try await AgentClient(node: mesh.nodes[0].path).status()
-        let serving = Date().timeIntervalSince(started)
-        try await Task.sleep(for: .seconds(1))
-        let rss = Double(residentBytes(pid: agent.pid) ?? 0)
-        let held = Double(status.ledger.measurements)
-        report.add("measurements held", held, "")
-        report.add("time from start to serving", serving, "s", target: "≤ 3 s", met: serving <= 3)
-        report.add("resident memory", rss / 1_048_576, "MiB")
-        report.add("resident bytes per measurement", rss / max(1, held), "bytes", target: "≤ 300", met: rss / max(1, held) <= 300)
-        return report
-    }
 }
 
 /// A benchmark that could not run.

@@ -73,10 +73,14 @@ public struct CampaignFile: Codable, Sendable {
     public var policy: Policy?
     public var retentionDays: UInt32?
     public var maxMeasurementAgeDays: UInt32?
+    /// The daily quota per origin (protocol/SPEC.md §5.7); absent: the defaults.
+    public var maxBatchesPerDay: UInt32?
+    public var maxBatchBytesPerDay: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case name, version, probes, targets, fingerprints, policy
         case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
+        case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -141,6 +145,8 @@ public struct CampaignFile: Codable, Sendable {
             c.fingerprints = (fingerprints ?? []).map { f in BlockPageFingerprint.with { $0.name = f.name; $0.bodyContains = f.bodyContains } }
             c.retentionDays = retentionDays ?? 0
             c.maxMeasurementAgeDays = maxMeasurementAgeDays ?? 0
+            c.maxBatchesPerDay = maxBatchesPerDay ?? 0
+            c.maxBatchBytesPerDay = maxBatchBytesPerDay ?? 0
             if let p = policy {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0

@@ -5,7 +5,7 @@ import VantageWire
 /// Admission of batches into origin logs (protocol/SPEC.md §5).
 extension Ledger {
     mutating func insertBatch(_ fact: Verified<Batch>, nowMs: Int64) throws -> Admission {
-        // Held until admitted; only admitted batches are journaled (and so survive a restart).
+        // Held in memory until admitted; only admitted batches are stored (and so survive a restart).
         let batch = fact.record
         let origin = fact.signer.id
         try checkShape(fact, origin: origin, nowMs: nowMs)
@@ -20,22 +20,28 @@ extension Ledger {
         return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
     }
 
-    /// Holds a batch that may link later (or decides it at once: a duplicate, a fork proof). Its own
-    /// function, so no copy of the log outlives it and `advance` can grow the log in place.
+    /// Holds a batch that may link later (or decides it at once: a duplicate, a fork proof, a
+    /// refusal over quota). Its own function, so no copy of the log outlives it.
     private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws -> Admission? {
         let batch = fact.record
         var log = logs[origin] ?? OriginLog()
         if batch.seq <= log.floorSeq { return .duplicate }
-        if let existing = log.batch(seq: batch.seq) {
+        if batch.seq <= log.headSeq {
+            // A store that cannot be read fails the next commit; the batch waits for another exchange.
+            guard let existing = store.batch(of: origin, seq: batch.seq) else { return .duplicate }
             if existing.id == fact.id { return .duplicate }
-            return try insertProof(ProofFact(existing, fact)!, nowMs: nowMs)
+            guard let mine = existing.decoded else { return .duplicate }
+            return try insertProof(ProofFact(mine, fact)!, nowMs: nowMs)
         }
-        if batch.seq == log.headSeq + 1, !log.links(batch) {
-            guard let head = log.batch(seq: log.headSeq) else {
-                throw LedgerError.brokenChain(origin: origin.short, seq: batch.seq,
-                                              reason: "it does not link to the pruned batch #\(log.headSeq)")
+        if batch.seq == log.headSeq + 1 {
+            guard log.links(batch) else {
+                guard log.headSeq > log.floorSeq, let head = store.batch(of: origin, seq: log.headSeq)?.decoded else {
+                    throw LedgerError.brokenChain(origin: origin.short, seq: batch.seq,
+                                                  reason: "it does not link to the pruned batch #\(log.headSeq)")
+                }
+                return try insertProof(ProofFact(head, fact)!, nowMs: nowMs)
             }
-            return try insertProof(ProofFact(head, fact)!, nowMs: nowMs)
+            if knowsCampaign(of: batch) { try checkQuota(fact, after: log.index) }
         }
         guard log.heldCount < limits.maxHeldPerOrigin, heldBatchCount < limits.maxHeldTotal else {
             throw LedgerError.heldFull(origin: origin.short, limit: min(limits.maxHeldPerOrigin, limits.maxHeldTotal))
@@ -47,7 +53,17 @@ extension Ledger {
         return nil
     }
 
-    /// Checks what can be checked of a batch alone: origin, size, seq and link fields, clock.
+    /// Throws when `fact` would take its origin past the daily quota of the campaign it names (the
+    /// defaults when it names none).
+    private func checkQuota(_ fact: Verified<Batch>, after index: OriginIndex) throws {
+        let quota = DailyQuota(Hash256(bytes: fact.record.campaign).flatMap { campaigns[$0]?.record })
+        if let excess = quota.excess(payloadBytes: fact.envelope.payload.count, day: OriginIndex.day(of: fact.record.createdMs), after: index) {
+            throw LedgerError.overQuota(origin: fact.signer.id.short, seq: fact.record.seq, reason: excess)
+        }
+    }
+
+    /// Checks what can be checked of a batch alone: origin, size, seq and link fields, clock, and
+    /// its numbers against the campaign it names when this ledger has it.
     private func checkShape(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws {
         let batch = fact.record
         guard Hash256(bytes: batch.origin) == origin else {
@@ -71,6 +87,9 @@ extension Ledger {
         guard batch.createdMs >= batch.previousCreatedMs else {
             throw LedgerError.malformed(kind: "batch", reason: "created before its predecessor")
         }
+        guard batch.campaign.isEmpty || batch.campaign.count == 32 else {
+            throw LedgerError.malformed(kind: "batch", reason: "campaign is not a 32-byte record id")
+        }
         if batch.createdMs > nowMs + limits.maxClockSkewMs {
             throw LedgerError.fromTheFuture(origin: origin.short, seq: batch.seq, createdMs: batch.createdMs, nowMs: nowMs)
         }
@@ -81,12 +100,25 @@ extension Ledger {
         if let old = batch.measurements.first(where: { $0.startTimeMs < batch.createdMs - maxAgeMs }) {
             throw LedgerError.measurementTooOld(origin: origin.short, seq: batch.seq, ageMs: batch.createdMs - old.startTimeMs, limitMs: maxAgeMs)
         }
+        if batch.campaign.isEmpty || knowsCampaign(of: batch) {
+            do {
+                _ = try Self.named(batch, numbering(of: batch))
+            } catch {
+                throw LedgerError.malformed(kind: "batch", reason: "\(origin.short)#\(batch.seq): \(error)")
+            }
+        }
     }
 
-    /// Admits held batches of `origin` that now link to its head, detecting forks on the way.
+    /// True when the ledger has the campaign a batch names (or it names none).
+    func knowsCampaign(of batch: Batch) -> Bool {
+        batch.campaign.isEmpty || Hash256(bytes: batch.campaign).map { campaigns[$0] != nil } ?? false
+    }
+
+    /// Admits held batches of `origin` that now link to its head, detecting forks on the way. A
+    /// batch waits while no enrollment covers it or its campaign is missing; one that turns out
+    /// over quota or misnumbered is dropped (its successors then cannot link either).
     mutating func advance(_ origin: NodeID) {
         guard !excluded.contains(origin), (logs[origin]?.heldCount ?? 0) > 0, !enrollments(of: origin).isEmpty else { return }
-        // Taken out of the dictionary while it grows, so appending does not copy its batches.
         var log = logs.removeValue(forKey: origin)!
         while true {
             let candidates = log.nextCandidates
@@ -98,27 +130,57 @@ extension Ledger {
             guard let next = candidates.first else {
                 guard let restart = restartPoint(log) else { break }
                 let before = log.heldCount
+                deleteKept(of: origin, &log)
                 log.restart(below: restart)
                 heldBatchCount -= before - log.heldCount
+                changedOrigins.insert(origin)
                 continue
             }
-            guard enrollment(of: origin, coveringMs: next.record.createdMs) != nil else { break }
+            guard enrollment(of: origin, coveringMs: next.record.createdMs) != nil, knowsCampaign(of: next.record) else { break }
             guard log.links(next.record) else {
-                if let head = log.batch(seq: log.headSeq) {
+                if log.headSeq > log.floorSeq, let head = store.batch(of: origin, seq: log.headSeq)?.decoded {
                     logs[origin] = log
                     exclude(ProofFact(head, next)!)
                     return
                 }
-                log.dropHeld { $0.id == next.id }
-                heldBatchCount -= 1
+                drop(next, from: &log)
                 continue
             }
-            log.append(next)
-            heldArrivals[next.id] = nil
-            journalize(.fact(next.id, next.envelope))
-            heldBatchCount -= 1
+            guard (try? checkQuota(next, after: log.index)) != nil, (try? Self.named(next.record, numbering(of: next.record))) != nil else {
+                drop(next, from: &log)
+                continue
+            }
+            admit(next, to: &log)
         }
         logs[origin] = log
+    }
+
+    /// Drops a held batch that can never be admitted.
+    private mutating func drop(_ batch: Verified<Batch>, from log: inout OriginLog) {
+        log.dropHeld { $0.id == batch.id }
+        heldArrivals[batch.id] = nil
+        heldBatchCount -= 1
+    }
+
+    /// Appends a held batch that links to the head: stores it and counts its tallies.
+    private mutating func admit(_ batch: Verified<Batch>, to log: inout OriginLog) {
+        let stored = StoredBatch(batch)
+        log.append(stored)
+        heldArrivals[batch.id] = nil
+        heldBatchCount -= 1
+        store.putBatch(stored)
+        count(batch, subtract: false)
+        changedOrigins.insert(stored.origin)
+        newestBatchMs = max(newestBatchMs ?? stored.createdMs, stored.createdMs)
+        oldestKeptMs = min(oldestKeptMs ?? stored.createdMs, log.index.firstCreatedMs ?? stored.createdMs)
+    }
+
+    /// Deletes every batch a log keeps (with its tallies), leaving its floor where it was.
+    mutating func deleteKept(of origin: NodeID, _ log: inout OriginLog) {
+        guard log.headSeq > log.floorSeq else { return }
+        let seqs = (log.floorSeq + 1)...log.headSeq
+        uncount(origin, seqs: seqs)
+        store.deleteBatches(of: origin, seqs: seqs)
     }
 
     /// The held batch to restart the log under, when its predecessor is older than the retention

@@ -4,11 +4,11 @@ import VantageWire
 
 /// Deltas: the facts a peer lacks, given its version vector, small facts first.
 extension Ledger {
-    /// Roster, revocations, campaign and attestations, in that order.
+    /// Roster, revocations, campaigns and attestations, in that order.
     public var smallFactEnvelopes: [Envelope] {
         enrollments.values.sorted { $0.id < $1.id }.map(\.envelope)
             + revocations.values.sorted { $0.id < $1.id }.map(\.envelope)
-            + (campaign.map { [$0.envelope] } ?? [])
+            + campaigns.values.sorted { $0.id < $1.id }.map(\.envelope)
             + attestations.values.sorted { $0.id < $1.id }.map(\.envelope)
     }
 
@@ -27,31 +27,35 @@ extension Ledger {
             var start = log.floorSeq + 1
             if let theirs = peer[origin] {
                 start = max(start, theirs.headSeq + 1)
-                if let mine = log.batch(seq: theirs.headSeq), mine.id != theirs.headHash {
+                if theirs.headSeq > log.floorSeq, theirs.headSeq <= log.headSeq,
+                   store.batch(of: origin, seq: theirs.headSeq)?.id != theirs.headHash {
                     start = theirs.headSeq
                 }
             }
-            guard Self.appendBatches(of: log, from: start, to: log.headSeq, to: &delta, budget: &budget) else { return delta }
+            guard appendBatches(of: origin, from: start, to: log.headSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta
     }
 
-    /// Appends batches `from...to` of a log while the budget lasts (at least one batch per delta);
-    /// false, with `delta.truncated` set, when the budget ran out.
-    private static func appendBatches(of log: OriginLog, from: UInt64, to: UInt64, to delta: inout Delta, budget: inout Int) -> Bool {
+    /// Appends `origin`'s stored batches `from...to` while the budget lasts (at least one batch per
+    /// delta); false, with `delta.truncated` set, when the budget ran out.
+    private func appendBatches(of origin: NodeID, from: UInt64, to: UInt64, to delta: inout Delta, budget: inout Int) -> Bool {
+        guard let log = logs[origin] else { return true }
         let lower = max(from, log.floorSeq + 1)
         let upper = min(to, log.headSeq)
         guard lower <= upper else { return true }
-        for seq in lower...upper {
-            let envelope = log.batch(seq: seq)!.envelope
-            if budget - envelope.wireSize < 0 && !delta.batches.isEmpty {
-                delta.truncated = true
+        var full = false
+        _ = store.batches(of: origin, seqs: lower...upper) { batch in
+            if budget - batch.wireSize < 0 && !delta.batches.isEmpty {
+                full = true
                 return false
             }
-            budget -= envelope.wireSize
-            delta.batches.append(envelope)
+            budget -= batch.wireSize
+            delta.batches.append(batch.envelope)
+            return true
         }
-        return true
+        if full { delta.truncated = true }
+        return !full
     }
 
     /// Verifies and inserts every fact of a delta from a peer. A fact the ledger holds already is
@@ -103,13 +107,16 @@ extension Ledger {
         stamp = LedgerMemo.freshStamp()
         for fact in other.enrollments.values.sorted(by: { $0.id < $1.id }) { _ = try? insertEnrollment(fact) }
         for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
-        if let campaign = other.campaign { _ = try? insertCampaign(campaign) }
+        for fact in other.campaigns.values.sorted(by: { $0.id < $1.id }) { _ = try? insertCampaign(fact) }
         for proof in other.proofs.values.sorted(by: { $0.origin < $1.origin }) { _ = try? insertProof(proof, nowMs: nowMs) }
         for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
         for fact in other.heldAttestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
         for proof in other.heldProofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof, nowMs: nowMs) }
-        for (_, log) in other.logs.sorted(by: { $0.key < $1.key }) {
-            for batch in log.batches + log.heldBatches { _ = try? insertBatch(batch, nowMs: nowMs) }
+        for (origin, log) in other.logs.sorted(by: { $0.key < $1.key }) {
+            for stored in other.storedBatches(of: origin) {
+                if let batch = stored.decoded { _ = try? insertBatch(batch, nowMs: nowMs) }
+            }
+            for batch in log.heldBatches { _ = try? insertBatch(batch, nowMs: nowMs) }
         }
     }
 }
@@ -170,8 +177,8 @@ extension Ledger {
         var delta = Delta()
         var budget = maxBytes
         for range in ranges {
-            guard let origin = Hash256(bytes: range.origin), let log = logs[origin] else { continue }
-            guard Self.appendBatches(of: log, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
+            guard let origin = Hash256(bytes: range.origin), logs[origin] != nil else { continue }
+            guard appendBatches(of: origin, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta
     }

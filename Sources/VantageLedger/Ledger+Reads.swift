@@ -1,8 +1,8 @@
 import VantageIdentity
 import VantageWire
 
-/// What readers outside the ledger (scoring, reports, status) may ask of it, so that where the
-/// batches live (memory or the store) stays the ledger's business.
+/// What readers outside the ledger (scoring, reports, status, recovery) may ask of it; the
+/// batches are read from the store.
 extension Ledger {
     /// Origins with a log (admitted or pruned batches), in ascending id.
     public var origins: [NodeID] {
@@ -15,9 +15,46 @@ extension Ledger {
         return (log.floorSeq, log.head)
     }
 
-    /// The admitted batches of `origin` with a seq above `seq`, in chain order.
-    public func batches(of origin: NodeID, after seq: UInt64 = 0) -> [Verified<Batch>] {
-        guard let log = logs[origin] else { return [] }
-        return Array(log.batches.dropFirst(Int(seq > log.floorSeq ? seq - log.floorSeq : 0)))
+    /// `origin`'s admitted batch with this seq, when the log keeps it.
+    public func batch(of origin: NodeID, seq: UInt64) -> Verified<Batch>? {
+        guard let log = logs[origin], seq > log.floorSeq, seq <= log.headSeq else { return nil }
+        return store.batch(of: origin, seq: seq)?.decoded
+    }
+
+    /// `origin`'s kept batches (with seqs in `seqs`, when given), in chain order, read from the
+    /// store a chunk at a time.
+    public func storedBatches(of origin: NodeID, seqs: ClosedRange<UInt64>? = nil) -> StoredBatches {
+        let (floor, head) = span(of: origin)
+        let lower = max(floor + 1, seqs?.lowerBound ?? 0), upper = min(head.seq, seqs?.upperBound ?? .max)
+        return StoredBatches(store: store, origin: origin, nextSeq: lower, last: upper)
+    }
+
+    /// `origin`'s admitted batches with a measurement starting in `span`, decoded, in chain order.
+    public func batches(of origin: NodeID, measuredIn span: Range<Int64>) -> [Verified<Batch>] {
+        guard logs[origin] != nil else { return [] }
+        return store.batches(of: origin, measuredIn: span).compactMap(\.decoded)
+    }
+}
+
+/// An origin's stored batches in chain order, read from its store 256 at a time.
+public struct StoredBatches: Sequence, IteratorProtocol {
+    let store: any FactStore
+    let origin: NodeID
+    var nextSeq: UInt64
+    let last: UInt64
+    var chunk: [StoredBatch] = []
+    var position = 0
+
+    public mutating func next() -> StoredBatch? {
+        if position == chunk.count {
+            guard nextSeq <= last, nextSeq > 0 else { return nil }
+            let upper = last - nextSeq >= 255 ? nextSeq + 255 : last
+            chunk = store.batches(of: origin, seqs: nextSeq...upper) { _ in true }
+            position = 0
+            nextSeq = upper == .max ? 0 : upper + 1
+            guard !chunk.isEmpty else { return nil }
+        }
+        position += 1
+        return chunk[position - 1]
     }
 }

@@ -20,11 +20,6 @@ extension Ledger {
         return (days > 0 ? days : Int64(Self.defaultMaxMeasurementAgeDays)) * 86_400_000
     }
 
-    /// Creation time of the newest admitted batch (each log's head is its newest).
-    public var newestBatchMs: Int64? {
-        logs.values.filter { !$0.isEmpty }.map(\.headCreatedMs).max()
-    }
-
     /// Batches created before this time are pruned; nil while the ledger holds no batch.
     public var retentionCutoffMs: Int64? {
         newestBatchMs.map { $0 - Int64(retentionDays) * 86_400_000 }
@@ -37,24 +32,58 @@ extension Ledger {
         while let cutoff = retentionCutoffMs, cutoff != lastCutoff {
             lastCutoff = cutoff
             pruneAll()
-            for (origin, log) in logs where log.heldCount > 0 {
+            guard heldBatchCount > 0 else { continue }
+            for origin in logs.keys.sorted() where logs[origin]!.heldCount > 0 {
                 advance(origin)
             }
         }
     }
 
-    /// Prunes every log, and the attestations, to the current cutoff.
+    /// Prunes every log, and the attestations, to the current cutoff. Nothing is read while the
+    /// cutoff is below the oldest batch kept.
     mutating func pruneAll() {
         guard let cutoff = retentionCutoffMs else { return }
-        for origin in Array(logs.keys) {
-            logs[origin]!.prune(before: cutoff)
+        if let oldest = oldestKeptMs, oldest < cutoff {
+            for origin in logs.keys.sorted() where (logs[origin]!.index.firstCreatedMs ?? .max) < cutoff {
+                prune(origin, before: cutoff)
+            }
+            oldestKeptMs = logs.values.compactMap(\.index.firstCreatedMs).min()
         }
-        let expired = attestations.filter { $0.value.record.createdMs < cutoff }.keys
-        if !expired.isEmpty {
-            for id in expired { attestations[id] = nil }
-            smallStamp = LedgerMemo.freshStamp()
+        if let oldest = oldestAttestationMs, oldest < cutoff {
+            let expired = attestations.filter { $0.value.record.createdMs < cutoff }.keys
+            for id in expired {
+                attestations[id] = nil
+                store.deleteFact(id)
+            }
+            if !expired.isEmpty { smallStamp = LedgerMemo.freshStamp() }
+            oldestAttestationMs = attestations.values.map(\.record.createdMs).min()
         }
         for (id, attestation) in heldAttestations where attestation.record.createdMs < cutoff { heldAttestations[id] = nil }
+    }
+
+    /// Moves `origin`'s floor up past every batch created before `cutoffMs`, deleting them and
+    /// what they counted for. Creation times never decrease along a chain, so they are a prefix.
+    private mutating func prune(_ origin: NodeID, before cutoffMs: Int64) {
+        var index = logs[origin]!.index
+        var pruned = 0
+        while index.head.seq > index.floor.seq {
+            let seqs = (index.floor.seq + 1)...min(index.head.seq, index.floor.seq + 256)
+            let old = store.batches(of: origin, seqs: seqs) { $0.createdMs < cutoffMs }
+            guard let last = old.last else { break }
+            uncount(origin, seqs: old[0].seq...last.seq)
+            store.deleteBatches(of: origin, seqs: old[0].seq...last.seq)
+            index.floor = ChainHead(seq: last.seq, hash: last.id, createdMs: last.createdMs)
+            index.measurements -= old.reduce(0) { $0 + $1.measurements }
+            for batch in old where index.dayBatches > 0 && OriginIndex.day(of: batch.createdMs) == index.day {
+                index.dayBatches -= 1
+                index.dayBytes -= batch.payloadBytes
+            }
+            pruned += old.count
+            guard old.count == seqs.count else { break }
+        }
+        index.firstCreatedMs = index.head.seq > index.floor.seq ? store.batch(of: origin, seq: index.floor.seq + 1)?.createdMs : nil
+        logs[origin]!.index = index
+        if pruned > 0 { changedOrigins.insert(origin) }
     }
 
     /// Drops held facts that arrived before `nowMs − ttlMs` and are still held: a batch whose

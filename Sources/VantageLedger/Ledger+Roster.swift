@@ -1,7 +1,7 @@
 import VantageIdentity
 import VantageWire
 
-/// Root-signed facts: enrollments, revocations, the campaign register; and attestations.
+/// Root-signed facts: enrollments, revocations, campaigns; and attestations.
 extension Ledger {
     /// Checks that a root-only record was signed by the root and names this mesh.
     func checkRootSigned<R>(_ fact: Verified<R>, kind: String, meshID recordMesh: [UInt8]) throws {
@@ -28,8 +28,10 @@ extension Ledger {
         guard enrollments[fact.id] == nil else { return .duplicate }
         enrollments[fact.id] = fact
         smallStamp = LedgerMemo.freshStamp()
-        journalize(.fact(fact.id, fact.envelope))
+        store.putFact(fact.id, fact.envelope)
         enrollmentsByNode[key.id, default: []].append(fact)
+        // A new enrollment may place the node's measurements elsewhere.
+        if let log = logs[key.id], log.headSeq > log.floorSeq { recountTallies(of: key.id) }
         releaseHeld(for: key.id)
         return .added
     }
@@ -42,29 +44,42 @@ extension Ledger {
         guard revocations[fact.id] == nil else { return .duplicate }
         revocations[fact.id] = fact
         smallStamp = LedgerMemo.freshStamp()
-        journalize(.fact(fact.id, fact.envelope))
+        store.putFact(fact.id, fact.envelope)
         revocationsByNode[node, default: []].append(fact)
         applyRevocations(of: node)
         return .added
     }
 
+    /// Campaigns form a grow-only set (batches are numbered by the one they name); the register is
+    /// its newest. A new register may change retention, the quotas and what the tallies count.
     mutating func insertCampaign(_ fact: Verified<Campaign>) throws -> Admission {
         try checkRootSigned(fact, kind: "campaign", meshID: Array(fact.record.meshID))
-        guard let current = campaign else {
-            journalize(.fact(fact.id, fact.envelope))
-            campaign = fact
-            smallStamp = LedgerMemo.freshStamp()
-            settleRetention()
-            return .added
-        }
-        if current.id == fact.id { return .duplicate }
-        let newer = (fact.record.version, fact.id) > (current.record.version, current.id)
-        guard newer else { return .superseded }
-        journalize(.fact(fact.id, fact.envelope))
-        campaign = fact
+        guard campaigns[fact.id] == nil else { return .duplicate }
+        let basis = tallyBasis
+        store.putFact(fact.id, fact.envelope)
+        let becameRegister = addCampaign(fact)
         smallStamp = LedgerMemo.freshStamp()
-        settleRetention()
-        return .added
+        if becameRegister {
+            if tallyBasis != basis { recountTallies(of: nil) }
+            settleRetention()
+        }
+        if heldBatchCount > 0 {
+            for origin in logs.keys.sorted() where logs[origin]!.heldCount > 0 { advance(origin) }
+            settleRetention()
+        }
+        return becameRegister ? .added : .superseded
+    }
+
+    /// Adds a campaign to the set and its numbering; true when it became the register.
+    @discardableResult
+    mutating func addCampaign(_ fact: Verified<Campaign>) -> Bool {
+        campaigns[fact.id] = fact
+        numberings[fact.id] = CampaignNumbering(fact.record)
+        guard let current = campaign, (current.record.version, current.id) > (fact.record.version, fact.id) else {
+            campaign = fact
+            return true
+        }
+        return false
     }
 
     mutating func insertAttestation(_ fact: Verified<Attestation>, nowMs: Int64) throws -> Admission {
@@ -85,8 +100,9 @@ extension Ledger {
             return .held
         }
         attestations[fact.id] = fact
+        oldestAttestationMs = min(oldestAttestationMs ?? fact.record.createdMs, fact.record.createdMs)
         smallStamp = LedgerMemo.freshStamp()
-        journalize(.fact(fact.id, fact.envelope))
+        store.putFact(fact.id, fact.envelope)
         return .added
     }
 
@@ -105,6 +121,7 @@ extension Ledger {
         for (id, attestation) in attestations where Hash256(bytes: attestation.record.nodeID) == node {
             if isCutByRevocation(node, seq: nil, createdMs: attestation.record.createdMs) {
                 attestations[id] = nil
+                store.deleteFact(id)
                 smallStamp = LedgerMemo.freshStamp()
             }
         }
@@ -112,10 +129,45 @@ extension Ledger {
         let before = log.heldCount
         log.dropHeld { isCutByRevocation(node, seq: $0.record.seq, createdMs: $0.record.createdMs) }
         heldBatchCount -= before - log.heldCount
-        if let cut = log.batches.first(where: { isCutByRevocation(node, seq: $0.record.seq, createdMs: $0.record.createdMs) }) {
-            log.truncate(from: cut.record.seq)
-        }
         logs[node] = log
+        if let cut = firstCut(of: node, in: log) { truncate(node, from: cut) }
+    }
+
+    /// The first kept seq of `node`'s log that its revocations cut. Seqs and creation times both
+    /// grow along a chain, so the cut batches are a suffix, found by bisection.
+    private func firstCut(of node: NodeID, in log: OriginLog) -> UInt64? {
+        func cut(_ seq: UInt64) -> Bool {
+            guard let batch = store.batch(of: node, seq: seq) else { return false }
+            return isCutByRevocation(node, seq: seq, createdMs: batch.createdMs)
+        }
+        guard log.headSeq > log.floorSeq, cut(log.headSeq) else { return nil }
+        var (low, high) = (log.floorSeq + 1, log.headSeq)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if cut(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    /// Deletes `origin`'s kept batches from `seq` on, with what they counted for.
+    private mutating func truncate(_ origin: NodeID, from seq: UInt64) {
+        var index = logs[origin]!.index
+        let seqs = seq...index.head.seq
+        index.measurements -= uncount(origin, seqs: seqs)
+        store.deleteBatches(of: origin, seqs: seqs)
+        let last = seq - 1
+        index.head = last > index.floor.seq ? (store.batch(of: origin, seq: last).map { ChainHead(seq: last, hash: $0.id, createdMs: $0.createdMs) } ?? index.floor)
+                                            : index.floor
+        if index.head.seq == index.floor.seq { index.firstCreatedMs = nil }
+        (index.day, index.dayBatches, index.dayBytes) = (OriginIndex.day(of: index.head.createdMs), 0, 0)
+        logs[origin]!.index = index
+        for batch in storedBatches(of: origin) where OriginIndex.day(of: batch.createdMs) == index.day {
+            index.dayBatches += 1
+            index.dayBytes += batch.payloadBytes
+        }
+        logs[origin]!.index = index
+        changedOrigins.insert(origin)
+        noteTimes()
     }
 
     /// Re-examines facts held for `node` now that it has a new enrollment.

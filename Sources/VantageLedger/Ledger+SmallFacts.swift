@@ -34,7 +34,7 @@ extension Ledger {
         var facts: [SmallFact] = []
         facts += enrollments.map { SmallFact(key: $0.key, order: 0, body: .envelope($0.value.envelope)) }
         facts += revocations.map { SmallFact(key: $0.key, order: 1, body: .envelope($0.value.envelope)) }
-        if let campaign { facts.append(SmallFact(key: campaign.id, order: 2, body: .envelope(campaign.envelope))) }
+        facts += campaigns.map { SmallFact(key: $0.key, order: 2, body: .envelope($0.value.envelope)) }
         facts += proofs.map { SmallFact(key: $0.key, order: 3, body: .proof($0.value.message)) }
         facts += attestations.map { SmallFact(key: $0.key, order: 4, body: .envelope($0.value.envelope)) }
         return facts.sorted { ($0.order, Self.bucket(of: $0.key), $0.key) < ($1.order, Self.bucket(of: $1.key), $1.key) }
@@ -46,7 +46,7 @@ extension Ledger {
             var keys = Array(repeating: [Hash256](), count: Self.smallFactBucketCount)
             for key in enrollments.keys { keys[Self.bucket(of: key)].append(key) }
             for key in revocations.keys { keys[Self.bucket(of: key)].append(key) }
-            if let campaign { keys[Self.bucket(of: campaign.id)].append(campaign.id) }
+            for key in campaigns.keys { keys[Self.bucket(of: key)].append(key) }
             for key in excluded { keys[Self.bucket(of: key)].append(key) }
             for key in attestations.keys { keys[Self.bucket(of: key)].append(key) }
             return keys.map { bucket in
@@ -110,11 +110,14 @@ extension Ledger {
         switch envelope.kind {
         case .batch:
             guard envelope.signer.count == 32, let seq = BatchPeek.seq(envelope.payload) else { return false }
-            guard let log = logs[Hash256.of(envelope.signer)] else { return false }
-            return seq <= log.floorSeq || log.batch(seq: seq)?.id == id || log.isHolding(id: id, seq: seq)
+            let origin = Hash256.of(envelope.signer)
+            guard let log = logs[origin] else { return false }
+            if seq <= log.floorSeq || log.isHolding(id: id, seq: seq) { return true }
+            if seq == log.headSeq { return log.headHash == id }
+            return seq < log.headSeq && store.batch(of: origin, seq: seq)?.id == id
         case .enrollment: return enrollments[id] != nil
         case .revocation: return revocations[id] != nil
-        case .campaign: return campaign?.id == id
+        case .campaign: return campaigns[id] != nil
         case .attestation: return attestations[id] != nil || heldAttestations[id] != nil
         case .enrollmentRequest, .unspecified, .UNRECOGNIZED: return false
         }

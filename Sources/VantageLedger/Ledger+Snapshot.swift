@@ -9,8 +9,8 @@ extension Ledger {
         var snapshot = LedgerSnapshot()
         snapshot.meshRoot = Data(root.raw)
         snapshot.facts = smallFactEnvelopes
-        for (_, log) in logs.sorted(by: { $0.key < $1.key }) {
-            snapshot.facts.append(contentsOf: log.batches.map(\.envelope))
+        for origin in logs.keys.sorted() {
+            snapshot.facts.append(contentsOf: storedBatches(of: origin).map(\.envelope))
         }
         snapshot.proofs = proofs.values.sorted { $0.origin < $1.origin }.map(\.message)
         return snapshot
@@ -27,5 +27,19 @@ extension Ledger {
         var ledger = Ledger(root: root, limits: limits)
         let report = ledger.apply(chainOrdered(snapshot.facts, proofs: snapshot.proofs), nowMs: nowMs)
         return (ledger, report)
+    }
+
+    /// A delta of `facts` with small facts first and batches in chain order (by signer, then seq),
+    /// so a long log is admitted batch after batch instead of being held (and, past the held limit,
+    /// refused) until its predecessors come.
+    static func chainOrdered(_ facts: [Envelope], proofs: [EquivocationProof]) -> Delta {
+        var delta = Delta()
+        delta.facts = facts.filter { $0.kind != .batch }
+        delta.batches = facts.filter { $0.kind == .batch }
+            .map { ($0, BatchPeek.seq($0.payload) ?? 0) }
+            .sorted { a, b in a.0.signer == b.0.signer ? a.1 < b.1 : a.0.signer.lexicographicallyPrecedes(b.0.signer) }
+            .map(\.0)
+        delta.proofs = proofs
+        return delta
     }
 }

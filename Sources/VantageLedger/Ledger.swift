@@ -2,10 +2,13 @@ import VantageIdentity
 import VantageWire
 
 /// The replicated ledger: a set of verified, signed facts whose merge is set union
-/// (DESIGN.md, "The ledger"). A pure value: time comes in as `nowMs`, nothing does IO.
+/// (DESIGN.md, "The ledger"). Time comes in as `nowMs`; the facts live in a `FactStore` (SQLite on
+/// a node, memory elsewhere) and the ledger keeps in memory only what deciding needs: the small
+/// facts, each origin's index and the facts held for later.
 ///
 /// - roster: enrollments and revocations (grow-only);
-/// - campaign: the root-signed campaign with the highest version (ties: the higher id);
+/// - campaigns: every root-signed campaign (grow-only: batches are numbered by them); the register
+///   is the one with the highest version (ties: the higher id);
 /// - logs: per origin, hash-chained batches by seq above a retention floor;
 /// - proofs: equivocation proofs; their origins are excluded and their logs dropped;
 /// - attestations: grow-only.
@@ -19,7 +22,9 @@ public struct Ledger: Sendable {
     public internal(set) var enrollments: [Hash256: Verified<Enrollment>] = [:]
     /// Revocations by record id.
     public internal(set) var revocations: [Hash256: Verified<Revocation>] = [:]
-    /// The campaign register.
+    /// Every campaign, by record id.
+    public internal(set) var campaigns: [Hash256: Verified<Campaign>] = [:]
+    /// The campaign register: the campaign with the highest version (ties: the higher id).
     public internal(set) var campaign: Verified<Campaign>?
     /// Logs by origin node id (excluded origins have none).
     public internal(set) var logs: [NodeID: OriginLog] = [:]
@@ -32,6 +37,8 @@ public struct Ledger: Sendable {
     /// Enrollments and revocations indexed by node id (derived from the sets above).
     var enrollmentsByNode: [NodeID: [Verified<Enrollment>]] = [:]
     var revocationsByNode: [NodeID: [Verified<Revocation>]] = [:]
+    /// The numbering of each campaign (derived).
+    var numberings: [Hash256: CampaignNumbering] = [:]
     /// Attestations and proofs whose signer is not enrolled yet (not part of the state).
     var heldAttestations: [Hash256: Verified<Attestation>] = [:]
     var heldProofs: [Hash256: ProofFact] = [:]
@@ -40,19 +47,27 @@ public struct Ledger: Sendable {
     var heldArrivals: [Hash256: Int64] = [:]
     /// Held batches over all origins.
     var heldBatchCount = 0
+    /// Creation time of the newest admitted batch over all logs (derived, kept up to date).
+    public internal(set) var newestBatchMs: Int64?
+    /// The smallest `firstCreatedMs` over all logs: nothing is pruned while the cutoff is below it.
+    var oldestKeptMs: Int64?
+    /// The creation time of the oldest attestation, or earlier (nothing to prune while the cutoff is below it).
+    var oldestAttestationMs: Int64?
+    /// What the store's tallies are recorded as counted with (nil: not recorded yet).
+    var storedTallyBasis: TallyBasis?
+    /// Origins whose index changed since the last commit.
+    var changedOrigins: Set<NodeID> = []
     /// Identifies the current state for the memo; replaced by every mutating entry point.
     var stamp: UInt64 = LedgerMemo.freshStamp()
-    /// Identifies the current small sets (roster, revocations, campaign, excluded, attestations).
+    /// Identifies the current small sets (roster, revocations, campaigns, excluded, attestations).
     var smallStamp: UInt64 = LedgerMemo.freshStamp()
     let memo = LedgerMemo()
-    /// Where accepted facts are made durable by `commit()`; nil for a ledger that keeps nothing
-    /// (files, tests, benchmarks).
-    public internal(set) var store: (any FactStore)?
-    /// Facts accepted since the last `commit()`, when the ledger has a store.
-    public internal(set) var journal: [JournalEntry] = []
+    /// Where the facts are. A copy of a ledger over a memory store carries a copy of it; over
+    /// SQLite it shares the file, and only the copy that writes may be trusted to match it.
+    public internal(set) var store: any FactStore
 
-    /// An empty ledger for the mesh whose root key is `root`, keeping what it accepts in `store`.
-    public init(root: PublicKey, limits: LedgerLimits = LedgerLimits(), store: (any FactStore)? = nil) {
+    /// An empty ledger for the mesh whose root key is `root`, keeping its facts in `store`.
+    public init(root: PublicKey, limits: LedgerLimits = LedgerLimits(), store: any FactStore = MemoryFactStore()) {
         self.root = root
         self.limits = limits
         self.store = store
@@ -72,7 +87,7 @@ public struct Ledger: Sendable {
         stamp = LedgerMemo.freshStamp()
         do {
             let admission = try admit(fact, nowMs: nowMs)
-            if admission == .duplicate || admission == .superseded { stamp = previous }
+            if admission == .duplicate { stamp = previous }
             return admission
         } catch {
             stamp = previous  // a refused fact changes nothing
@@ -124,12 +139,10 @@ public struct Ledger: Sendable {
     }
 
     /// Number of admitted batches over all logs.
-    public var batchCount: Int { logs.values.reduce(0) { $0 + $1.batches.count } }
+    public var batchCount: Int { logs.values.reduce(0) { $0 + $1.index.batchCount } }
 
     /// Number of measurements in admitted batches.
-    public var measurementCount: Int {
-        logs.values.reduce(0) { sum, log in log.batches.reduce(sum) { $0 + $1.record.measurements.count } }
-    }
+    public var measurementCount: Int { logs.values.reduce(0) { $0 + $1.index.measurements } }
 
     /// Number of facts held waiting for a predecessor or an enrollment (not part of the state).
     public var heldCount: Int { heldBatchCount + heldAttestations.count + heldProofs.count }

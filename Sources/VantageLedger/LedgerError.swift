@@ -28,6 +28,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case brokenChain(origin: String, seq: UInt64, reason: String)
     /// Too many facts are already held waiting for predecessors or enrollments.
     case heldFull(origin: String, limit: Int)
+    /// The batch would take its origin past its daily quota of batches or bytes.
+    case overQuota(origin: String, seq: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -50,6 +52,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .brokenChain(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
         case .heldFull(let origin, let limit):
             return "refused fact from \(origin): \(limit) facts are already held waiting for predecessors or enrollments"
+        case .overQuota(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
         }
     }
 }
@@ -79,6 +82,7 @@ extension LedgerError {
         case .revoked: return "revoked"
         case .brokenChain: return "broken_chain"
         case .heldFull: return "held_full"
+        case .overQuota: return "quota"
         }
     }
 }
@@ -91,7 +95,7 @@ public enum Admission: Equatable, Sendable {
     case duplicate
     /// Held until a predecessor batch or the signer's enrollment arrives.
     case held
-    /// A campaign older than the one held; kept out of the register.
+    /// A campaign older than the register: kept (batches may be numbered by it), not the register.
     case superseded
     /// The fact proved that its origin equivocated; the origin is now excluded.
     case equivocation(origin: NodeID)

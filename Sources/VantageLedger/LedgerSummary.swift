@@ -57,11 +57,11 @@ public struct LedgerSummary: Encodable, Sendable {
         batches = ledger.batchCount
         measurements = ledger.measurementCount
         held = ledger.heldCount
-        origins = ledger.logs.sorted { $0.key < $1.key }.filter { !$0.value.batches.isEmpty || $0.value.floorSeq > 0 }.map { id, log in
-            let enrollment = ledger.enrollments(of: id).first?.record
+        origins = ledger.logs.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { id, log in
+            let enrollment = ledger.enrollments(of: id).min { $0.id < $1.id }?.record
             return Origin(nodeID: id.hex, country: enrollment?.country ?? "", asn: enrollment?.asn ?? 0,
                           isp: enrollment?.isp ?? "", floorSeq: log.floorSeq, headSeq: log.headSeq,
-                          batches: log.batches.count, measurements: log.batches.reduce(0) { $0 + $1.record.measurements.count })
+                          batches: log.index.batchCount, measurements: log.index.measurements)
         }
     }
 

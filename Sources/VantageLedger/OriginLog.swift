@@ -1,26 +1,76 @@
 import VantageIdentity
 import VantageWire
 
-/// One origin's hash-chained log: contiguous batches above a floor, and batches held
-/// until their predecessor (or their signer's enrollment) arrives.
+/// What the ledger keeps in memory of one origin's log, and its store keeps beside the batches
+/// (protocol/SPEC.md §8): the floor and head of the chain, what lies between, and the use of the
+/// quota on the head's UTC day.
+public struct OriginIndex: Sendable, Equatable {
+    /// The last pruned batch (genesis when none was pruned).
+    public var floor: ChainHead = .genesis
+    /// The last admitted batch (the floor when the log keeps none).
+    public var head: ChainHead = .genesis
+    /// Creation time of the oldest batch kept (seq floor + 1); nil when none is kept.
+    public var firstCreatedMs: Int64?
+    /// Measurements in the batches kept.
+    public var measurements = 0
+    /// The UTC day (days since 1970) of the head's creation, and the batches and payload bytes of
+    /// that day kept in the log.
+    public var day: Int64 = 0
+    public var dayBatches = 0
+    public var dayBytes = 0
+
+    /// An index.
+    public init(floor: ChainHead = .genesis, head: ChainHead = .genesis, firstCreatedMs: Int64? = nil, measurements: Int = 0,
+                day: Int64 = 0, dayBatches: Int = 0, dayBytes: Int = 0) {
+        self.floor = floor
+        self.head = head
+        self.firstCreatedMs = firstCreatedMs
+        self.measurements = measurements
+        self.day = day
+        self.dayBatches = dayBatches
+        self.dayBytes = dayBytes
+    }
+
+    /// Batches kept: `floor.seq + 1 ... head.seq`.
+    public var batchCount: Int { Int(head.seq - floor.seq) }
+
+    /// The UTC day of a creation time.
+    public static func day(of ms: Int64) -> Int64 { floorDiv(ms, 86_400_000) }
+
+    /// The index after `batch` (of `measurements` measurements and `bytes` payload bytes) was appended.
+    mutating func append(_ batch: StoredBatch) {
+        if firstCreatedMs == nil { firstCreatedMs = batch.createdMs }
+        head = ChainHead(seq: batch.seq, hash: batch.id, createdMs: batch.createdMs)
+        measurements += batch.measurements
+        let batchDay = Self.day(of: batch.createdMs)
+        if batchDay != day || dayBatches == 0 { (day, dayBatches, dayBytes) = (batchDay, 0, 0) }
+        dayBatches += 1
+        dayBytes += batch.payloadBytes
+    }
+}
+
+/// One origin's hash-chained log: its index (the batches themselves are in the store), and the
+/// batches held in memory until their predecessor (or their signer's enrollment, or the campaign
+/// they are numbered by) arrives.
 public struct OriginLog: Sendable {
-    /// Batches up to this seq were pruned by retention (0: none).
-    public private(set) var floorSeq: UInt64 = 0
-    /// Id of batch `floorSeq` (zero when `floorSeq` is 0).
-    public private(set) var floorHash: Hash256 = .zero
-    /// Creation time of batch `floorSeq` (0 when `floorSeq` is 0).
-    public private(set) var floorCreatedMs: Int64 = 0
-    /// Batches `floorSeq + 1 ... headSeq`, in order.
-    public private(set) var batches: [Verified<Batch>] = []
+    /// Floor, head and counts.
+    public internal(set) var index = OriginIndex()
     /// Batches not yet admitted, by seq; several per seq when the origin forked.
     private(set) var held: [UInt64: [Verified<Batch>]] = [:]
 
-    /// Highest contiguous seq held.
-    public var headSeq: UInt64 { floorSeq + UInt64(batches.count) }
+    /// A log with this index and nothing held.
+    init(index: OriginIndex = OriginIndex()) { self.index = index }
+
+    /// Batches up to this seq were pruned by retention (0: none).
+    public var floorSeq: UInt64 { index.floor.seq }
+    /// Highest contiguous seq admitted.
+    public var headSeq: UInt64 { index.head.seq }
     /// Id of batch `headSeq`.
-    public var headHash: Hash256 { batches.last?.id ?? floorHash }
+    public var headHash: Hash256 { index.head.hash }
     /// Creation time of batch `headSeq`.
-    public var headCreatedMs: Int64 { batches.last?.record.createdMs ?? floorCreatedMs }
+    public var headCreatedMs: Int64 { index.head.createdMs }
+    /// The end of the chain: where the next batch must link.
+    public var head: ChainHead { index.head }
     /// Number of held batches.
     public var heldCount: Int { held.values.reduce(0) { $0 + $1.count } }
     /// The held batches, by seq then id.
@@ -28,16 +78,7 @@ public struct OriginLog: Sendable {
         held.sorted { $0.key < $1.key }.flatMap { $0.value.sorted { $0.id < $1.id } }
     }
     /// True when the log holds nothing at all, admitted or pruned.
-    var isEmpty: Bool { floorSeq == 0 && batches.isEmpty }
-
-    /// The admitted batch with this seq, if held.
-    public func batch(seq: UInt64) -> Verified<Batch>? {
-        guard seq > floorSeq, seq <= headSeq else { return nil }
-        return batches[Int(seq - floorSeq - 1)]
-    }
-
-    /// The end of the chain: where the next batch must link.
-    public var head: ChainHead { ChainHead(seq: headSeq, hash: headHash, createdMs: headCreatedMs) }
+    var isEmpty: Bool { index.head.seq == 0 }
 
     /// True when `batch` may follow the current head in the chain.
     func links(_ batch: Batch) -> Bool { head.isFollowed(by: batch) }
@@ -73,40 +114,19 @@ public struct OriginLog: Sendable {
         }
     }
 
-    /// Appends a batch that links to the head (checked by the caller) and removes it from the held set.
-    mutating func append(_ batch: Verified<Batch>) {
-        precondition(links(batch.record), "append of a batch that does not link to the head")
-        held[batch.record.seq] = nil
-        batches.append(batch)
-    }
-
-    /// Drops admitted batches with seq >= `seq` (used by revocations).
-    mutating func truncate(from seq: UInt64) {
-        guard seq <= headSeq else { return }
-        let keep = seq <= floorSeq ? 0 : Int(seq - floorSeq - 1)
-        batches.removeLast(batches.count - keep)
-    }
-
-    /// Moves the floor up past every admitted batch created before `cutoffMs` (retention).
-    /// Creation times never decrease along a chain, so the pruned batches are a prefix.
-    mutating func prune(before cutoffMs: Int64) {
-        let count = batches.prefix { $0.record.createdMs < cutoffMs }.count
-        guard count > 0 else { return }
-        let last = batches[count - 1]
-        floorSeq = last.record.seq
-        floorHash = last.id
-        floorCreatedMs = last.record.createdMs
-        batches.removeFirst(count)
+    /// Appends a batch that links to the head (checked by the caller); the caller stores it.
+    mutating func append(_ batch: StoredBatch) {
+        held[batch.seq] = nil
+        index.append(batch)
     }
 
     /// Restarts the log just below `batch`, whose predecessor is older than the retention cutoff:
-    /// a replica that never saw the pruned batches starts where the others' floors are.
+    /// a replica that never saw the pruned batches starts where the others' floors are. The log
+    /// must keep no batch (the caller checked the gap).
     mutating func restart(below batch: Batch) {
         precondition(batch.seq > headSeq + 1, "restart only skips a gap")
-        batches.removeAll()
-        floorSeq = batch.seq - 1
-        floorHash = Hash256(bytes: batch.previousHash) ?? .zero
-        floorCreatedMs = batch.previousCreatedMs
-        held = held.filter { $0.key > floorSeq }
+        let floor = ChainHead(seq: batch.seq - 1, hash: Hash256(bytes: batch.previousHash) ?? .zero, createdMs: batch.previousCreatedMs)
+        index = OriginIndex(floor: floor, head: floor)
+        held = held.filter { $0.key > floor.seq }
     }
 }

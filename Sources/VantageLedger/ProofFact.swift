@@ -83,18 +83,22 @@ extension Ledger {
         return .equivocation(origin: proof.origin)
     }
 
-    /// Records (and journals) the proof and drops the origin's log: an origin that forked its log
-    /// is trusted for nothing.
+    /// Records (and stores) the proof and drops the origin's log, batches and tallies: an origin
+    /// that forked its log is trusted for nothing.
     mutating func exclude(_ proof: ProofFact) {
         precondition(proofs[proof.origin] == nil, "an origin is excluded once")
         proofs[proof.origin] = proof
-        journalize(.proof(proof))
+        store.putProof(proof)
         smallStamp = LedgerMemo.freshStamp()
         if let log = logs.removeValue(forKey: proof.origin) {
             heldBatchCount -= log.heldCount
+            store.deleteOrigin(proof.origin)
+            changedOrigins.remove(proof.origin)
+            noteTimes()
         }
         for (id, attestation) in attestations where attestation.signer.id == proof.origin {
             attestations[id] = nil
+            store.deleteFact(id)
         }
     }
 }

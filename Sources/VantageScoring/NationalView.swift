@@ -1,3 +1,5 @@
+import VantageLedger
+
 /// The national view: per window, target and ASN, the state and counts (DESIGN.md, Scoring, step 3;
 /// SPEC §13.3). One vote per ASN: its conclusive vantage points' failures are pooled and tested
 /// against their own baselines, and the ASN is anomalous when that is improbable — after the false
@@ -54,12 +56,14 @@ public struct NationalView: Sendable {
 
     /// Builds the view of `country` from observations; vantage points elsewhere become controls.
     public init(_ observations: [Observation], country: String, parameters: ScoringParameters) {
+        self.init(Tallies(observations, windowMs: parameters.windowMs), country: country, parameters: parameters)
+    }
+
+    /// Builds the view of `country` from tallies; vantage points elsewhere become controls.
+    public init(_ input: Tallies, country: String, parameters: ScoringParameters) {
         self.parameters = parameters
-        var place: [String: (asn: UInt32, control: Bool)] = [:]
-        for o in observations where place[o.vantage] == nil {
-            place[o.vantage] = (o.asn, o.country != country)
-        }
-        let tallies = PointJudge.tally(observations, parameters)
+        let place = input.places.mapValues { (asn: $0.asn, control: $0.country != country) }
+        let tallies = input.series
         var abnormal: [PointJudge.Key: Set<Int64>]? = nil
         var cells: [Cell] = []
         for _ in 0..<Self.maxPasses {

@@ -1,3 +1,4 @@
+import VantageLedger
 import VantageIdentity
 import VantageWire
 
@@ -31,5 +32,16 @@ public struct Observation: Sendable, Equatable {
         self.outcome = outcome
         self.throughputKbps = throughputKbps
         self.batch = batch
+    }
+}
+
+extension Tallies {
+    /// The tallies of observations (offline scoring, report verification).
+    public init(_ observations: [Observation], windowMs: Int64) {
+        self.init()
+        for o in observations {
+            count(vantage: o.vantage, place: Place(asn: o.asn, country: o.country), target: o.target,
+                  window: floorDiv(o.timeMs, windowMs), outcome: o.outcome, throughputKbps: o.throughputKbps)
+        }
     }
 }

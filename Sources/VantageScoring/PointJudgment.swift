@@ -1,4 +1,5 @@
 import Foundation
+import VantageLedger
 import VantageWire
 
 /// How one vantage point saw one target, or one ASN saw it, in one window (SPEC §13.2–3).
@@ -46,17 +47,8 @@ struct PointWindow: Sendable, Equatable {
 /// level; and marks a vantage point offline in windows where its control target and every other
 /// target fail together.
 enum PointJudge {
-    struct Key: Hashable, Comparable {
-        var vantage: String
-        var target: String
-        static func < (a: Key, b: Key) -> Bool { (a.vantage, a.target) < (b.vantage, b.target) }
-    }
-
-    struct Tally {
-        var conclusive = 0
-        var failed = 0
-        var throughputs: [UInt64] = []
-    }
+    typealias Key = Tallies.Series
+    typealias Tally = WindowTally
 
     /// Throughput baseline: the mean of the last `throughputWindows` normal windows' medians.
     static let throughputWindows = 6
@@ -67,21 +59,6 @@ enum PointJudge {
     static let learnBelowFirstPass = 0.05
     /// The prior counts as this many measurements.
     static let priorWeight = 10.0
-
-    /// Counts per (vantage point, target) and window: conclusive measurements, failures, throughputs.
-    static func tally(_ observations: [Observation], _ p: ScoringParameters) -> [Key: [Int64: Tally]] {
-        var tallies: [Key: [Int64: Tally]] = [:]
-        for o in observations where o.outcome != .error && o.outcome != .unspecified {
-            let window = floorDiv(o.timeMs, p.windowMs)
-            let key = Key(vantage: o.vantage, target: o.target)
-            var tally = tallies[key, default: [:]][window, default: Tally()]
-            tally.conclusive += 1
-            if o.outcome != .ok { tally.failed += 1 }
-            if let kbps = o.throughputKbps { tally.throughputs.append(kbps) }
-            tallies[key, default: [:]][window] = tally
-        }
-        return tallies
-    }
 
     /// Judges every series; windows in `abnormal` (judged anomalous at the ASN level by an earlier
     /// pass; nil in the first pass) do not teach the baselines.
@@ -107,8 +84,8 @@ enum PointJudge {
         var counts: [String: (failed: Int, measured: Int)] = [:]
         for (key, windows) in tallies where p.controlTargets.contains(key.target) {
             for (window, tally) in windows where !(offline[key.vantage]?.contains(window) ?? false) {
-                counts[key.vantage, default: (0, 0)].failed += tally.failed
-                counts[key.vantage, default: (0, 0)].measured += tally.conclusive
+                counts[key.vantage, default: (0, 0)].failed += tally.failures
+                counts[key.vantage, default: (0, 0)].measured += tally.measurements
             }
         }
         return counts.mapValues { (Double($0.failed) + campaignPrior * priorWeight) / (Double($0.measured) + priorWeight) }
@@ -125,7 +102,7 @@ enum PointJudge {
         return byPoint.mapValues { windows in
             Set(windows.filter { _, targets in
                 targets.count >= 2 && targets.contains { controls.contains($0.target) }
-                    && targets.allSatisfy { $0.tally.conclusive > 0 && $0.tally.failed * 100 >= p.offlinePercent * $0.tally.conclusive }
+                    && targets.allSatisfy { $0.tally.measurements > 0 && $0.tally.failures * 100 >= p.offlinePercent * $0.tally.measurements }
             }.keys)
         }
     }
@@ -138,7 +115,7 @@ enum PointJudge {
         var normalThroughput: [Double] = []
         for window in windows.keys.sorted() {
             let t = windows[window]!
-            var point = PointWindow(measurements: t.conclusive, failures: t.failed)
+            var point = PointWindow(measurements: t.measurements, failures: t.failures)
             let recent = normal.suffix(p.baselineWindows)
             point.learnedFailures = Double(recent.reduce(0) { $0 + $1.failed }) + prior * priorWeight
             point.learnedTrials = Double(recent.reduce(0) { $0 + $1.measured }) + priorWeight
@@ -147,8 +124,8 @@ enum PointJudge {
                 result[window] = point
                 continue
             }
-            point.conclusive = t.conclusive >= p.minMeasurements
-            point.pValue = FailureTail.atLeast(t.failed, in: [point.group()])
+            point.conclusive = t.measurements >= p.minMeasurements
+            point.pValue = FailureTail.atLeast(t.failures, in: [point.group()])
             let usual = point.pValue >= learnBelow
             let learns = usual && !abnormal.contains(window)
             if usual, point.conclusive, let median = median(t.throughputs), t.throughputs.count >= p.minMeasurements {
@@ -159,7 +136,7 @@ enum PointJudge {
                     normalThroughput.append(median)
                 }
             }
-            if learns && !point.throttled && t.conclusive > 0 { normal.append((t.failed, t.conclusive)) }
+            if learns && !point.throttled && t.measurements > 0 { normal.append((t.failures, t.measurements)) }
             result[window] = point
         }
         return result
@@ -171,10 +148,4 @@ enum PointJudge {
         let mid = sorted.count / 2
         return sorted.count % 2 == 1 ? Double(sorted[mid]) : (Double(sorted[mid - 1]) + Double(sorted[mid])) / 2
     }
-}
-
-/// Floor division for window indices of times before 1970.
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }

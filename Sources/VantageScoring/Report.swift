@@ -6,7 +6,8 @@ import VantageWire
 /// A self-contained, offline-verifiable report of one verdict (DESIGN.md, Scoring, step 6;
 /// protocol/SPEC.md §13b): the verdict, the signed batches it was computed from, the enrollments
 /// that place their signers, their revocations and equivocation proofs, the attestations that name
-/// it, the campaign and the mesh's root key. Signed parts are the envelopes' protobuf bytes in
+/// it, the campaigns (the one whose policy scored it, and those its batches are numbered by) and the
+/// mesh's root key. Signed parts are the envelopes' protobuf bytes in
 /// base64; everything else is recomputed.
 public struct Report: Codable, Sendable, Equatable {
     /// File format marker.
@@ -16,8 +17,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var meshRootKey: String
     public var verdict: Verdict
     public var policy: ScoringParameters
-    /// The signed campaign whose policy scored the verdict, if the mesh has one.
-    public var campaign: String?
+    /// The signed campaigns: the one whose policy scored the verdict (the newest), and every one
+    /// the evidence batches are numbered by.
+    public var campaigns: [String]
     public var enrollments: [String]
     /// Revocations of the report's signers.
     public var revocations: [String]
@@ -33,7 +35,7 @@ public struct Report: Codable, Sendable, Equatable {
     public static let formatName = "vantage-report-v2"
 
     enum CodingKeys: String, CodingKey {
-        case format, verdict, policy, campaign, enrollments, revocations, proofs, batches, attestations
+        case format, verdict, policy, campaigns, enrollments, revocations, proofs, batches, attestations
         case meshName = "mesh_name", meshRootKey = "mesh_root_key", exportedBy = "exported_by", exportedAt = "exported_at"
     }
 
@@ -45,12 +47,18 @@ public struct Report: Codable, Sendable, Equatable {
         func encode(_ envelope: Envelope) -> String { ((try? envelope.serializedData()) ?? Data()).base64EncodedString() }
         return Report(
             meshName: meshName, meshRootKey: ledger.root.description, verdict: verdict, policy: ledger.scoringParameters,
-            campaign: ledger.campaign.map { encode($0.envelope) },
+            campaigns: campaigns(of: batches, in: ledger).map { encode($0.envelope) },
             enrollments: signers.flatMap { ledger.enrollments(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             revocations: signers.flatMap { ledger.revocations(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             proofs: signers.compactMap { ledger.proofs[$0].map { ((try? $0.message.serializedData()) ?? Data()).base64EncodedString() } },
             batches: batches.map { encode($0.envelope) }, attestations: attestations.map { encode($0.envelope) },
             exportedBy: exportedBy.hex, exportedAt: Date(unixMilliseconds: nowMs).rfc3339)
+    }
+
+    /// The register and the campaigns `batches` are numbered by, by id.
+    static func campaigns(of batches: [Verified<Batch>], in ledger: Ledger) -> [Verified<Campaign>] {
+        let named = Set(batches.compactMap { Hash256(bytes: $0.record.campaign) }).union(ledger.campaign.map { [$0.id] } ?? [])
+        return named.sorted().compactMap { ledger.campaigns[$0] }
     }
 
     /// The report as a file: pretty, sorted JSON.

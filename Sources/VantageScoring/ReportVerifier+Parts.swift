@@ -7,7 +7,7 @@ import VantageWire
 /// of the mesh, so the same rules as on a node decide what counts: root signatures, revocation
 /// cuts, equivocation exclusions, placement of measurements by enrollment.
 extension ReportChecks {
-    /// Enrollments, revocations, proofs and the campaign, each signed by the mesh root for this mesh.
+    /// Enrollments, revocations, proofs and the campaigns, each signed by the mesh root for this mesh.
     mutating func admitRoster(_ report: Report, into ledger: inout Ledger) {
         let nowMs = Int64.max / 2
         for (part, texts) in [("enrollments", report.enrollments), ("revocations", report.revocations)] {
@@ -34,11 +34,11 @@ extension ReportChecks {
             }
             add("proofs[\(i)]", true, "node \(fact.origin.short) equivocated: its batches and attestations count for nothing")
         }
-        if let text = report.campaign {
-            if case .success(let fact) = Self.open(text), case .campaign = fact, (try? ledger.insert(fact, nowMs: nowMs)) != nil {
-                add("campaign", true, "version \(ledger.campaign?.record.version ?? 0) signed by the mesh root")
+        for (i, text) in report.campaigns.enumerated() {
+            if case .success(.campaign(let campaign)) = Self.open(text), (try? ledger.insert(.campaign(campaign), nowMs: nowMs)) != nil {
+                add("campaigns[\(i)]", true, "version \(campaign.record.version) signed by the mesh root")
             } else {
-                add("campaign", false, "not a campaign signed by the mesh root for this mesh")
+                add("campaigns[\(i)]", false, "not a campaign signed by the mesh root for this mesh")
             }
         }
     }
@@ -64,7 +64,7 @@ extension ReportChecks {
                 add("batches[\(i)]", false, "signer \(signer.short) equivocated (a proof is in the report)")
             } else if ledger.isCutByRevocation(signer, seq: b.record.seq, createdMs: b.record.createdMs) {
                 add("batches[\(i)]", false, "signer \(signer.short) was revoked before batch #\(b.record.seq)")
-            } else if ledger.observations(of: b, origin: signer).isEmpty {
+            } else if ledger.observations(of: b).isEmpty {
                 add("batches[\(i)]", false, "no enrollment of signer \(signer.short) in the report covers its measurements")
             } else {
                 admitted.append(b)
@@ -82,7 +82,7 @@ extension ReportChecks {
     /// The verdict recomputed from the evidence equals the report's, field by field.
     mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict)
-        let observations = evidence.flatMap { ledger.observations(of: $0, origin: $0.signer.id).filter(filter.admits) }
+        let observations = evidence.flatMap { ledger.observations(of: $0).filter(filter.admits) }
         let recomputed = Scorer.score(observations, country: report.verdict.country, parameters: report.policy).verdicts
         guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
             add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "

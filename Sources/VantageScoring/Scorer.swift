@@ -1,5 +1,6 @@
 import Foundation
 import VantageIdentity
+import VantageLedger
 
 /// The deterministic consensus scorer (DESIGN.md, Scoring; protocol/SPEC.md §13): a pure function
 /// of the observations, the parameters and, for which windows are still open, a clock.
@@ -25,7 +26,16 @@ public enum Scorer {
     /// `score`, also returning the national view it was computed from.
     public static func scoreWithView(_ observations: [Observation], country: String, parameters: ScoringParameters = ScoringParameters(),
                                      nowMs: Int64? = nil) -> (result: ScoreResult, view: NationalView) {
-        let view = NationalView(observations, country: country, parameters: parameters)
+        scoreWithView(Tallies(observations, windowMs: parameters.windowMs), country: country, parameters: parameters, nowMs: nowMs) { span in
+            observations.filter { span.contains($0.timeMs) }
+        }
+    }
+
+    /// Scores `tallies` for `country`; `observationsIn` gives the observations (with their batch
+    /// ids) that start in a span, from which each verdict's supporting batches are found.
+    public static func scoreWithView(_ tallies: Tallies, country: String, parameters: ScoringParameters, nowMs: Int64?,
+                                     observationsIn: (Range<Int64>) -> [Observation]) -> (result: ScoreResult, view: NationalView) {
+        let view = NationalView(tallies, country: country, parameters: parameters)
         let closed = view.cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
         let scopes = windowScopes(closed, parameters) + outageScopes(closed, parameters)
         let events = Dictionary(grouping: scopes, by: \.target).values
@@ -34,7 +44,8 @@ public enum Scorer {
             .filter { Set($0.map(\.window)).count >= parameters.minWindows }
         let verdicts = merge(events, country: country).map { group in
             var verdict = verdict(from: group, country: country, cells: closed, parameters: parameters)
-            verdict.supportingBatches = supportingBatches(group, observations, parameters)
+            let span = (group.lower * parameters.windowMs)..<((group.upper + 1) * parameters.windowMs)
+            verdict.supportingBatches = supportingBatches(group, observationsIn(span), parameters)
             return verdict
         }
             .sorted { ($0.start, $0.targets.joined(separator: ","), $0.scope.rawValue) < ($1.start, $1.targets.joined(separator: ","), $1.scope.rawValue) }

@@ -30,7 +30,7 @@ public enum VerdictEvidenceSet {
     public static func batches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
         let filter = Filter(verdict)
         return ledger.origins.flatMap { origin in
-            ledger.batches(of: origin).filter { ledger.observations(of: $0, origin: origin).contains(where: filter.admits) }
+            ledger.batches(of: origin, measuredIn: filter.span).filter { ledger.observations(of: $0).contains(where: filter.admits) }
         }
     }
 

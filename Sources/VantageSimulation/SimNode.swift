@@ -24,8 +24,8 @@ struct SimNode {
     }
 
     /// Rebuilds the ledger from its store, as a restarted agent does, and forgets every peer.
-    mutating func restart(settings: GossipSettings, nowMs: Int64, cache: VerificationCache) {
-        ledger = try! Ledger.open(root: ledger.root, store: ledger.store!, nowMs: nowMs, verify: cache.verify).0
+    mutating func restart(settings: GossipSettings) {
+        ledger = try! Ledger.open(root: ledger.root, store: ledger.store).0
         gossip = GossipNode(id: id, asn: asn, settings: settings)
         up = true
     }

@@ -101,7 +101,7 @@ extension Simulation {
 
     mutating func restart(_ i: Int) {
         guard !nodes[i].up else { return }
-        nodes[i].restart(settings: settings.gossip, nowMs: localNow(i), cache: cache)
+        nodes[i].restart(settings: settings.gossip)
         for (origin, head) in nodes[i].acknowledgedAtCrash where nodes[i].ledger.head(of: origin).seq < head {
             restartLosses += Int(head - nodes[i].ledger.head(of: origin).seq)
         }

@@ -69,11 +69,13 @@ public enum ProtocolVectors {
             r.createdMs = t0
             return r
         }())
+        let campaign = mesh.campaign(version: 1, name: "social-media")
         return [
             ("batch", a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)),
+            ("numbered-batch", a.nextBatch(createdMs: t0 + 600_000, count: 2, outcome: .tlsReset, numberedBy: campaign)),
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),
             ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: "key lost")),
-            ("campaign", mesh.campaign(version: 1, name: "social-media")),
+            ("campaign", campaign),
             ("attestation", a.attestation(ledgerDigest: Hash256.of(Array("ledger".utf8)), createdMs: t0 + 3_600_000)),
             ("enrollment-request", request),
         ]
@@ -114,9 +116,10 @@ public enum ProtocolVectors {
         return cases
     }
 
-    /// envelopes.json: encoded envelopes of a batch, an enrollment and a revocation with their ids.
+    /// envelopes.json: encoded envelopes of a batch, a batch numbered by the campaign, the
+    /// campaign, an enrollment and a revocation, with their ids.
     public static func envelopeCases() -> [EnvelopeCase] {
-        records().filter { ["batch", "enrollment", "revocation"].contains($0.0) }.map { name, envelope in
+        records().filter { ["batch", "numbered-batch", "campaign", "enrollment", "revocation"].contains($0.0) }.map { name, envelope in
             EnvelopeCase(name: name, kind: envelope.kind.displayName,
                          envelope: Hex.encode(try! envelope.serializedBytes() as [UInt8]),
                          id: envelope.recordID!.hex, signerID: Hash256.of(Array(envelope.signer)).hex)
@@ -125,7 +128,7 @@ public enum ProtocolVectors {
 
     /// ledgers.json: two small ledgers, as snapshots, with their digests.
     public static func ledgerCases() -> [LedgerCase] {
-        [("two-nodes", "two enrolled nodes in two ASNs, three batches each, a campaign", twoNodes()),
+        [("two-nodes", "two enrolled nodes in two ASNs, three batches each, a campaign; the first node's batches are numbered by it", twoNodes()),
          ("fork-and-revocation", "a node that forked its log (excluded, proof kept) and a node revoked after seq 2", forkAndRevocation())]
             .map { name, description, ledger in
                 LedgerCase(name: name, description: description,
@@ -139,9 +142,10 @@ public enum ProtocolVectors {
         var a = mesh.node("pk-ptcl-1", asn: 17557, isp: "PTCL")
         var b = mesh.node("pk-jazz-1", asn: 45669, isp: "Jazz")
         var ledger = Ledger(root: mesh.root)
-        var envelopes = [mesh.enroll(a), mesh.enroll(b), mesh.campaign(version: 1, name: "social-media")]
+        let campaign = mesh.campaign(version: 1, name: "social-media")
+        var envelopes = [mesh.enroll(a), mesh.enroll(b), campaign]
         for i in 1...3 {
-            envelopes.append(a.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .tlsReset))
+            envelopes.append(a.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .tlsReset, numberedBy: campaign))
             envelopes.append(b.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .ok))
         }
         for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: nowMs) }

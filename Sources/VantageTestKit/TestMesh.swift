@@ -114,6 +114,19 @@ public struct TestNode: Sendable {
         return envelope
     }
 
+    /// Signs the next batch of the chain with `count` measurements numbered by `campaign` (a signed
+    /// campaign of this mesh), naming that campaign (protocol/SPEC.md §5.6).
+    public mutating func nextBatch(createdMs: Int64, count: Int, outcome: Outcome = .ok, numberedBy campaign: Envelope) -> Envelope {
+        let record = try! Campaign(serializedBytes: campaign.payload)
+        var batch = head.nextBatch(origin: id, createdMs: createdMs,
+                                   measurements: Self.measurements(createdMs: createdMs, count: count, outcome: outcome)
+                                       .map(CampaignNumbering(record).numbered))
+        batch.campaign = Data(campaign.recordID!.bytes)
+        let envelope = key.sign(batch)
+        head = head.advanced(by: batch, id: envelope.recordID!)
+        return envelope
+    }
+
     /// Signs any batch, chained or not (for forks and broken chains).
     public func batch(seq: UInt64, previous: Hash256, previousCreatedMs: Int64, createdMs: Int64,
                       count: Int = 1, outcome: Outcome = .ok) -> Envelope {

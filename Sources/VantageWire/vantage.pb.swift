@@ -327,16 +327,17 @@ public nonisolated struct Vantage_V2_Envelope: Sendable {
   public init() {}
 }
 
-/// One probe result. Lives only inside a Batch.
+/// One probe result. Lives only inside a Batch. A target and input of the batch's campaign go by
+/// number (target_index, input_index, 1-based); anything else by name (SPEC §5.2).
 public nonisolated struct Vantage_V2_Measurement: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// platform name, e.g. "facebook"
+  /// platform name, e.g. "facebook", when target_index is 0
   public var target: String = String()
 
-  /// URL or host probed
+  /// URL or host probed, when input_index is 0
   public var input: String = String()
 
   public var probe: Vantage_V2_ProbeKind = .unspecified
@@ -359,6 +360,12 @@ public nonisolated struct Vantage_V2_Measurement: Sendable {
 
   /// free-form probe details (resolver, status code, ...)
   public var details: Dictionary<String,String> = [:]
+
+  /// 1-based index into the batch campaign's targets; 0: see target
+  public var targetIndex: UInt32 = 0
+
+  /// 1-based index into that target's inputs; 0: see input
+  public var inputIndex: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -389,6 +396,9 @@ public nonisolated struct Vantage_V2_Batch: Sendable {
   public var previousCreatedMs: Int64 = 0
 
   public var measurements: [Vantage_V2_Measurement] = []
+
+  /// record id of the campaign the measurements are numbered by; empty: none
+  public var campaign: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -617,6 +627,18 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
   public var maxMeasurementAgeDays: UInt32 {
     get {_storage._maxMeasurementAgeDays}
     set {_uniqueStorage()._maxMeasurementAgeDays = newValue}
+  }
+
+  /// per origin and UTC day of created_ms; default: 4 per round, at least 1000
+  public var maxBatchesPerDay: UInt32 {
+    get {_storage._maxBatchesPerDay}
+    set {_uniqueStorage()._maxBatchesPerDay = newValue}
+  }
+
+  /// default: max_batches_per_day × 64 KiB
+  public var maxBatchBytesPerDay: UInt64 {
+    get {_storage._maxBatchBytesPerDay}
+    set {_uniqueStorage()._maxBatchBytesPerDay = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1047,7 +1069,7 @@ nonisolated extension Vantage_V2_Envelope: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Measurement"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}input\0\u{1}probe\0\u{3}start_time_ms\0\u{3}runtime_ms\0\u{1}outcome\0\u{3}throughput_kbps\0\u{1}details\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}input\0\u{1}probe\0\u{3}start_time_ms\0\u{3}runtime_ms\0\u{1}outcome\0\u{3}throughput_kbps\0\u{1}details\0\u{3}target_index\0\u{3}input_index\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1063,6 +1085,8 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
       case 6: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self._throughputKbps) }()
       case 8: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.details) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.targetIndex) }()
+      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.inputIndex) }()
       default: break
       }
     }
@@ -1097,6 +1121,12 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
     if !self.details.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.details, fieldNumber: 8)
     }
+    if self.targetIndex != 0 {
+      try visitor.visitSingularUInt32Field(value: self.targetIndex, fieldNumber: 9)
+    }
+    if self.inputIndex != 0 {
+      try visitor.visitSingularUInt32Field(value: self.inputIndex, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1109,6 +1139,8 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
     if lhs.outcome != rhs.outcome {return false}
     if lhs._throughputKbps != rhs._throughputKbps {return false}
     if lhs.details != rhs.details {return false}
+    if lhs.targetIndex != rhs.targetIndex {return false}
+    if lhs.inputIndex != rhs.inputIndex {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1116,7 +1148,7 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0\u{1}campaign\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1130,6 +1162,7 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.previousCreatedMs) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.measurements) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.campaign) }()
       default: break
       }
     }
@@ -1154,6 +1187,9 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.measurements.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.measurements, fieldNumber: 6)
     }
+    if !self.campaign.isEmpty {
+      try visitor.visitSingularBytesField(value: self.campaign, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1164,6 +1200,7 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.createdMs != rhs.createdMs {return false}
     if lhs.previousCreatedMs != rhs.previousCreatedMs {return false}
     if lhs.measurements != rhs.measurements {return false}
+    if lhs.campaign != rhs.campaign {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1500,7 +1537,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1513,6 +1550,8 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _retentionDays: UInt32 = 0
     var _name: String = String()
     var _maxMeasurementAgeDays: UInt32 = 0
+    var _maxBatchesPerDay: UInt32 = 0
+    var _maxBatchBytesPerDay: UInt64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1533,6 +1572,8 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _retentionDays = source._retentionDays
       _name = source._name
       _maxMeasurementAgeDays = source._maxMeasurementAgeDays
+      _maxBatchesPerDay = source._maxBatchesPerDay
+      _maxBatchBytesPerDay = source._maxBatchBytesPerDay
     }
   }
 
@@ -1561,6 +1602,8 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 8: try { try decoder.decodeSingularUInt32Field(value: &_storage._retentionDays) }()
         case 9: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
         case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxMeasurementAgeDays) }()
+        case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxBatchesPerDay) }()
+        case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._maxBatchBytesPerDay) }()
         default: break
         }
       }
@@ -1603,6 +1646,12 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       if _storage._maxMeasurementAgeDays != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._maxMeasurementAgeDays, fieldNumber: 10)
       }
+      if _storage._maxBatchesPerDay != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._maxBatchesPerDay, fieldNumber: 11)
+      }
+      if _storage._maxBatchBytesPerDay != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._maxBatchBytesPerDay, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1622,6 +1671,8 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._retentionDays != rhs_storage._retentionDays {return false}
         if _storage._name != rhs_storage._name {return false}
         if _storage._maxMeasurementAgeDays != rhs_storage._maxMeasurementAgeDays {return false}
+        if _storage._maxBatchesPerDay != rhs_storage._maxBatchesPerDay {return false}
+        if _storage._maxBatchBytesPerDay != rhs_storage._maxBatchBytesPerDay {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -46,7 +46,7 @@ import VantageWire
     }
 
     @Test func onlyTheBucketsThePeerLacksAreSent() throws {
-        var a = mesh.node("a")
+        let a = mesh.node("a")
         var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
         try x.insert(envelope: mesh.enroll(a), nowMs: now)
         try y.insert(envelope: mesh.enroll(a), nowMs: now)

@@ -1,6 +1,7 @@
 import Foundation
 import VantageIdentity
 import VantageLedger
+import VantageStore
 import VantageTestKit
 import VantageWire
 
@@ -56,11 +57,35 @@ struct FactPool {
         return chosen
     }
 
-    /// A replica that received `history` fact by fact.
-    static func replica(_ history: [SignedFact]) -> Ledger {
-        var ledger = Ledger(root: mesh.root)
+    /// A replica that received `history` fact by fact: in memory, or in a new SQLite file in `folder`.
+    static func replica(_ history: [SignedFact], in folder: URL? = nil) -> Ledger {
+        let store: any FactStore = folder.map { try! LedgerStore(path: $0.appendingPathComponent(UUID().uuidString).path) } ?? MemoryFactStore()
+        var ledger = Ledger(root: mesh.root, store: store)
         for fact in history { _ = try? ledger.insert(fact, nowMs: nowMs) }
+        try! ledger.commit()
         return ledger
+    }
+
+    /// Runs `body` with a new folder for store files, removed afterwards.
+    static func withFolder<T>(_ body: (URL) throws -> T) rethrows -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vantage-laws-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try body(folder)
+    }
+
+    /// The tallies of a ledger counted from scratch from its stored batches: what the tallies kept
+    /// up to date batch by batch must equal.
+    static func recountedTallies(_ ledger: Ledger) -> Tallies {
+        var tallies = Tallies()
+        for origin in ledger.origins {
+            for stored in ledger.storedBatches(of: origin) {
+                let batch = stored.decoded!
+                tallies.add(Placement.tallies(ledger.measurements(of: batch), of: batch.record, origin: origin, among: ledger.enrollments(of: origin),
+                                              maxAgeMs: ledger.maxMeasurementAgeMs, windowMs: ledger.windowMs))
+            }
+        }
+        return tallies
     }
 }
 

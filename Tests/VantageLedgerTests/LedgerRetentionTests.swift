@@ -22,7 +22,8 @@ import VantageTestKit
         // A batch 33 days later moves the cutoff to day 3: batches of days 0, 1 and 2 go.
         try full.insert(envelope: b.nextBatch(createdMs: t0 + 33 * day), nowMs: t0 + 40 * day)
         #expect(full.logs[a.id]?.floorSeq == 3)
-        #expect(full.logs[a.id]?.batches.count == 2)
+        #expect(full.logs[a.id]?.index.batchCount == 2)
+        #expect(full.tallies == FactPool.recountedTallies(full), "pruned batches no longer count")
         // A pruned batch arriving again is not fetched back in.
         #expect(try full.insert(envelope: old[0], nowMs: t0 + 40 * day) == .duplicate)
 
@@ -31,6 +32,7 @@ import VantageTestKit
         #expect(report.refused.isEmpty)
         #expect(fresh.logs[a.id]?.floorSeq == 3)
         #expect(fresh.digest == full.digest)
+        #expect(fresh.tallies == full.tallies)
     }
 
     @Test func campaignRetentionOverridesTheDefault() throws {

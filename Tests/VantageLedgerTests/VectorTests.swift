@@ -24,7 +24,7 @@ import VantageWire
             ("envelopes.json", json(ProtocolVectors.envelopeCases())),
             ("ledgers.json", json(ProtocolVectors.ledgerCases())),
         ]
-        for (name, envelope) in ProtocolVectors.records() where ["batch", "enrollment", "revocation"].contains(name) {
+        for (name, envelope) in ProtocolVectors.records() where ["batch", "numbered-batch", "campaign", "enrollment", "revocation"].contains(name) {
             files.append(("\(name).envelope", RecordFile.encode(envelope)))
         }
         files.append(("two-nodes.ledger", RecordFile.encode(ProtocolVectors.twoNodes().snapshot)))

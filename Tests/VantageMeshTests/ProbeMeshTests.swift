@@ -12,11 +12,16 @@ import VantageWire
 /// from every node.
 extension MeshSuite {
 @Suite struct ProbeMeshTests {
-    /// (origin, target, outcome, start time) of every measurement in a node's ledger.
+    /// (origin, target, outcome, start time) of every measurement in a node's ledger. Each batch
+    /// names the campaign and numbers its targets and inputs by it.
     func measurements(_ node: NodeDirectory) throws -> [(origin: NodeID, target: String, outcome: Outcome, timeMs: Int64)] {
         let ledger = try LedgerTransfer.ledger(ofNode: node.path)
-        return ledger.logs.flatMap { origin, log in
-            log.batches.flatMap { batch in batch.record.measurements.map { (origin, $0.target, $0.outcome, $0.startTimeMs) } }
+        return ledger.origins.flatMap { origin in
+            ledger.storedBatches(of: origin).compactMap(\.decoded).flatMap { batch in
+                #expect(batch.record.campaign == Data(ledger.campaign!.id.bytes))
+                #expect(batch.record.measurements.allSatisfy { $0.targetIndex > 0 && $0.target.isEmpty && $0.inputIndex > 0 })
+                return ledger.measurements(of: batch).map { (origin, $0.target, $0.outcome, $0.startTimeMs) }
+            }
         }
     }
 

@@ -103,6 +103,23 @@ extension MeshSuite {
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("FAIL batches[2]: "), "\(tampered.stdout)")
         #expect(tampered.stdout.contains("NOT VERIFIED"))
+
+        // A restart reads the index, not the facts: alone (no peer to send it anything), the node
+        // serves the same digest and the same verdicts, having decoded no stored batch and verified
+        // no signature while it opened its store.
+        let digest = try await AgentClient(node: folders.nodes[0].path).status().ledger.digest
+        let verdictBytes = try await rawVerdicts(folders.nodes[0])
+        agents.forEach { $0.stop() }
+        let restarted = try AgentProcess(runner: runner, node: folders.nodes[0].path,
+                                         arguments: ["--listen", "127.0.0.1:0", "--attest-interval", "1h"])
+        agents = [restarted]
+        _ = try await restarted.waitUntilReady()
+        let metricsURL = try AgentClient(node: folders.nodes[0].path).baseURL.appendingPathComponent("metrics")
+        let metrics = String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self)
+        #expect(metrics.contains("vantage_stored_batches_decoded_total 0"), "\(metrics)")
+        #expect(metrics.contains("vantage_signatures_verified_total 0"), "\(metrics)")
+        #expect(try await AgentClient(node: folders.nodes[0].path).status().ledger.digest == digest)
+        #expect(try await rawVerdicts(folders.nodes[0]) == verdictBytes)
     }
 }
 }

@@ -33,10 +33,10 @@ import VantageWire
         try ledger.insert(envelope: mesh.enroll(a, notBeforeMs: t0, notAfterMs: t0 + 10 * hour), nowMs: t0 + 10 * hour)
         try ledger.insert(envelope: a.nextBatch(createdMs: t0 + hour, measurements: measurements(from: t0 - 20 * hour, count: 5)
                                                     + measurements(from: t0 + 10 * 60_000, count: 3)), nowMs: t0 + 10 * hour)
-        var index = EvidenceIndex()
-        let observations = index.update(from: ledger)
+        let observations = ledger.observations(in: Int64.min..<Int64.max)
         #expect(observations.count == 3)
         #expect(observations.allSatisfy { $0.timeMs >= t0 })
+        #expect(ledger.tallies.series.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.measurements } } == 3, "the tallies count the same")
     }
 
     @Test func aRenewalInAnotherASNIsAnotherVantagePointFromItsStart() throws {
@@ -47,8 +47,8 @@ import VantageWire
         try ledger.insert(envelope: mesh.enroll(moved, notBeforeMs: t0 + 2 * hour, notAfterMs: t0 + 10 * hour), nowMs: t0 + 10 * hour)
         try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 4 * hour, measurements: measurements(from: t0 + hour, count: 2)
                                                     + measurements(from: t0 + 3 * hour, count: 2)), nowMs: t0 + 10 * hour)
-        var index = EvidenceIndex()
-        let observations = index.update(from: ledger)
+        let observations = ledger.observations(in: Int64.min..<Int64.max)
+        #expect(Set(ledger.tallies.places.values.map(\.asn)) == [100, 200])
         #expect(Set(observations.filter { $0.timeMs < t0 + 2 * hour }.map(\.asn)) == [100])
         #expect(Set(observations.filter { $0.timeMs >= t0 + 2 * hour }.map(\.asn)) == [200])
         #expect(Set(observations.map(\.vantage)).count == 2, "one node, two vantage points")

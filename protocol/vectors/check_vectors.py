@@ -5,6 +5,9 @@
   the UTF-8 bytes of `domain` followed by the payload bytes.
 - envelopes.json: each encoded Envelope is parsed with a hand-written protobuf reader; its id must be
   SHA-256(domain || payload), its signer id SHA-256(signer), and its signature must verify.
+- compact measurements (SPEC §5.3): the numbered batch must name the campaign envelope's id, and
+  each of its measurements must carry a target_index (and input_index) that the campaign has,
+  without the strings; the plain batch's measurements carry names and no numbers.
 
 Exits 1 and names every entry that disagrees; prints "N passed, 0 failed" otherwise.
 """
@@ -41,20 +44,61 @@ def read_varint(data: bytes, i: int):
             return value, i
 
 
-def parse_envelope(data: bytes) -> dict:
-    """Envelope: 1 kind (varint), 2 payload, 3 signer, 4 signature (length-delimited)."""
-    fields, i = {}, 0
+def parse_fields(data: bytes) -> list:
+    """Every (field number, value) of a protobuf message, in order; values are ints or bytes."""
+    fields, i = [], 0
     while i < len(data):
         key, i = read_varint(data, i)
         number, wire_type = key >> 3, key & 7
         if wire_type == 0:
-            fields[number], i = read_varint(data, i)
+            value, i = read_varint(data, i)
         elif wire_type == 2:
             length, i = read_varint(data, i)
-            fields[number], i = data[i:i + length], i + length
+            value, i = data[i:i + length], i + length
         else:
             raise ValueError(f"unexpected wire type {wire_type} for field {number}")
+        fields.append((number, value))
     return fields
+
+
+def parse_envelope(data: bytes) -> dict:
+    """Envelope: 1 kind (varint), 2 payload, 3 signer, 4 signature (length-delimited)."""
+    return dict(parse_fields(data))
+
+
+def repeated(fields: list, number: int) -> list:
+    return [value for n, value in fields if n == number]
+
+
+def numbering_problems(batch_payload: bytes, campaign_payload: bytes, campaign_id: str) -> list:
+    """Batch: 6 measurements, 7 campaign id. Measurement: 1 target, 2 input, 9 target_index,
+    10 input_index. Campaign: 3 targets. Target: 1 name, 2 inputs."""
+    batch = parse_fields(batch_payload)
+    targets = [parse_fields(t) for t in repeated(parse_fields(campaign_payload), 3)]
+    problems = []
+    if dict(batch).get(7, b"").hex() != campaign_id:
+        problems.append("the numbered batch does not name the campaign's id in field 7")
+    for index, measurement in enumerate(repeated(batch, 6)):
+        m = dict(parse_fields(measurement))
+        t, i = m.get(9, 0), m.get(10, 0)
+        if m.get(1) or m.get(2):
+            problems.append(f"measurement {index} carries target or input strings beside its numbers")
+        if not 1 <= t <= len(targets):
+            problems.append(f"measurement {index}: target_index {t} is not one of the campaign's {len(targets)} targets")
+            continue
+        inputs = repeated(targets[t - 1], 2)
+        if not 1 <= i <= len(inputs):
+            problems.append(f"measurement {index}: input_index {i} is not one of the target's {len(inputs)} inputs")
+    return problems
+
+
+def named_problems(batch_payload: bytes) -> list:
+    problems = []
+    for index, measurement in enumerate(repeated(parse_fields(batch_payload), 6)):
+        m = dict(parse_fields(measurement))
+        if not m.get(1) or m.get(9, 0) or m.get(10, 0):
+            problems.append(f"measurement {index} of the plain batch is not named by strings alone")
+    return problems
 
 
 def main() -> int:
@@ -81,6 +125,16 @@ def main() -> int:
             problems.append(f"kind {entry['kind']} does not match field 1 = {fields[1]}")
         if problems:
             failures.append(f"envelopes.json: {entry['name']!r}: " + "; ".join(problems))
+        else:
+            passed += 1
+    envelopes = {entry["name"]: entry for entry in json.loads((HERE / "envelopes.json").read_text())}
+    payload = {name: parse_envelope(bytes.fromhex(entry["envelope"])).get(2, b"") for name, entry in envelopes.items()}
+    for name, problems in [
+        ("numbered-batch", numbering_problems(payload["numbered-batch"], payload["campaign"], envelopes["campaign"]["id"])),
+        ("batch", named_problems(payload["batch"])),
+    ]:
+        if problems:
+            failures.append(f"envelopes.json: {name!r}: " + "; ".join(problems))
         else:
             passed += 1
     for failure in failures:

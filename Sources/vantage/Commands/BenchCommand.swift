@@ -6,7 +6,7 @@ import VantageBench
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure: ingest, sync bytes, propagation vs serf, scoring, restart, simulation.",
+        abstract: "Measure: ingest, sync bytes, propagation vs serf, scoring, the ledger on disk, simulation.",
         discussion: """
             Prints figures next to their targets; build with -c release first (swift build -c release). \
             Without NAME every benchmark runs. The propagation benchmark compares with Debian's serf \
@@ -14,9 +14,9 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    static let names = ["ingest", "sync", "propagation", "scoring", "restart", "simulation"]
+    static let names = ["ingest", "sync", "propagation", "scoring", "ledger", "simulation"]
 
-    @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, restart, simulation.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, ledger, simulation.", valueName: "NAME"))
     var name: String?
 
     @Flag(name: .long, help: "Print JSON for machines.")
@@ -35,7 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "sync": report = try await NodeBenches.sync()
             case "propagation": report = try await PropagationBench.run()
             case "scoring": report = ScoringBench.run()
-            case "restart": report = try await NodeBenches.restart()
+            case "ledger": report = try await LedgerBench.run()
             default: report = SimulationBench.run()
             }
             if !json { print(report.text) }

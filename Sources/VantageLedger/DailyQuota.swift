@@ -1,0 +1,63 @@
+import Foundation
+import VantageIdentity
+import VantageWire
+
+/// How many batches, and how many payload bytes, one origin may add to its log per UTC day of the
+/// batches' own creation times (protocol/SPEC.md §5.7): decided from the facts alone, so every
+/// replica decides alike. A batch beyond it is refused; its successors cannot link and are refused
+/// too, so an origin that floods stops at its quota.
+public struct DailyQuota: Sendable, Equatable {
+    /// Batches per day.
+    public var batches: Int
+    /// Payload bytes per day.
+    public var bytes: Int
+
+    /// The fewest batches a day when the campaign names no quota.
+    public static let minimumBatches = 1_000
+    /// Batches a day per probing round when the campaign names no quota.
+    public static let batchesPerRound = 4
+    /// Bytes a day per allowed batch when the campaign names no byte quota (64 KiB).
+    public static let bytesPerBatch = 64 * 1024
+
+    /// The quota a campaign sets (`max_batches_per_day`, `max_batch_bytes_per_day`), with the
+    /// defaults for what it leaves out: 4 batches per round of `interval_seconds`, at least 1,000;
+    /// 64 KiB per batch. Without a campaign, the defaults for one round a day.
+    public init(_ campaign: Campaign?) {
+        let rounds = campaign.map { 86_400 / max(1, Int($0.intervalSeconds)) } ?? 1
+        let batches = campaign.map { Int($0.maxBatchesPerDay) } ?? 0
+        self.batches = batches > 0 ? batches : max(Self.minimumBatches, Self.batchesPerRound * rounds)
+        let bytes = campaign.map { Int(clamping: $0.maxBatchBytesPerDay) } ?? 0
+        self.bytes = bytes > 0 ? bytes : self.batches * Self.bytesPerBatch
+    }
+
+    /// Why a batch of `payloadBytes` created on `day` would exceed the quota after the origin's
+    /// log (`index`), or nil when it fits.
+    func excess(payloadBytes: Int, day: Int64, after index: OriginIndex) -> String? {
+        let sameDay = index.dayBatches > 0 && index.day == day
+        let batches = (sameDay ? index.dayBatches : 0) + 1
+        let bytes = (sameDay ? index.dayBytes : 0) + payloadBytes
+        if batches > self.batches { return "it would be batch \(batches) of its origin on its UTC day; the quota is \(self.batches)" }
+        if bytes > self.bytes { return "it would bring its origin's batches on its UTC day to \(bytes) bytes; the quota is \(self.bytes)" }
+        return nil
+    }
+}
+
+extension Ledger {
+    /// The next batch of `origin`'s chain for `measurements`, named by the current campaign and
+    /// numbered by it (protocol/SPEC.md §5.6).
+    public func nextBatch(of origin: NodeID, createdMs: Int64, measurements: [VantageWire.Measurement]) -> Batch {
+        var batch = head(of: origin).nextBatch(origin: origin, createdMs: createdMs, measurements: measurements)
+        if let campaign, let numbering = numberings[campaign.id] {
+            batch.campaign = Data(campaign.id.bytes)
+            batch.measurements = measurements.map(numbering.numbered)
+        }
+        return batch
+    }
+
+    /// Why `batch` (of `payloadBytes`) would take its origin past its daily quota, or nil.
+    public func quotaExcess(of batch: Batch, payloadBytes: Int) -> String? {
+        guard let origin = Hash256(bytes: batch.origin) else { return nil }
+        let quota = DailyQuota(Hash256(bytes: batch.campaign).flatMap { campaigns[$0]?.record })
+        return quota.excess(payloadBytes: payloadBytes, day: OriginIndex.day(of: batch.createdMs), after: logs[origin]?.index ?? OriginIndex())
+    }
+}

@@ -1,0 +1,154 @@
+import VantageIdentity
+import VantageWire
+
+/// One vantage point's measurements of one target in one window, as the scorer counts them.
+public struct WindowTally: Sendable, Equatable {
+    /// Conclusive measurements (every outcome but `error` and unspecified).
+    public var measurements = 0
+    /// Those whose outcome is not `ok`.
+    public var failures = 0
+    /// Measured throughputs, in no particular order.
+    public var throughputs: [UInt64] = []
+
+    /// A tally with these counts.
+    public init(measurements: Int = 0, failures: Int = 0, throughputs: [UInt64] = []) {
+        self.measurements = measurements
+        self.failures = failures
+        self.throughputs = throughputs
+    }
+
+    /// Adds `other`'s counts and throughputs.
+    public mutating func add(_ other: WindowTally) {
+        measurements += other.measurements
+        failures += other.failures
+        throughputs += other.throughputs
+    }
+
+    /// Takes away `other`'s counts and one occurrence of each of its throughputs.
+    public mutating func subtract(_ other: WindowTally) {
+        measurements -= other.measurements
+        failures -= other.failures
+        for value in other.throughputs {
+            if let i = throughputs.firstIndex(of: value) { throughputs.remove(at: i) }
+        }
+    }
+
+    /// True when nothing is counted.
+    public var isEmpty: Bool { measurements == 0 && throughputs.isEmpty }
+}
+
+/// The scorer's input: per vantage point and target, the tally of each window (protocol/SPEC.md
+/// §13.8). The ledger keeps them in its store as batches come and go, so scoring never reads the
+/// batches; offline scoring builds them from measurement lines.
+public struct Tallies: Sendable, Equatable {
+    /// A vantage point and a target.
+    public struct Series: Hashable, Comparable, Sendable {
+        public var vantage: String
+        public var target: String
+        /// A series.
+        public init(vantage: String, target: String) {
+            self.vantage = vantage
+            self.target = target
+        }
+        public static func < (a: Series, b: Series) -> Bool { (a.vantage, a.target) < (b.vantage, b.target) }
+    }
+
+    /// Where a vantage point is.
+    public struct Place: Sendable, Equatable {
+        public var asn: UInt32
+        public var country: String
+        /// A place.
+        public init(asn: UInt32, country: String) {
+            self.asn = asn
+            self.country = country
+        }
+    }
+
+    /// Window tallies by series, then by window index (`start_time_ms` floor-divided by the window).
+    public var series: [Series: [Int64: WindowTally]] = [:]
+    /// The place of every vantage point with a series.
+    public var places: [String: Place] = [:]
+
+    /// No tallies.
+    public init() {}
+
+    /// Counts one measurement of `target` by `vantage` at `place` in `window` (SPEC §13.8): an
+    /// `error` or unspecified outcome says nothing of the network and is not counted; any outcome
+    /// but `ok` is a failure; a measured throughput joins the window's throughputs.
+    public mutating func count(vantage: String, place: Place, target: String, window: Int64, outcome: Outcome, throughputKbps: UInt64?) {
+        guard outcome != .error, outcome != .unspecified else { return }
+        places[vantage] = place
+        var tally = series[Series(vantage: vantage, target: target), default: [:]][window, default: WindowTally()]
+        tally.measurements += 1
+        if outcome != .ok { tally.failures += 1 }
+        if let throughputKbps { tally.throughputs.append(throughputKbps) }
+        series[Series(vantage: vantage, target: target), default: [:]][window] = tally
+    }
+
+    /// Adds one cell's tally.
+    public mutating func add(_ tally: WindowTally, series key: Series, window: Int64, place: Place) {
+        places[key.vantage] = place
+        series[key, default: [:]][window, default: WindowTally()].add(tally)
+    }
+
+    /// Adds every cell of `other`.
+    public mutating func add(_ other: Tallies) {
+        for (key, windows) in other.series {
+            for (window, tally) in windows { add(tally, series: key, window: window, place: other.places[key.vantage]!) }
+        }
+    }
+
+    /// Every cell, sorted by series then window.
+    public var cells: [(series: Series, window: Int64, tally: WindowTally)] {
+        series.sorted { $0.key < $1.key }.flatMap { key, windows in
+            windows.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) }
+        }
+    }
+
+    /// Number of cells.
+    public var cellCount: Int { series.values.reduce(0) { $0 + $1.count } }
+}
+
+/// Where measurements count (SPEC §13.8): each is placed by the enrollment of its origin that
+/// covers the measurement's own start (of several, the smallest id), so a node enrolled today
+/// cannot vote in last month's windows; its vantage point is the node in that enrollment's country
+/// and ASN. A measurement that starts longer before its batch than `max_measurement_age` counts
+/// for nothing. Used alike by the ledger's tallies and by report verification.
+public enum Placement {
+    /// The window length when the campaign names none (600 s).
+    public static let defaultWindowSeconds = 600
+
+    /// The vantage point of `node` under `enrollment`.
+    public static func vantagePoint(node: NodeID, _ enrollment: Enrollment) -> String {
+        "\(node.hex)/\(enrollment.country)/AS\(enrollment.asn)"
+    }
+
+    /// The measurements of a batch that count, each with its enrollment; `measurements` are the
+    /// batch's, named.
+    public static func placed(_ measurements: [VantageWire.Measurement], of batch: Batch, among enrollments: [Verified<Enrollment>],
+                              maxAgeMs: Int64) -> [(measurement: VantageWire.Measurement, enrollment: Enrollment)] {
+        let oldest = batch.createdMs - maxAgeMs
+        return measurements.compactMap { m in
+            guard m.startTimeMs >= oldest, let enrollment = enrollments.covering(m.startTimeMs)?.record else { return nil }
+            return (m, enrollment)
+        }
+    }
+
+    /// The tallies of one batch of `origin`.
+    public static func tallies(_ measurements: [VantageWire.Measurement], of batch: Batch, origin: NodeID, among enrollments: [Verified<Enrollment>],
+                               maxAgeMs: Int64, windowMs: Int64) -> Tallies {
+        var tallies = Tallies()
+        for (m, enrollment) in placed(measurements, of: batch, among: enrollments, maxAgeMs: maxAgeMs) {
+            tallies.count(vantage: vantagePoint(node: origin, enrollment), place: Tallies.Place(asn: enrollment.asn, country: enrollment.country),
+                          target: m.target, window: floorDiv(m.startTimeMs, windowMs), outcome: m.outcome,
+                          throughputKbps: m.hasThroughputKbps ? m.throughputKbps : nil)
+        }
+        return tallies
+    }
+}
+
+/// Floor division, for window and day indices of times before 1970.
+public func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// The scorer's tallies: one row per vantage point, target and window, with the window's
+/// throughputs as unsigned LEB128 varints.
+extension LedgerStore {
+    public func addTallies(_ tallies: Tallies, of origin: NodeID, subtract: Bool) {
+        write("store the tallies of \(origin.short)") { db in
+            for (series, windows) in tallies.series {
+                let point = try pointNumber(series.vantage, origin: origin, place: tallies.places[series.vantage]!, in: db)
+                let target = try targetNumber(series.target, in: db)
+                for (window, tally) in windows {
+                    if subtract || !tally.throughputs.isEmpty {
+                        try replace(point: point, target: target, window: window, with: tally, subtract: subtract, in: db)
+                    } else {
+                        try db.cachedStatement(sql: """
+                            INSERT INTO tally (point, target, window, measurements, failures) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (point, target, window) DO UPDATE SET measurements = measurements + excluded.measurements,
+                                failures = failures + excluded.failures
+                            """).execute(arguments: [point, target, window, tally.measurements, tally.failures])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a cell, adds or subtracts, and writes it back (or deletes it when nothing is left).
+    private func replace(point: Int64, target: Int64, window: Int64, with tally: WindowTally, subtract: Bool, in db: Database) throws {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT measurements, failures, throughputs FROM tally WHERE point = ? AND target = ? AND window = ?"),
+                                   arguments: [point, target, window])
+        var cell = row.map { WindowTally(measurements: $0["measurements"], failures: $0["failures"], throughputs: Self.decode($0["throughputs"])) } ?? WindowTally()
+        if subtract { cell.subtract(tally) } else { cell.add(tally) }
+        guard !cell.isEmpty else {
+            try db.cachedStatement(sql: "DELETE FROM tally WHERE point = ? AND target = ? AND window = ?").execute(arguments: [point, target, window])
+            return
+        }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO tally (point, target, window, measurements, failures, throughputs) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [point, target, window, cell.measurements, cell.failures, cell.throughputs.isEmpty ? nil : Self.encode(cell.throughputs)])
+    }
+
+    public func resetTallies(of origin: NodeID?) {
+        write("reset the tallies") { db in
+            if let origin {
+                try db.execute(sql: "DELETE FROM tally WHERE point IN (SELECT id FROM point WHERE origin = ?)", arguments: [Data(origin.bytes)])
+            } else {
+                try db.execute(sql: "DELETE FROM tally")
+            }
+        }
+        memo.withLock { $0.deleted = true }
+    }
+
+    public func putTallyBasis(_ basis: TallyBasis) {
+        write("record the basis of the tallies") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('tally_window_ms', ?), ('tally_max_age_ms', ?)",
+                           arguments: [basis.windowMs, basis.maxAgeMs])
+        }
+    }
+
+    public func tallies() -> Tallies {
+        read("read the tallies", Tallies()) { db in
+            var tallies = Tallies()
+            var points: [Int64: (name: String, place: Tallies.Place)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, country, asn FROM point") {
+                points[row["id"]] = (row["name"], Tallies.Place(asn: UInt32(row["asn"] as Int64), country: row["country"]))
+            }
+            let names = memo.withLock { $0.targetNames }
+            let rows = try Row.fetchCursor(db, sql: "SELECT point, target, window, measurements, failures, throughputs FROM tally")
+            while let row = try rows.next() {
+                guard let point = points[row["point"]], let target = names[row["target"]] else { continue }
+                let tally = WindowTally(measurements: row["measurements"], failures: row["failures"], throughputs: Self.decode(row["throughputs"]))
+                tallies.add(tally, series: Tallies.Series(vantage: point.name, target: target), window: row["window"], place: point.place)
+            }
+            return tallies
+        }
+    }
+
+    private func pointNumber(_ name: String, origin: NodeID, place: Tallies.Place, in db: Database) throws -> Int64 {
+        if let known = memo.withLock({ $0.points[name] }) { return known }
+        try db.execute(sql: "INSERT INTO point (origin, name, country, asn) VALUES (?, ?, ?, ?)",
+                       arguments: [Data(origin.bytes), name, place.country, Int64(place.asn)])
+        let id = db.lastInsertedRowID
+        memo.withLock { $0.points[name] = id }
+        return id
+    }
+
+    private func targetNumber(_ name: String, in db: Database) throws -> Int64 {
+        if let known = memo.withLock({ $0.targets[name] }) { return known }
+        try db.execute(sql: "INSERT INTO target (name) VALUES (?)", arguments: [name])
+        let id = db.lastInsertedRowID
+        memo.withLock {
+            $0.targets[name] = id
+            $0.targetNames[id] = name
+        }
+        return id
+    }
+
+    static func encode(_ values: [UInt64]) -> Data {
+        var data = Data()
+        for value in values {
+            var v = value
+            repeat {
+                let byte = UInt8(v & 0x7f)
+                v >>= 7
+                data.append(v == 0 ? byte : byte | 0x80)
+            } while v != 0
+        }
+        return data
+    }
+
+    static func decode(_ data: Data?) -> [UInt64] {
+        guard let data else { return [] }
+        var values: [UInt64] = []
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in data {
+            if shift < 64 { value |= UInt64(byte & 0x7f) << shift }
+            shift += 7
+            if byte & 0x80 == 0 {
+                values.append(value)
+                (value, shift) = (0, 0)
+            }
+        }
+        return values
+    }
+}
