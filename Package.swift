@@ -127,7 +127,7 @@ let package = Package(
         ),
         .target(
             name: "VantageBench",
-            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", "VantageAgent", "VantageScoring", "VantageSimulation",
+            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", "VantageStore", "VantageAgent", "VantageScoring", "VantageSimulation",
                            "VantageDemo", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(

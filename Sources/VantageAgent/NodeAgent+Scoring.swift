@@ -51,6 +51,9 @@ extension NodeAgent {
         case .compute(let key, let ledger, let parameters, let now):
             let scored = Scorer.scoreWithView(ledger.tallies, country: key.country, parameters: parameters, nowMs: now) { ledger.observations(in: $0) }
             await remember(key, scored.result, scored.view)
+            // Scoring's working set (every tally of the retention period) is freed now; give its
+            // pages back so the node's resident memory does not stay at the peak.
+            MemoryRelease.trim()
             return scored
         }
     }

@@ -16,11 +16,20 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Reads exactly 32 bytes; nil for any other length.
     public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
         guard bytes.count == 32 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (i, byte) in bytes.enumerated() {
-            words[i / 8] = (words[i / 8] << 8) | UInt64(byte)
-        }
-        self.init(words: (words[0], words[1], words[2], words[3]))
+        self = bytes.withContiguousStorageIfAvailable { Hash256(buffer: UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { Hash256(buffer: $0) }
+    }
+
+    /// Reads exactly 32 bytes of Data (ids arrive as protobuf bytes fields); nil for any other length.
+    public init?(bytes: Data) {
+        guard bytes.count == 32 else { return nil }
+        self = bytes.withUnsafeBytes { Hash256(buffer: $0) }
+    }
+
+    /// The four big-endian words of 32 bytes in memory.
+    private init(buffer: UnsafeRawBufferPointer) {
+        func word(_ i: Int) -> UInt64 { UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+        self.init(words: (word(0), word(1), word(2), word(3)))
     }
 
     /// Parses 64 hex digits; nil otherwise.
@@ -36,7 +45,7 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Wraps a finished SHA-256 digest.
     public init(digest: SHA256.Digest) {
-        self.init(bytes: Array(digest))!
+        self = digest.withUnsafeBytes { Hash256(buffer: $0) }
     }
 
     /// The 32 bytes, big-endian.

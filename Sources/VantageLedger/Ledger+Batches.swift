@@ -20,7 +20,7 @@ extension Ledger {
         return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
     }
 
-    /// Holds a batch that may link later (or decides it at once: a duplicate, a fork proof, a
+    /// Holds a batch that may link later, or appends one that links now (or decides it at once: a duplicate, a fork proof, a
     /// refusal over quota). Its own function, so no copy of the log outlives it.
     private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws -> Admission? {
         let batch = fact.record
@@ -41,7 +41,16 @@ extension Ledger {
                 }
                 return try insertProof(ProofFact(head, fact)!, nowMs: nowMs)
             }
-            if knowsCampaign(of: batch) { try checkQuota(fact, after: log.index) }
+            if knowsCampaign(of: batch) {
+                try checkQuota(fact, after: log.index)
+                // The common case: it links, nothing waits, its signer is enrolled then and its
+                // numbers were checked: appended at once, without being held.
+                if log.heldCount == 0, enrollment(of: origin, coveringMs: batch.createdMs) != nil {
+                    append(fact, to: &log)
+                    logs[origin] = log
+                    return nil
+                }
+            }
         }
         guard log.heldCount < limits.maxHeldPerOrigin, heldBatchCount < limits.maxHeldTotal else {
             throw LedgerError.heldFull(origin: origin.short, limit: min(limits.maxHeldPerOrigin, limits.maxHeldTotal))
@@ -162,12 +171,17 @@ extension Ledger {
         heldBatchCount -= 1
     }
 
-    /// Appends a held batch that links to the head: stores it and counts its tallies.
+    /// Appends a held batch that links to the head.
     private mutating func admit(_ batch: Verified<Batch>, to log: inout OriginLog) {
-        let stored = StoredBatch(batch)
-        log.append(stored)
         heldArrivals[batch.id] = nil
         heldBatchCount -= 1
+        append(batch, to: &log)
+    }
+
+    /// Appends a batch that links to the head: stores it and counts its tallies.
+    private mutating func append(_ batch: Verified<Batch>, to log: inout OriginLog) {
+        let stored = StoredBatch(batch)
+        log.append(stored)
         store.putBatch(stored)
         count(batch, subtract: false)
         changedOrigins.insert(stored.origin)

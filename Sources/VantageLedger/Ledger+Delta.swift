@@ -168,7 +168,7 @@ public struct ApplyReport: Sendable, Equatable {
 
 extension Envelope {
     /// Approximate encoded size: the three byte fields and their tags.
-    var wireSize: Int { payload.count + signer.count + signature.count + 12 }
+    public var wireSize: Int { payload.count + signer.count + signature.count + 12 }
 }
 
 extension Ledger {

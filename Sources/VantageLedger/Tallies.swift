@@ -33,6 +33,17 @@ public struct WindowTally: Sendable, Equatable {
         }
     }
 
+    /// Counts one measurement: an `error` or unspecified outcome says nothing of the network and
+    /// is not counted (false); any outcome but `ok` is a failure; a measured throughput joins the
+    /// throughputs.
+    public mutating func count(_ outcome: Outcome, throughputKbps: UInt64?) -> Bool {
+        guard outcome != .error, outcome != .unspecified else { return false }
+        measurements += 1
+        if outcome != .ok { failures += 1 }
+        if let throughputKbps { throughputs.append(throughputKbps) }
+        return true
+    }
+
     /// True when nothing is counted.
     public var isEmpty: Bool { measurements == 0 && throughputs.isEmpty }
 }
@@ -72,17 +83,12 @@ public struct Tallies: Sendable, Equatable {
     /// No tallies.
     public init() {}
 
-    /// Counts one measurement of `target` by `vantage` at `place` in `window` (SPEC §13.8): an
-    /// `error` or unspecified outcome says nothing of the network and is not counted; any outcome
-    /// but `ok` is a failure; a measured throughput joins the window's throughputs.
+    /// Counts one measurement of `target` by `vantage` at `place` in `window` (SPEC §13.8, by
+    /// `WindowTally.count`).
     public mutating func count(vantage: String, place: Place, target: String, window: Int64, outcome: Outcome, throughputKbps: UInt64?) {
-        guard outcome != .error, outcome != .unspecified else { return }
-        places[vantage] = place
-        var tally = series[Series(vantage: vantage, target: target), default: [:]][window, default: WindowTally()]
-        tally.measurements += 1
-        if outcome != .ok { tally.failures += 1 }
-        if let throughputKbps { tally.throughputs.append(throughputKbps) }
-        series[Series(vantage: vantage, target: target), default: [:]][window] = tally
+        var one = WindowTally()
+        guard one.count(outcome, throughputKbps: throughputKbps) else { return }
+        add(one, series: Series(vantage: vantage, target: target), window: window, place: place)
     }
 
     /// Adds one cell's tally.
@@ -134,16 +140,39 @@ public enum Placement {
         }
     }
 
-    /// The tallies of one batch of `origin`.
+    /// The tallies of one batch of `origin`: the measurements `placed` keeps, counted per
+    /// enrollment, target and window first, so a vantage point is named once per batch.
     public static func tallies(_ measurements: [VantageWire.Measurement], of batch: Batch, origin: NodeID, among enrollments: [Verified<Enrollment>],
                                maxAgeMs: Int64, windowMs: Int64) -> Tallies {
+        struct Cell: Hashable { var enrollment: Int, target: String, window: Int64 }
+        let oldest = batch.createdMs - maxAgeMs
+        var cells: [Cell: WindowTally] = [:]
+        for m in measurements where m.startTimeMs >= oldest {
+            guard let enrollment = coveringIndex(enrollments, m.startTimeMs) else { continue }
+            var tally = WindowTally()
+            guard tally.count(m.outcome, throughputKbps: m.hasThroughputKbps ? m.throughputKbps : nil) else { continue }
+            cells[Cell(enrollment: enrollment, target: m.target, window: floorDiv(m.startTimeMs, windowMs)), default: WindowTally()].add(tally)
+        }
         var tallies = Tallies()
-        for (m, enrollment) in placed(measurements, of: batch, among: enrollments, maxAgeMs: maxAgeMs) {
-            tallies.count(vantage: vantagePoint(node: origin, enrollment), place: Tallies.Place(asn: enrollment.asn, country: enrollment.country),
-                          target: m.target, window: floorDiv(m.startTimeMs, windowMs), outcome: m.outcome,
-                          throughputKbps: m.hasThroughputKbps ? m.throughputKbps : nil)
+        var names: [Int: String] = [:]
+        for (cell, tally) in cells {
+            let enrollment = enrollments[cell.enrollment].record
+            let name = names[cell.enrollment] ?? vantagePoint(node: origin, enrollment)
+            names[cell.enrollment] = name
+            tallies.add(tally, series: Tallies.Series(vantage: name, target: cell.target), window: cell.window,
+                        place: Tallies.Place(asn: enrollment.asn, country: enrollment.country))
         }
         return tallies
+    }
+
+    /// The position of the enrollment that `covering` picks (of those covering `timeMs`, the
+    /// smallest id), without building a filtered copy.
+    static func coveringIndex(_ enrollments: [Verified<Enrollment>], _ timeMs: Int64) -> Int? {
+        var best: Int?
+        for (i, e) in enrollments.enumerated() where e.record.notBeforeMs <= timeMs && timeMs < e.record.notAfterMs {
+            if best.map({ e.id < enrollments[$0].id }) ?? true { best = i }
+        }
+        return best
     }
 }
 

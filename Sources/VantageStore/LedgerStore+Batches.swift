@@ -8,16 +8,31 @@ import VantageWire
 extension LedgerStore {
     static let batchColumns = "rowid, id, created, first_ms, last_ms, measurements, payload, signature"
 
+    /// Batches wait in memory until the commit, or until batches are read or deleted, and are then
+    /// written in one go (one call into SQLite per commit instead of one per batch).
     public func putBatch(_ batch: StoredBatch) {
-        write("store batch \(batch.origin.short)#\(batch.seq)") { db in
-            let origin = try originNumber(batch.origin, key: batch.envelope.signer, in: db)
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO batch (\(Self.batchColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [Self.rowid(origin, batch.seq), Data(batch.id.bytes), batch.createdMs, batch.firstMs, batch.lastMs,
-                                     batch.measurements, batch.envelope.payload, batch.envelope.signature])
+        memo.withLock { $0.pendingBatches.append(batch) }
+    }
+
+    /// Writes the batches waiting in memory, in the order they came.
+    func flushBatches() {
+        let pending = memo.withLock { memo in
+            defer { memo.pendingBatches = [] }
+            return memo.pendingBatches
+        }
+        guard !pending.isEmpty else { return }
+        write("store \(pending.count) batches") { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO batch (\(Self.batchColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            for batch in pending {
+                let origin = try originNumber(batch.origin, key: batch.envelope.signer, in: db)
+                try statement.execute(arguments: [Self.rowid(origin, batch.seq), Data(batch.id.bytes), batch.createdMs, batch.firstMs, batch.lastMs,
+                                                  batch.measurements, batch.envelope.payload, batch.envelope.signature])
+            }
         }
     }
 
     public func deleteBatches(of origin: NodeID, seqs: ClosedRange<UInt64>) {
+        flushBatches()
         guard let number = originNumber(origin) else { return }
         write("delete batches of \(origin.short)") { db in
             try db.execute(sql: "DELETE FROM batch WHERE rowid BETWEEN ? AND ?",
@@ -40,6 +55,8 @@ extension LedgerStore {
     }
 
     public func deleteOrigin(_ origin: NodeID) {
+        memo.withLock { $0.pendingTallies[origin] = nil }
+        flushBatches()
         guard let number = originNumber(origin) else { return }
         write("delete the log of \(origin.short)") { db in
             try db.execute(sql: "DELETE FROM batch WHERE rowid BETWEEN ? AND ?", arguments: [Self.rowid(number, 0), Self.rowid(number, 0xff_ffff_ffff)])
@@ -53,6 +70,7 @@ extension LedgerStore {
     }
 
     public func batch(of origin: NodeID, seq: UInt64) -> StoredBatch? {
+        flushBatches()
         guard let number = originNumber(origin), let key = signer(of: origin) else { return nil }
         return read("read batch \(origin.short)#\(seq)", nil) { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.batchColumns) FROM batch WHERE rowid = ?"), arguments: [Self.rowid(number, seq)])
@@ -61,6 +79,7 @@ extension LedgerStore {
     }
 
     public func batches(of origin: NodeID, seqs: ClosedRange<UInt64>, while take: (StoredBatch) -> Bool) -> [StoredBatch] {
+        flushBatches()
         guard let number = originNumber(origin), let key = signer(of: origin) else { return [] }
         return read("read batches of \(origin.short)", []) { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.batchColumns) FROM batch WHERE rowid BETWEEN ? AND ? ORDER BY rowid"),
@@ -76,6 +95,7 @@ extension LedgerStore {
     }
 
     public func batches(of origin: NodeID, measuredIn span: Range<Int64>) -> [StoredBatch] {
+        flushBatches()
         guard let number = originNumber(origin), let key = signer(of: origin) else { return [] }
         return read("read batches of \(origin.short)", []) { db in
             counted(try Row.fetchAll(db, sql: "SELECT \(Self.batchColumns) FROM batch WHERE rowid BETWEEN ? AND ? AND last_ms >= ? AND first_ms < ? ORDER BY rowid",

@@ -7,7 +7,28 @@ import VantageWire
 /// The scorer's tallies: one row per vantage point, target and window, with the window's
 /// throughputs as unsigned LEB128 varints.
 extension LedgerStore {
+    /// Additions wait in memory, merged cell by cell, until the commit (or a read or removal of
+    /// tallies): one row write per cell and commit instead of one per batch. Subtractions are
+    /// written at once, after the waiting additions.
     public func addTallies(_ tallies: Tallies, of origin: NodeID, subtract: Bool) {
+        guard subtract else {
+            memo.withLock { $0.pendingTallies[origin, default: Tallies()].add(tallies) }
+            return
+        }
+        flushTallies()
+        write(tallies, of: origin, subtract: true)
+    }
+
+    /// Writes the additions waiting in memory.
+    func flushTallies() {
+        let pending = memo.withLock { memo in
+            defer { memo.pendingTallies = [:] }
+            return memo.pendingTallies
+        }
+        for (origin, tallies) in pending.sorted(by: { $0.key < $1.key }) { write(tallies, of: origin, subtract: false) }
+    }
+
+    private func write(_ tallies: Tallies, of origin: NodeID, subtract: Bool) {
         write("store the tallies of \(origin.short)") { db in
             for (series, windows) in tallies.series {
                 let point = try pointNumber(series.vantage, origin: origin, place: tallies.places[series.vantage]!, in: db)
@@ -42,6 +63,7 @@ extension LedgerStore {
     }
 
     public func resetTallies(of origin: NodeID?) {
+        flushTallies()
         write("reset the tallies") { db in
             if let origin {
                 try db.execute(sql: "DELETE FROM tally WHERE point IN (SELECT id FROM point WHERE origin = ?)", arguments: [Data(origin.bytes)])
@@ -60,7 +82,8 @@ extension LedgerStore {
     }
 
     public func tallies() -> Tallies {
-        read("read the tallies", Tallies()) { db in
+        flushTallies()
+        return read("read the tallies", Tallies()) { db in
             var tallies = Tallies()
             var points: [Int64: (name: String, place: Tallies.Place)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, name, country, asn FROM point") {

@@ -33,6 +33,10 @@ public final class LedgerStore: FactStore {
         var points: [String: Int64] = [:]
         var targets: [String: Int64] = [:]
         var targetNames: [Int64: String] = [:]
+        /// Batches not yet written (see `putBatch`).
+        var pendingBatches: [StoredBatch] = []
+        /// Tally additions not yet written (see `addTallies`).
+        var pendingTallies: [NodeID: Tallies] = [:]
         /// Batch rows read, and syncs of the log, since the store was opened (for tests).
         var batchRowsRead = 0
         var logSyncs = 0
@@ -149,6 +153,8 @@ public final class LedgerStore: FactStore {
     }
 
     public func commit(powerSafe: Bool) throws {
+        flushBatches()
+        flushTallies()
         let (failure, deleted) = memo.withLock { memo in
             defer { (memo.failure, memo.deleted) = (nil, false) }
             return (memo.failure, memo.deleted)
@@ -180,7 +186,7 @@ public final class LedgerStore: FactStore {
     }
 
     public var hasUncommitted: Bool {
-        (try? database.inDatabase { $0.isInsideTransaction }) ?? false
+        !memo.withLock { $0.pendingTallies.isEmpty && $0.pendingBatches.isEmpty } || ((try? database.inDatabase { $0.isInsideTransaction }) ?? false)
     }
 
     /// Reads the numbers of origins, vantage points and targets into memory.
@@ -270,7 +276,9 @@ public final class LedgerStore: FactStore {
 
     /// Rows of each table: small facts, batches, tallies (for `vantage ledger inspect` and tests).
     public func rowCounts() throws -> (facts: Int, batches: Int, tallies: Int) {
-        try database.inDatabase { db in
+        flushBatches()
+        flushTallies()
+        return try database.inDatabase { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fact") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch") ?? 0,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tally") ?? 0)
         }

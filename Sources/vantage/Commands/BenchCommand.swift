@@ -19,11 +19,15 @@ struct BenchCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, ledger, simulation.", valueName: "NAME"))
     var name: String?
 
+    @Option(name: .long, help: ArgumentHelp("Measurements the ledger benchmark's large store holds (the small one holds a tenth).", valueName: "N"))
+    var measurements = 10_000_000
+
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
 
     func validate() throws {
         if let name, !Self.names.contains(name) { throw ValidationError("'\(name)' is not one of \(Self.names.joined(separator: ", "))") }
+        if measurements < 100_000 { throw ValidationError("--measurements must be at least 100000") }
     }
 
     func run() async throws {
@@ -31,11 +35,11 @@ struct BenchCommand: AsyncParsableCommand {
         for bench in name.map({ [$0] }) ?? Self.names {
             let report: BenchReport
             switch bench {
-            case "ingest": report = IngestBench.run()
+            case "ingest": report = try IngestBench.run()
             case "sync": report = try await NodeBenches.sync()
             case "propagation": report = try await PropagationBench.run()
             case "scoring": report = ScoringBench.run()
-            case "ledger": report = try await LedgerBench.run()
+            case "ledger": report = try await LedgerBench.run(measurements: measurements)
             default: report = SimulationBench.run()
             }
             if !json { print(report.text) }
