@@ -181,7 +181,13 @@ let package = Package(
             name: "VantageProbesTests",
             dependencies: ["VantageProbes", "VantageWire", "VantageTestKit", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "VantageScoringTests", dependencies: ["VantageScoring", "VantageIdentity", "VantageLedger", "VantageWire", "VantageTestKit"]),
+        .testTarget(
+            name: "VantageScoringTests",
+            dependencies: [
+                "VantageScoring", "VantageIdentity", "VantageLedger", "VantageWire", "VantageTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "VantageMeshTests",
             dependencies: ["vantage", "VantageAgent", "VantageDemo", "VantageIdentity", "VantageLedger", "VantageScoring", "VantageWire", "VantageTestKit"]

@@ -9,19 +9,28 @@ public struct WindowTally: Sendable, Equatable {
     public var failures = 0
     /// Measured throughputs, in no particular order.
     public var throughputs: [UInt64] = []
+    /// The throughput of a window summary, whose single values are not at hand.
+    public var summarizedThroughput: ThroughputSummary?
 
     /// A tally with these counts.
-    public init(measurements: Int = 0, failures: Int = 0, throughputs: [UInt64] = []) {
+    public init(measurements: Int = 0, failures: Int = 0, throughputs: [UInt64] = [], summarizedThroughput: ThroughputSummary? = nil) {
         self.measurements = measurements
         self.failures = failures
         self.throughputs = throughputs
+        self.summarizedThroughput = summarizedThroughput
     }
 
-    /// Adds `other`'s counts and throughputs.
+    /// The median throughput and how many values it was taken over, as the scorer uses them;
+    /// nil when none was measured.
+    public var throughput: ThroughputSummary? { summarizedThroughput ?? ThroughputSummary(throughputs) }
+
+    /// Adds `other`'s counts and throughputs (a cell holds one summary at most: a summary's
+    /// throughput is taken when the cell has no other).
     public mutating func add(_ other: WindowTally) {
         measurements += other.measurements
         failures += other.failures
         throughputs += other.throughputs
+        summarizedThroughput = summarizedThroughput ?? other.summarizedThroughput
     }
 
     /// Takes away `other`'s counts and one occurrence of each of its throughputs.
@@ -45,7 +54,30 @@ public struct WindowTally: Sendable, Equatable {
     }
 
     /// True when nothing is counted.
-    public var isEmpty: Bool { measurements == 0 && throughputs.isEmpty }
+    public var isEmpty: Bool { measurements == 0 && throughputs.isEmpty && summarizedThroughput == nil }
+}
+
+/// A window's throughputs as the scorer takes them: their median and how many there were.
+public struct ThroughputSummary: Sendable, Equatable {
+    /// The median (the mean of the two middle values of an even count).
+    public var median: Double
+    /// How many throughputs.
+    public var samples: Int
+
+    /// A summary with these figures.
+    public init(median: Double, samples: Int) {
+        self.median = median
+        self.samples = samples
+    }
+
+    /// The summary of `values`; nil when there are none.
+    public init?(_ values: [UInt64]) {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        median = sorted.count % 2 == 1 ? Double(sorted[mid]) : (Double(sorted[mid - 1]) + Double(sorted[mid])) / 2
+        samples = sorted.count
+    }
 }
 
 /// The scorer's input: per vantage point and target, the tally of each window (protocol/SPEC.md

@@ -128,7 +128,8 @@ enum PointJudge {
             point.pValue = FailureTail.atLeast(t.failures, in: [point.group()])
             let usual = point.pValue >= learnBelow
             let learns = usual && !abnormal.contains(window)
-            if usual, point.conclusive, let median = median(t.throughputs), t.throughputs.count >= p.minMeasurements {
+            if usual, point.conclusive, let throughput = t.throughput, throughput.samples >= p.minMeasurements {
+                let median = throughput.median
                 let level = normalThroughput.suffix(throughputWindows).reduce(0, +) / Double(max(1, min(normalThroughput.count, throughputWindows)))
                 if !normalThroughput.isEmpty && median * 100 < level * Double(p.throttlePercent) {
                     point.throttled = true
@@ -142,10 +143,4 @@ enum PointJudge {
         return result
     }
 
-    static func median(_ values: [UInt64]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? Double(sorted[mid]) : (Double(sorted[mid - 1]) + Double(sorted[mid])) / 2
-    }
 }

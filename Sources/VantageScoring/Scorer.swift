@@ -23,10 +23,12 @@ public enum Scorer {
         scoreWithView(observations, country: country, parameters: parameters, nowMs: nowMs).result
     }
 
-    /// `score`, also returning the national view it was computed from.
+    /// `score`, also returning the national view it was computed from. The observations are
+    /// summarised per vantage point and window first (SPEC §13c), and the summaries scored.
     public static func scoreWithView(_ observations: [Observation], country: String, parameters: ScoringParameters = ScoringParameters(),
                                      nowMs: Int64? = nil) -> (result: ScoreResult, view: NationalView) {
-        scoreWithView(Tallies(observations, windowMs: parameters.windowMs), country: country, parameters: parameters, nowMs: nowMs) { span in
+        let summaries = WindowSummary.summarize(observations, windowMs: parameters.windowMs)
+        return scoreWithView(Tallies(summaries: summaries), country: country, parameters: parameters, nowMs: nowMs) { span in
             observations.filter { span.contains($0.timeMs) }
         }
     }
