@@ -18,7 +18,7 @@ extension GossipNode {
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest {
                 return [.send(.summary(ledger, reply: true), to: peer)]
             }
-            return [.send(.versionVector(ledger, reply: true), to: peer)]
+            return [.send(.versionVector(ledger.versionVector.fingerprintsOnly, reply: true), to: peer)]
         case .summary:
             // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
             guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
@@ -27,13 +27,22 @@ extension GossipNode {
             guard let vector = try? VersionVector(message: message) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
+            if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since) = peers[peer]?.exchange {
+                // Step 3: the responder's fingerprints; send our entries of the buckets that differ.
+                peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
+                let differing = ledger.versionVector.differingBuckets(from: vector)
+                return [.send(.versionVector(ledger.versionVector.restricted(to: differing), reply: false), to: peer)]
+            }
             guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
-            let delta = Frame.delta(ledger.delta(since: vector, maxBytes: settings.maxDeltaBytes, startBucket: start), reply: !message.reply)
-            guard message.reply else { return [.send(delta, to: peer)] }
-            guard case .awaitingSummaryReply(let since) = peers[peer]?.exchange else { return [] }
-            peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
-            return [.send(delta, to: peer), .send(.versionVector(ledger, reply: false), to: peer)]
+            let since = peers[peer]?.inFlight.assumingReceived(vector, nowMs: nowMs, withinMs: settings.exchangeTimeoutMs) ?? vector
+            let built = ledger.delta(since: since, maxBytes: settings.maxDeltaBytes, startBucket: start)
+            peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
+            let delta = Frame.delta(built, reply: !message.reply)
+            // Step 4: the responder answers the initiator's entries with a delta and its own
+            // entries of the same buckets; step 5: the initiator answers those with a delta.
+            guard !message.reply, let included = vector.includedBuckets else { return [.send(delta, to: peer)] }
+            return [.send(.versionVector(ledger.versionVector.restricted(to: included), reply: true), to: peer), .send(delta, to: peer)]
         case .delta(let delta):
             var directives: [GossipDirective] = [.apply(delta, from: peer)]
             if delta.reply, case .awaitingDelta = peers[peer]?.exchange {
@@ -46,7 +55,9 @@ extension GossipNode {
             return [.apply(delta, from: peer)]
         case .want(let want):
             guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
-            return [.send(.delta(ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes), reply: true), to: peer)]
+            let built = ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes)
+            peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
+            return [.send(.delta(built, reply: true), to: peer)]
         case .error(let error):
             return fail(peer, reason: "peer sent error \(error.code): \(LogText.bounded(error.message))", nowMs: nowMs, using: &rng)
                 + [.disconnect(peer, reason: .peerError("\(error.code)"))]
@@ -97,12 +108,12 @@ extension Frame {
         return frame
     }
 
-    /// A VersionVector frame of the ledger.
-    static func versionVector(_ ledger: Ledger, reply: Bool) -> Frame {
+    /// A VersionVector frame.
+    static func versionVector(_ vector: VersionVector, reply: Bool) -> Frame {
         var frame = Frame()
-        var vector = ledger.versionVector.message
-        vector.reply = reply
-        frame.versionVector = vector
+        var message = vector.message
+        message.reply = reply
+        frame.versionVector = message
         return frame
     }
 

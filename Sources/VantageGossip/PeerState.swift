@@ -31,6 +31,8 @@ public struct PeerState: Sendable {
     /// Exchanges that ended in sync or synced.
     public internal(set) var exchanges = 0
     var exchange: Exchange?
+    /// Batches sent to this peer lately, which its vectors may not show yet.
+    var inFlight = InFlight()
     /// Deltas built for this peer's requests since `answersSinceMs` (rate limit).
     var answers = 0
     var answersSinceMs: Int64 = 0

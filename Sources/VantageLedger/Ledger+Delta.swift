@@ -16,14 +16,14 @@ extension Ledger {
     /// part counted: small facts of the buckets in which the peer differs (from `startBucket` on),
     /// then batches (at least one, so an exchange always makes progress). When the peer's head of
     /// an origin differs from ours at the same seq, our batch at that seq is sent too, so the peer
-    /// can detect the fork.
+    /// can detect the fork. Of a partial vector only the origins it covers are answered.
     public func delta(since peer: VersionVector, maxBytes: Int = Int.max, startBucket: Int = 0) -> Delta {
         var delta = Delta()
         var budget = maxBytes
         if peer.smallFactsDigest != smallFactsDigest {
             appendSmallFacts(for: peer, startBucket: startBucket, to: &delta, budget: &budget)
         }
-        for (origin, log) in logs.sorted(by: { $0.key < $1.key }) {
+        for (origin, log) in logs.sorted(by: { $0.key < $1.key }) where peer.covers(origin) {
             var start = log.floorSeq + 1
             if let theirs = peer[origin] {
                 start = max(start, theirs.headSeq + 1)

@@ -783,11 +783,20 @@ public nonisolated struct Vantage_V2_VersionVector: Sendable {
   /// digest of roster, revocations, campaign, excluded origins, attestations
   public var smallFactsDigest: Data = Data()
 
-  /// true: the responder's answer to a Summary; false: the initiator's, with its Delta
+  /// true: the responder's (SPEC §7.3 steps 2 and 4); false: the initiator's (step 3)
   public var reply: Bool = false
 
   /// 16 fingerprints of the small facts by the first 4 bits of their id (SPEC §7.1)
   public var smallFactBuckets: [UInt64] = []
+
+  /// 64 fingerprints of the entries by the first 6 bits of their origin (SPEC §7.1)
+  public var originBuckets: [UInt64] = []
+
+  /// entries hold only the origin buckets of included_buckets (none: fingerprints only)
+  public var partial: Bool = false
+
+  /// with partial: bit b set when the entries of origin bucket b are included
+  public var includedBuckets: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1913,7 +1922,7 @@ nonisolated extension Vantage_V2_VersionEntry: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Vantage_V2_VersionVector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VersionVector"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0\u{1}reply\0\u{3}small_fact_buckets\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{3}small_facts_digest\0\u{1}reply\0\u{3}small_fact_buckets\0\u{3}origin_buckets\0\u{1}partial\0\u{3}included_buckets\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1925,6 +1934,9 @@ nonisolated extension Vantage_V2_VersionVector: SwiftProtobuf.Message, SwiftProt
       case 2: try { try decoder.decodeSingularBytesField(value: &self.smallFactsDigest) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
       case 4: try { try decoder.decodeRepeatedFixed64Field(value: &self.smallFactBuckets) }()
+      case 5: try { try decoder.decodeRepeatedFixed64Field(value: &self.originBuckets) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.partial) }()
+      case 7: try { try decoder.decodeSingularFixed64Field(value: &self.includedBuckets) }()
       default: break
       }
     }
@@ -1943,6 +1955,15 @@ nonisolated extension Vantage_V2_VersionVector: SwiftProtobuf.Message, SwiftProt
     if !self.smallFactBuckets.isEmpty {
       try visitor.visitPackedFixed64Field(value: self.smallFactBuckets, fieldNumber: 4)
     }
+    if !self.originBuckets.isEmpty {
+      try visitor.visitPackedFixed64Field(value: self.originBuckets, fieldNumber: 5)
+    }
+    if self.partial != false {
+      try visitor.visitSingularBoolField(value: self.partial, fieldNumber: 6)
+    }
+    if self.includedBuckets != 0 {
+      try visitor.visitSingularFixed64Field(value: self.includedBuckets, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1951,6 +1972,9 @@ nonisolated extension Vantage_V2_VersionVector: SwiftProtobuf.Message, SwiftProt
     if lhs.smallFactsDigest != rhs.smallFactsDigest {return false}
     if lhs.reply != rhs.reply {return false}
     if lhs.smallFactBuckets != rhs.smallFactBuckets {return false}
+    if lhs.originBuckets != rhs.originBuckets {return false}
+    if lhs.partial != rhs.partial {return false}
+    if lhs.includedBuckets != rhs.includedBuckets {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

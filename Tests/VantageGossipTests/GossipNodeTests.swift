@@ -13,6 +13,9 @@ struct Harness {
     var rng = SplitMix64(seed: 1)
     var nowMs: Int64 = 1_705_755_600_000
     var sent: [NodeID: Int] = [:]
+    /// Version-vector entries sent, and frames of each kind.
+    var vectorEntries = 0
+    var vectorFrames = 0
     var outcomes: [ExchangeOutcome] = []
 
     mutating func add(_ id: NodeID, asn: UInt32, ledger: Ledger, settings: GossipSettings = GossipSettings()) {
@@ -32,6 +35,10 @@ struct Harness {
             switch directive {
             case .send(let frame, let to):
                 sent[at, default: 0] += 1
+                if case .versionVector(let vector) = frame.body {
+                    vectorFrames += 1
+                    vectorEntries += vector.entries.count
+                }
                 queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
             case .apply(let delta, let from):
                 let report = ledgers[at]!.apply(delta, nowMs: nowMs)
@@ -77,6 +84,38 @@ struct Harness {
         #expect(h.ledgers[a.id]!.digest == h.ledgers[b.id]!.digest)
         #expect(h.ledgers[b.id]!.batchCount == 25)
         #expect(h.outcomes.contains(.synced))
+    }
+
+    @Test func anExchangeSendsOnlyTheEntriesOfTheOriginBucketsThatDiffer() {
+        var origins = (0..<40).map { mesh.node("origin-\($0)", asn: UInt32(100 + $0)) }
+        var envelopes = origins.map { mesh.enroll($0) }
+        for i in origins.indices { envelopes += (1...3).map { origins[i].nextBatch(createdMs: t0 + Int64($0)) } }
+        let shared = ledger(with: envelopes)
+        var ahead = shared
+        try! ahead.insert(envelope: origins[7].nextBatch(createdMs: t0 + 10), nowMs: t0 + 3_600_000)
+        var h = Harness()
+        h.add(origins[0].id, asn: 100, ledger: ahead, settings: GossipSettings(fanout: 1))
+        h.add(origins[1].id, asn: 101, ledger: shared, settings: GossipSettings(fanout: 1))
+        h.connect(origins[0].id, origins[1].id)
+        h.tick(advanceMs: 0)
+        #expect(h.ledgers[origins[0].id]!.digest == h.ledgers[origins[1].id]!.digest)
+        let bucket = VersionVector.bucket(of: origins[7].id)
+        let inBucket = shared.versionVector.entries.filter { VersionVector.bucket(of: $0.0) == bucket }.count
+        // Each exchange: fingerprints (no entries), the initiator's entries of the differing bucket,
+        // the responder's of the same bucket — not 40 entries each way.
+        #expect(h.vectorEntries <= 2 * 2 * inBucket, "\(h.vectorEntries) entries sent in \(h.vectorFrames) vectors; \(inBucket) origins share the bucket")
+        #expect(h.outcomes.contains(.synced))
+    }
+
+    @Test func onlySmallFactsDifferingStillReachBothSides() {
+        let a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)
+        var h = Harness()
+        h.add(a.id, asn: 1, ledger: ledger(with: [mesh.enroll(a), mesh.enroll(b), mesh.campaign(version: 1)]), settings: GossipSettings(fanout: 1))
+        h.add(b.id, asn: 2, ledger: ledger(with: [mesh.enroll(a), mesh.enroll(b), mesh.campaign(version: 2)]), settings: GossipSettings(fanout: 1))
+        h.connect(a.id, b.id)
+        h.run(h.machines[a.id]!.onTick(nowMs: h.nowMs, ledger: h.ledgers[a.id]!, using: &h.rng), at: a.id)
+        #expect(h.ledgers[a.id]!.digest == h.ledgers[b.id]!.digest, "one exchange started by one side brings both campaigns to both")
+        #expect(h.ledgers[a.id]!.campaigns.count == 2 && h.vectorEntries == 0)
     }
 
     @Test func inSyncRoundIsOneSummaryEachWay() {

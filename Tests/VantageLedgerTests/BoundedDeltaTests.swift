@@ -147,4 +147,36 @@ import VantageWire
         forged.signature[5] ^= 1
         #expect(ledger.holds(forged), "same id: the id covers domain and payload, not the signature")
     }
+
+    @Test func aPartialVectorIsAnsweredForItsBucketsOnly() throws {
+        var nodes = (0..<12).map { mesh.node("n\($0)", asn: UInt32($0 + 1)) }
+        var full = Ledger(root: mesh.root)
+        for i in nodes.indices {
+            try full.insert(envelope: mesh.enroll(nodes[i]), nowMs: now)
+            try full.insert(envelope: nodes[i].nextBatch(createdMs: t0 + Int64(i)), nowMs: now)
+        }
+        var empty = Ledger(root: mesh.root)
+        for node in nodes { try empty.insert(envelope: mesh.enroll(node), nowMs: now) }
+        let mask: UInt64 = 1 << UInt64(VersionVector.bucket(of: nodes[3].id))
+        let partial = empty.versionVector.restricted(to: mask)
+        let delta = full.delta(since: partial)
+        let expected = nodes.filter { VersionVector.bucket(of: $0.id) == VersionVector.bucket(of: nodes[3].id) }.count
+        #expect(delta.batches.count == expected, "only the origins of the included bucket are answered")
+        #expect(full.delta(since: empty.versionVector).batches.count == 12)
+        #expect(full.versionVector.differingBuckets(from: empty.versionVector).nonzeroBitCount
+                == Set(nodes.map { VersionVector.bucket(of: $0.id) }).count)
+        #expect(full.versionVector.differingBuckets(from: full.versionVector) == 0)
+
+        // The wire form keeps what a partial vector says, and a vector that contradicts it is refused.
+        let restricted = full.versionVector.restricted(to: mask)
+        #expect(try VersionVector(message: restricted.message) == restricted)
+        #expect(try VersionVector(message: full.versionVector.fingerprintsOnly.message).entries.isEmpty)
+        var lying = full.versionVector.message
+        lying.partial = true
+        lying.includedBuckets = mask
+        #expect { try VersionVector(message: lying) } throws: { "\($0)".contains("its origin bucket is not among the included buckets") }
+        var short = full.versionVector.message
+        short.originBuckets.removeLast()
+        #expect { try VersionVector(message: short) } throws: { "\($0)".contains("63 origin buckets, not 64") }
+    }
 }
