@@ -3,6 +3,7 @@ import VantageAgent
 import VantageDemo
 import VantageIdentity
 import VantageLedger
+import VantageSimulation
 import VantageWire
 
 /// Throwaway node folders for the benchmarks that run real agents, and signed chains imported into
@@ -27,7 +28,7 @@ struct BenchMesh {
     func fill(_ node: NodeDirectory, batches: Int, measurements: Int) throws -> Int {
         let key = try KeyFile.read(node.keyPath)
         let admin = try mesh.loadAdmin()
-        var record = LedgerBench.campaignRecord
+        var record = CampaignRound.campaign()
         record.maxBatchesPerDay = UInt32(batches)
         let campaign = admin.sign(record)
         let numbering = CampaignNumbering(record)

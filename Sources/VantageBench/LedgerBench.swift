@@ -6,6 +6,7 @@ import FoundationNetworking
 import VantageAgent
 import VantageIdentity
 import VantageLedger
+import VantageSimulation
 import VantageStore
 import VantageWire
 
@@ -19,8 +20,6 @@ import VantageWire
 /// through the ledger and the SQLite store an agent uses, with the agent stopped.
 public enum LedgerBench {
     static let origins = 50
-    static let targets = ["facebook", "x", "youtube", "instagram", "whatsapp", "tiktok", "wikipedia"]
-    static let probes: [ProbeKind] = [.dns, .tcp, .tls, .http, .throughput]
     static let days = 30
 
     public static func run(measurements: Int = 10_000_000) async throws -> BenchReport {
@@ -29,7 +28,7 @@ public enum LedgerBench {
         defer { mesh.remove() }
         let node = mesh.nodes[0]
         let admin = try mesh.mesh.loadAdmin()
-        let campaign = admin.sign(campaignRecord)
+        let campaign = admin.sign(CampaignRound.campaign(retentionDays: UInt32(days)))
         let workload = BenchWorkload(origins: origins, root: admin.rootKey)
         let nowMs = Date().unixMilliseconds
         var filler = try Filler(path: node.path + "/ledger.sqlite", root: admin.rootKey.publicKey,
@@ -68,22 +67,10 @@ public enum LedgerBench {
         report.add("fill time (sign, verify, store)", fillSmall + fillLarge, "s")
         let thousand = try diskPerMeasurement(batchSize: 1_000, measurements: small, admin: admin, campaign: campaign, nowMs: nowMs)
         report.add("disk per measurement, batches of 1,000", thousand, "bytes", target: "≤ 40", met: thousand <= 40)
-        report.notes.append("\(origins) origins in \(origins) ASNs; \(targets.count) targets × \(probes.count) probe kinds every 300 s, one batch of 35 per round; rounds spread over the \(days) days before now (the small ledger is the first tenth of them)")
+        report.notes.append("\(origins) origins in \(origins) ASNs; \(CampaignRound.targets.count) targets × \(CampaignRound.probes.count) probe kinds every 300 s, one batch of 35 per round; rounds spread over the \(days) days before now (the small ledger is the first tenth of them)")
         report.notes.append("small and large are the same agent restarted on its store; RssAnon is read from /proc 2 s after the agent serves; 'after a full scoring' 1 s after GET /v1/verdicts returned: it scores every tally of the retention period and keeps the national view (a cell per ASN, target and window) for /v1/view")
         report.notes.append("disk is ledger.sqlite after a WAL checkpoint: batch rows, index rows, tallies, small facts")
         return report
-    }
-
-    /// The campaign of the bench: 7 targets × 5 probe kinds every 300 s, 30 days of retention.
-    static var campaignRecord: Campaign {
-        Campaign.with { c in
-            c.name = "bench"
-            c.version = 1
-            c.intervalSeconds = 300
-            c.retentionDays = UInt32(days)
-            c.probes = probes
-            c.targets = targets.map { name in Target.with { $0.name = name; $0.inputs = ["https://\(name).example/"]; $0.control = name == "wikipedia" } }
-        }
     }
 
     /// What a started agent showed.
@@ -206,7 +193,7 @@ struct Filler {
                 let rounds = (first + b * roundsPerBatch)..<(first + (b + 1) * roundsPerBatch)
                 // Origins start their rounds a few seconds apart, inside each round's 300 s.
                 let startMs = rounds.map { firstRoundMs + Int64($0) * roundMs + Int64(o) * 3_000 }
-                let measurements = startMs.flatMap { Filler.round(origin: o, startMs: $0) }.map(numbering.numbered)
+                let measurements = startMs.flatMap { CampaignRound.measurements(origin: o, startMs: $0) }.map(numbering.numbered)
                 var batch = head.nextBatch(origin: keys[o].publicKey.id, createdMs: startMs.last! + 60_000, measurements: measurements)
                 batch.campaign = campaignID
                 let envelope = keys[o].sign(batch)
@@ -218,27 +205,6 @@ struct Filler {
         let signed = chains.facts.map { $0! }
         self.heads = signed.map { $0.0 }
         return (0..<batchesPerOrigin).flatMap { b in signed.map { $0.1[b] } }
-    }
-
-    /// One round of an origin: every target with every probe kind, about 1 % failing.
-    static func round(origin: Int, startMs: Int64) -> [VantageWire.Measurement] {
-        var measurements: [VantageWire.Measurement] = []
-        for (t, target) in LedgerBench.targets.enumerated() {
-            for (p, probe) in LedgerBench.probes.enumerated() {
-                let i = t * LedgerBench.probes.count + p
-                let noise = (startMs / 1000 &* 2_654_435_761 &+ Int64(origin * 97 + i)) % 100
-                measurements.append(VantageWire.Measurement.with {
-                    $0.target = target
-                    $0.input = "https://\(target).example/"
-                    $0.probe = probe
-                    $0.startTimeMs = startMs + Int64(i) * 1_000
-                    $0.runtimeMs = UInt32(80 + (i * 37) % 400)
-                    $0.outcome = noise == 0 ? .tcpTimeout : .ok
-                    if probe == .throughput { $0.throughputKbps = UInt64(20_000 + (noise * 331) % 5_000) }
-                })
-            }
-        }
-        return measurements
     }
 
     mutating func close() throws {

@@ -59,11 +59,13 @@ public struct VersionVector: Sendable, Equatable {
     /// The vector reduced to its fingerprints: what a responder answers first (SPEC §7.3).
     public var fingerprintsOnly: VersionVector { restricted(to: 0) }
 
-    /// The vector with the entries of the buckets in `mask` only.
+    /// The vector with the entries of the buckets in `mask` only (and without the origin
+    /// fingerprints, which only the fingerprints-only vector needs to carry).
     public func restricted(to mask: UInt64) -> VersionVector {
         var vector = self
         vector.entries = entries.filter { mask & (1 << UInt64(Self.bucket(of: $0.0))) != 0 }
         vector.includedBuckets = mask
+        if mask != 0 { vector.originBuckets = [] }
         return vector
     }
 

@@ -27,19 +27,22 @@ extension Simulation {
 
     /// Sends a frame: counted, then lost, duplicated, delayed or cut as the plan says.
     mutating func send(_ frame: Frame, from: Int, to: Int) {
-        bytesSent += 4 + ((try? frame.serializedBytes() as [UInt8])?.count ?? 0)
+        let bytes = 4 + ((try? frame.serializedBytes() as [UInt8])?.count ?? 0)
+        bytesSent += bytes
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
         let faulty = nowMs < plan.lossUntilMs
         if faulty && Double.random(in: 0..<1, using: &rng) < plan.loss { return }
         let copies = faulty && Double.random(in: 0..<1, using: &rng) < plan.duplication ? 2 : 1
         for _ in 0..<copies {
             let latency = settings.latencyMs + Int64.random(in: 0...settings.jitterMs, using: &rng)
-            schedule(.deliver(from: from, to: to, frame: frame), atMs: nowMs + latency)
+            schedule(.deliver(from: from, to: to, frame: frame, bytes: bytes), atMs: nowMs + latency)
         }
     }
 
-    mutating func deliver(_ frame: Frame, from: Int, to: Int) {
+    mutating func deliver(_ frame: Frame, from: Int, to: Int, bytes: Int) {
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
+        bytesReceived[to] += bytes
+        bytesReceivedByKind[frame.kindName, default: 0] += bytes
         let directives = nodes[to].gossip.onFrame(frame, from: nodes[from].id, ledger: nodes[to].ledger, nowMs: localNow(to), using: &rng)
         perform(directives, at: to)
     }
@@ -75,13 +78,22 @@ extension Simulation {
     /// Node `i` signs a new batch; it is durable before it is pushed.
     mutating func signBatch(at i: Int) {
         let id = nodes[i].id
-        var measurement = Measurement()
-        measurement.target = "facebook"
-        measurement.input = "https://www.facebook.com/"
-        measurement.probe = .tls
-        measurement.startTimeMs = localNow(i)
-        measurement.outcome = .tlsReset
-        let batch = nodes[i].ledger.head(of: id).nextBatch(origin: id, createdMs: localNow(i), measurements: [measurement])
+        var measurements: [VantageWire.Measurement]
+        if settings.measurementsPerBatch > 1 {
+            let rounds = (settings.measurementsPerBatch + CampaignRound.targets.count * CampaignRound.probes.count - 1)
+                / (CampaignRound.targets.count * CampaignRound.probes.count)
+            measurements = (0..<rounds).flatMap { CampaignRound.measurements(origin: i, startMs: localNow(i) - 60_000 - Int64($0) * 300_000) }
+            measurements = Array(measurements.prefix(settings.measurementsPerBatch))
+        } else {
+            var measurement = Measurement()
+            measurement.target = "facebook"
+            measurement.input = "https://www.facebook.com/"
+            measurement.probe = .tls
+            measurement.startTimeMs = localNow(i)
+            measurement.outcome = .tlsReset
+            measurements = [measurement]
+        }
+        let batch = nodes[i].ledger.nextBatch(of: id, createdMs: localNow(i), measurements: measurements)
         let envelope = nodes[i].key.sign(batch)
         var delta = Delta()
         delta.batches = [envelope]
@@ -120,5 +132,21 @@ extension Simulation {
         let digest = nodes[0].ledger.digest
         guard nodes.allSatisfy({ $0.ledger.digest == digest }) else { return false }
         return tracked.values.allSatisfy { $0.values.allSatisfy { $0.heldBy == nodes.count } }
+    }
+}
+
+extension Frame {
+    /// The frame's type, for byte counts.
+    var kindName: String {
+        switch body {
+        case .summary: return "summary"
+        case .versionVector: return "version_vector"
+        case .delta: return "delta"
+        case .push: return "push"
+        case .want: return "want"
+        case .hello: return "hello"
+        case .error: return "error"
+        case nil: return "unknown"
+        }
     }
 }

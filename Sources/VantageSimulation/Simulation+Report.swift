@@ -34,6 +34,9 @@ extension Simulation {
             converged: convergedAtMs != nil, healToConvergenceMs: convergedAtMs.map { $0 - settings.faultMs },
             delivery: delivery, bytesSent: bytesSent, deliveries: deliveries,
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
+            bytesReceivedMedian: bytesReceived.sorted()[bytesReceived.count / 2], bytesReceivedMax: bytesReceived.max() ?? 0,
+            bytesReceivedByKind: bytesReceivedByKind,
+            measurements: batches.count * settings.measurementsPerBatch,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,
             reproduce: settings.reproduce)
     }

@@ -11,7 +11,7 @@ import VantageWire
 public struct Simulation {
     enum Event {
         case tick(Int)
-        case deliver(from: Int, to: Int, frame: Frame)
+        case deliver(from: Int, to: Int, frame: Frame, bytes: Int)
         case newBatch
         case crash(Int)
         case restart(Int)
@@ -44,6 +44,9 @@ public struct Simulation {
     var nowMs: Int64 = 0
     var tracked: [NodeID: [UInt64: Tracked]] = [:]
     var bytesSent = 0
+    /// Frame bytes delivered to each node, and to all nodes by frame type.
+    var bytesReceived: [Int] = []
+    var bytesReceivedByKind: [String: Int] = [:]
     var deliveries = 0
     var protocolErrors: [String] = []
     var restartLosses = 0
@@ -74,7 +77,14 @@ public struct Simulation {
             nodes.append(SimNode(index: index, key: key, asn: asn,
                                  gossip: GossipNode(id: key.publicKey.id, asn: asn, settings: settings.gossip), ledger: base))
         }
+        if settings.measurementsPerBatch > 1 {
+            var campaign = CampaignRound.campaign()
+            campaign.meshID = Data(rootKey.publicKey.id.bytes)
+            campaign.maxBatchesPerDay = UInt32.max
+            _ = try! base.insert(cache.verify(rootKey.sign(campaign)), nowMs: 0)
+        }
         try! base.commit()
+        bytesReceived = Array(repeating: 0, count: settings.nodes)
         self.rng = rng
         for i in nodes.indices {
             nodes[i].ledger = base
@@ -136,8 +146,8 @@ public struct Simulation {
             guard nodes[i].up else { return }
             let directives = nodes[i].gossip.onTick(nowMs: localNow(i), ledger: nodes[i].ledger, using: &rng)
             perform(directives, at: i)
-        case .deliver(let from, let to, let frame):
-            deliver(frame, from: from, to: to)
+        case .deliver(let from, let to, let frame, let bytes):
+            deliver(frame, from: from, to: to, bytes: bytes)
         case .newBatch:
             let up = nodes.indices.filter { nodes[$0].up }
             if let i = up.randomElement(using: &rng) { signBatch(at: i) }

@@ -32,6 +32,13 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var bytesSent: Int
     public var deliveries: Int
     public var bytesPerDeliveredBatch: Double
+    /// Frame bytes delivered to a node: the median and the largest over the nodes.
+    public var bytesReceivedMedian: Int
+    public var bytesReceivedMax: Int
+    /// Frame bytes delivered to all nodes, by frame type.
+    public var bytesReceivedByKind: [String: Int]
+    /// Measurements signed by all nodes.
+    public var measurements: Int
     public var lostBatches: Int
     public var realVerifications: Int
     public var virtualMs: Int64
@@ -46,6 +53,8 @@ public struct SimulationReport: Codable, Sendable, Equatable {
         case healToConvergenceMs = "heal_to_convergence_ms"
         case bytesSent = "bytes_sent"
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
+        case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
+        case bytesReceivedByKind = "bytes_received_by_kind"
         case lostBatches = "lost_batches"
         case realVerifications = "real_verifications"
         case virtualMs = "virtual_ms"

@@ -18,6 +18,9 @@ public struct SimulationSettings: Sendable {
     public var healBoundMs: Int64 = 120_000
     /// New batches signed per virtual second during the fault phase, over all nodes (default 2).
     public var batchesPerSecond = 2.0
+    /// Measurements per signed batch (default 1). Above 1, the mesh runs `CampaignRound`'s
+    /// campaign and each batch holds rounds of it, numbered by the campaign.
+    public var measurementsPerBatch = 1
     /// One-way latency: a base plus uniform jitter, in ms (defaults 5 and 45).
     public var latencyMs: Int64 = 5
     public var jitterMs: Int64 = 45

@@ -6,7 +6,7 @@ import VantageBench
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure: ingest, sync bytes, propagation vs serf, scoring, the ledger on disk, simulation.",
+        abstract: "Measure: ingest, sync bytes, propagation vs serf, scoring, the ledger on disk, simulation, national traffic.",
         discussion: """
             Prints figures next to their targets; build with -c release first (swift build -c release). \
             Without NAME every benchmark runs. The propagation benchmark compares with Debian's serf \
@@ -14,13 +14,16 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    static let names = ["ingest", "sync", "propagation", "scoring", "ledger", "simulation"]
+    static let names = ["ingest", "sync", "propagation", "scoring", "ledger", "simulation", "national"]
 
-    @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, ledger, simulation.", valueName: "NAME"))
+    @Argument(help: ArgumentHelp("One of ingest, sync, propagation, scoring, ledger, simulation, national.", valueName: "NAME"))
     var name: String?
 
     @Option(name: .long, help: ArgumentHelp("Measurements the ledger benchmark's large store holds (the small one holds a tenth).", valueName: "N"))
     var measurements = 10_000_000
+
+    @Option(name: .long, help: ArgumentHelp("Nodes of the national traffic simulation.", valueName: "N"))
+    var nodes = 100
 
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
@@ -28,6 +31,7 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         if let name, !Self.names.contains(name) { throw ValidationError("'\(name)' is not one of \(Self.names.joined(separator: ", "))") }
         if measurements < 100_000 { throw ValidationError("--measurements must be at least 100000") }
+        if nodes < 2 { throw ValidationError("--nodes must be at least 2") }
     }
 
     func run() async throws {
@@ -40,6 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "propagation": report = try await PropagationBench.run()
             case "scoring": report = ScoringBench.run()
             case "ledger": report = try await LedgerBench.run(measurements: measurements)
+            case "national": report = NationalBench.run(nodes: nodes)
             default: report = SimulationBench.run()
             }
             if !json { print(report.text) }
