@@ -26,8 +26,15 @@ extension MeshTransport {
         do {
             try await opened.channel.executeThenClose { inbound, outbound in
                 let helloMessage = await self.hello()
-                try await outbound.write(Frame.with { $0.hello = helloMessage })
                 var frames = inbound.makeAsyncIterator()
+                do {
+                    try await outbound.write(Frame.with { $0.hello = helloMessage })
+                } catch {
+                    // A failed TLS handshake closes the channel under the Hello waiting to be
+                    // written; the inbound side names the handshake's failure, which is the cause.
+                    _ = try await frames.next()
+                    throw error
+                }
                 let peer = try await self.admit(try await frames.next(), channel: channel, outbound: outbound)
                 try? await channel.pipeline.removeHandler(name: TimeoutHandler.helloDeadlineName)  // fails only when already closed
                 endHandshake()
