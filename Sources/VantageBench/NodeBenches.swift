@@ -8,8 +8,7 @@ import VantageIdentity
 /// Benchmarks over real agent processes on loopback.
 public enum NodeBenches {
     /// Two nodes over real TLS, one holding 10,000 batches the other lacks: bytes on the wire per
-    /// byte of signed batch delivered (target ≤ 1.10), and bytes per anti-entropy round in sync
-    /// (target ≤ 200).
+    /// byte of signed batch delivered (target ≤ 1.10), and bytes per second once in sync.
     public static func sync(batches: Int = 10_000) async throws -> BenchReport {
         var report = BenchReport("sync bytes")
         let mesh = try BenchMesh("sync", nodes: 2)
@@ -37,9 +36,10 @@ public enum NodeBenches {
         report.add("signed batch bytes", Double(signedBytes), "bytes")
         report.add("wire bytes ÷ signed batch bytes", Double(afterSync) / Double(signedBytes), "", target: "≤ 1.10", met: Double(afterSync) / Double(signedBytes) <= 1.10)
         report.add("catch-up time", catchUp, "s")
-        let perRound = Double(afterIdle - afterSync) / Double(max(1, idleRounds))
-        report.add("bytes per anti-entropy round in sync", perRound, "bytes", target: "≤ 200", met: perRound <= 200)
-        report.notes.append("wire bytes are frame bytes (length prefix + protobuf) both ways, counted inside TLS; \(idleRounds) rounds in 10 s in sync")
+        let perSecond = Double(afterIdle - afterSync) / 10
+        // The earlier target, 200 bytes per round, at 5 rounds a second (gossip every 200 ms).
+        report.add("bytes per second in sync, node 2 both ways", perSecond, "bytes", target: "≤ 1,000", met: perSecond <= 1_000)
+        report.notes.append("wire bytes are frame bytes (length prefix + protobuf) both ways, counted inside TLS; node 2 started \(idleRounds) rounds in 10 s in sync (a node skips a peer that announced the same digest within the interval)")
         return report
     }
 

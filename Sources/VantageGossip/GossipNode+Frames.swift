@@ -12,7 +12,10 @@ extension GossipNode {
         _ frame: Frame, from peer: NodeID, ledger: Ledger, nowMs: Int64, using rng: inout G
     ) -> [GossipDirective] {
         peers[peer]?.lastContactMs = nowMs
-        if case .summary(let summary) = frame.body { peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest) }
+        if case .summary(let summary) = frame.body {
+            peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest)
+            peers[peer]?.lastDigestAtMs = nowMs
+        }
         switch frame.body {
         case .summary(let summary) where !summary.reply:
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest {

@@ -61,7 +61,13 @@ public struct GossipNode: Sendable {
         }
         if nowMs >= nextRoundMs {
             nextRoundMs = nowMs + settings.intervalMs
-            let ready = peers.values.filter { $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs }
+            // A peer that announced this very digest within the interval is in sync: a round with
+            // it would be two summaries saying so again (it starts one itself when it changes).
+            let digest = ledger.digest
+            let ready = peers.values.filter {
+                $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs
+                    && !($0.lastDigest == digest && nowMs - $0.lastDigestAtMs < settings.intervalMs)
+            }
             for peer in choosePeers(ready, count: settings.fanout, ownASN: asn, using: &rng) {
                 peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs)
                 directives.append(.send(.summary(ledger, reply: false), to: peer))

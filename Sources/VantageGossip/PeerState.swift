@@ -26,8 +26,9 @@ public struct PeerState: Sendable {
     public internal(set) var backoffUntilMs: Int64 = 0
     /// Last time the peer answered.
     public internal(set) var lastContactMs: Int64?
-    /// The ledger digest the peer last announced in a summary.
+    /// The ledger digest the peer last announced in a summary, and when.
     public internal(set) var lastDigest: Hash256?
+    var lastDigestAtMs: Int64 = .min
     /// Exchanges that ended in sync or synced.
     public internal(set) var exchanges = 0
     var exchange: Exchange?
