@@ -77,28 +77,36 @@ extension NodeAgent {
         Report.build(verdict: verdict, ledger: ledger, meshName: mesh.name, exportedBy: id, nowMs: nowMs)
     }
 
-    /// Every attestation interval, once the ledger has stopped changing for a whole interval:
-    /// rescore this node's country off the actor and, when the verdicts over closed windows differ
-    /// from the ones this node last attested, sign and spread a new attestation.
+    /// Every attestation interval: rescore this node's country off the actor and, when the
+    /// verdicts over closed windows and their evidence are those of the previous scoring (they
+    /// held for an interval, whether or not the ledger changed meanwhile: in a large mesh it always
+    /// does) and differ from the ones this node last attested, sign and spread a new attestation.
+    /// The first interval starts at start, so a restart does not score at once.
     func attestIfDue() {
         let now = nowMs
-        guard settings.attestIntervalMs > 0, now - lastAttestMs >= settings.attestIntervalMs, !attesting else { return }
+        guard settings.attestIntervalMs > 0, !attesting else { return }
+        guard lastAttestMs > 0 else { lastAttestMs = now; return }
+        guard now - lastAttestMs >= settings.attestIntervalMs else { return }
         lastAttestMs = now
-        let digest = ledger.digest
-        defer { digestAtLastCheck = digest }
-        guard digest == digestAtLastCheck else { return }
         attesting = true
         let scored = ledger
         Task {
             let result = await self.verdicts(country: nil)
             let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
-            self.attest(result, evidence: evidence, ledgerDigest: scored.digest)
+            self.attestIfStable(result, evidence: evidence, ledgerDigest: scored.digest)
         }
+    }
+
+    /// Attests `result` when the previous scoring gave the same verdicts and evidence.
+    func attestIfStable(_ result: ScoreResult, evidence: [String: Hash256], ledgerDigest: Hash256) {
+        attesting = false
+        defer { lastScored = (result.verdicts, evidence) }
+        guard let lastScored, lastScored.verdicts == result.verdicts, lastScored.evidence == evidence else { return }
+        attest(result, evidence: evidence, ledgerDigest: ledgerDigest)
     }
 
     /// Signs an attestation of `result` and its evidence, unless the latest one says the same.
     func attest(_ result: ScoreResult, evidence: [String: Hash256], ledgerDigest: Hash256) {
-        attesting = false
         guard !result.verdicts.isEmpty, cannotSign == nil else { return }
         let now = nowMs
         let windowMs = result.policy.windowMs

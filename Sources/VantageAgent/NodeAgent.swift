@@ -30,7 +30,8 @@ public actor NodeAgent {
     var countedBytes: [UInt64: (Int, Int)] = [:]
     var scored: (key: ScoreKey, result: ScoreResult, view: NationalView)?
     var lastAttestMs: Int64 = 0
-    var digestAtLastCheck: Hash256?
+    /// The verdicts and evidence of the previous attestation check.
+    var lastScored: (verdicts: [Verdict], evidence: [String: Hash256])?
     var attesting = false
     /// Origins already reported as equivocating (logged and counted once each).
     var reportedEquivocations: Set<NodeID> = []

@@ -79,7 +79,23 @@ extension MeshSuite {
         let people = try runner.run("verdicts", "--node", folders.nodes[4].path)
         #expect(people.stdout.contains("NATION-SCALE blocking of facebook, x — 2024-01-20 13:30–14:30 UTC — 4 of 5 ASNs"), "\(people.stdout)")
 
-        // Attestations spread until a quorum of ASNs attests the verdict on the exporting node.
+        // Attestations spread until a quorum of ASNs attests the verdict on the exporting node —
+        // while one node keeps signing new batches (of the next day, of a target outside the
+        // verdict and not a control, so neither its evidence nor its baselines change), so no
+        // digest stays still for an attestation interval, as in a large mesh.
+        let churning = try AgentClient(node: folders.nodes[3].path)
+        let batchesBefore = try await churning.status().ledger.batches
+        let churn = Task {
+            var n = 0
+            while !Task.isCancelled {
+                n += 1
+                let time = Date(unixMilliseconds: 1_705_795_200_000 + Int64(n) * 1_000).rfc3339  // 2024-01-21, the next day
+                let line = #"{"target":"youtube","input":"https://youtube.example/","probe":"tls","time":"\#(time)","outcome":"ok","runtime_ms":1}"#
+                _ = try? await churning.submit(jsonLines: Data(line.utf8))
+                try? await Task.sleep(for: .milliseconds(150))
+            }
+        }
+        defer { churn.cancel() }
         let reportPath = folders.base.appendingPathComponent("report.json").path
         let attested = try await eventually(timeout: 60) {
             guard try runner.run("report", "export", "--node", folders.nodes[4].path, "--verdict", verdict.id, "--out", reportPath).status == 0,
@@ -87,6 +103,9 @@ extension MeshSuite {
             return ReportVerifier.verify(report).checks.contains { $0.part == "attestations" && $0.detail.contains("nodes in 5 ASNs") }
         }
         #expect(attested)
+        churn.cancel()
+        let churned = try await churning.status().ledger.batches - batchesBefore
+        #expect(churned >= 5, "the digests kept changing: \(churned) batches signed meanwhile")
         let verify = try runner.run("report", "verify", reportPath, "--mesh-key", folders.mesh.descriptionPath)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("VERIFIED: NATION-SCALE blocking of facebook, x"))
