@@ -95,6 +95,7 @@ extension Simulation {
         }
         let batch = nodes[i].ledger.nextBatch(of: id, createdMs: localNow(i), measurements: measurements)
         let envelope = nodes[i].key.sign(batch)
+        signedBatchBytes += envelope.wireSize
         var delta = Delta()
         delta.batches = [envelope]
         tracked[id, default: [:]][batch.seq] = Tracked(createdMs: nowMs)

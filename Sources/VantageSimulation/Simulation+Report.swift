@@ -36,7 +36,7 @@ extension Simulation {
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
             bytesReceivedMedian: bytesReceived.sorted()[bytesReceived.count / 2], bytesReceivedMax: bytesReceived.max() ?? 0,
             bytesReceivedByKind: bytesReceivedByKind,
-            measurements: batches.count * settings.measurementsPerBatch,
+            measurements: batches.count * settings.measurementsPerBatch, signedBatchBytes: signedBatchBytes,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,
             reproduce: settings.reproduce)
     }

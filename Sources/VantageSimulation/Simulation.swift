@@ -47,6 +47,8 @@ public struct Simulation {
     /// Frame bytes delivered to each node, and to all nodes by frame type.
     var bytesReceived: [Int] = []
     var bytesReceivedByKind: [String: Int] = [:]
+    /// Frame-sized bytes of every batch signed (as a delta counts them).
+    var signedBatchBytes = 0
     var deliveries = 0
     var protocolErrors: [String] = []
     var restartLosses = 0

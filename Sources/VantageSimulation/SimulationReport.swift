@@ -37,8 +37,9 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var bytesReceivedMax: Int
     /// Frame bytes delivered to all nodes, by frame type.
     public var bytesReceivedByKind: [String: Int]
-    /// Measurements signed by all nodes.
+    /// Measurements signed by all nodes, and the bytes of their batches (as deltas count them).
     public var measurements: Int
+    public var signedBatchBytes: Int
     public var lostBatches: Int
     public var realVerifications: Int
     public var virtualMs: Int64
@@ -54,7 +55,7 @@ public struct SimulationReport: Codable, Sendable, Equatable {
         case bytesSent = "bytes_sent"
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
         case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
-        case bytesReceivedByKind = "bytes_received_by_kind"
+        case bytesReceivedByKind = "bytes_received_by_kind", signedBatchBytes = "signed_batch_bytes"
         case lostBatches = "lost_batches"
         case realVerifications = "real_verifications"
         case virtualMs = "virtual_ms"
