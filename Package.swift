@@ -59,7 +59,10 @@ let package = Package(
         ),
         .target(
             name: "VantageStore",
-            dependencies: ["VantageWire", "VantageIdentity", "VantageLedger", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "VantageWire", "VantageIdentity", "VantageLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         .target(
             name: "VantageTransport",

@@ -36,16 +36,7 @@ public enum SignedFact: Sendable {
     /// Throws `IdentityError` naming the kind and what failed; never decodes unverified bytes.
     public init(verifying envelope: Envelope) throws {
         let (id, signer) = try Self.checkSignature(envelope)
-        switch envelope.kind {
-        case .batch: self = .batch(try Self.decode(envelope, id, signer))
-        case .enrollment: self = .enrollment(try Self.decode(envelope, id, signer))
-        case .revocation: self = .revocation(try Self.decode(envelope, id, signer))
-        case .campaign: self = .campaign(try Self.decode(envelope, id, signer))
-        case .attestation: self = .attestation(try Self.decode(envelope, id, signer))
-        case .enrollmentRequest: self = .enrollmentRequest(try Self.decode(envelope, id, signer))
-        case .unspecified, .UNRECOGNIZED:
-            throw IdentityError.unsignableKind(envelope.kind.displayName)
-        }
+        try self.init(decoding: envelope, id: id, signer: signer)
     }
 
     /// The envelope as received.
@@ -77,7 +68,11 @@ public enum SignedFact: Sendable {
     /// decode as their kind.
     public init(stored envelope: Envelope) throws {
         guard let id = envelope.recordID else { throw IdentityError.unsignableKind(envelope.kind.displayName) }
-        let signer = try PublicKey(raw: Array(envelope.signer))
+        try self.init(decoding: envelope, id: id, signer: try PublicKey(raw: Array(envelope.signer)))
+    }
+
+    /// Decodes the payload as the envelope's kind says (its signature checked, or trusted).
+    private init(decoding envelope: Envelope, id: Hash256, signer: PublicKey) throws {
         switch envelope.kind {
         case .batch: self = .batch(try Self.decode(envelope, id, signer))
         case .enrollment: self = .enrollment(try Self.decode(envelope, id, signer))

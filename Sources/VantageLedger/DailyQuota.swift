@@ -57,7 +57,13 @@ extension Ledger {
     /// Why `batch` (of `payloadBytes`) would take its origin past its daily quota, or nil.
     public func quotaExcess(of batch: Batch, payloadBytes: Int) -> String? {
         guard let origin = Hash256(bytes: batch.origin) else { return nil }
-        let quota = DailyQuota(Hash256(bytes: batch.campaign).flatMap { campaigns[$0]?.record })
-        return quota.excess(payloadBytes: payloadBytes, day: OriginIndex.day(of: batch.createdMs), after: logs[origin]?.index ?? OriginIndex())
+        return quotaExcess(of: batch, payloadBytes: payloadBytes, after: logs[origin]?.index ?? OriginIndex())
+    }
+
+    /// Why `batch` would exceed the quota of the campaign it names (the defaults when it names
+    /// none) after the log `index`, or nil.
+    func quotaExcess(of batch: Batch, payloadBytes: Int, after index: OriginIndex) -> String? {
+        DailyQuota(Hash256(bytes: batch.campaign).flatMap { campaigns[$0]?.record })
+            .excess(payloadBytes: payloadBytes, day: OriginIndex.day(of: batch.createdMs), after: index)
     }
 }

@@ -20,8 +20,9 @@ extension Ledger {
         return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
     }
 
-    /// Holds a batch that may link later, or appends one that links now (or decides it at once: a duplicate, a fork proof, a
-    /// refusal over quota). Its own function, so no copy of the log outlives it.
+    /// Holds a batch that may link later, or appends one that links now (or decides it at once: a
+    /// duplicate, a fork proof, a refusal over quota). Its own function, so no copy of the log
+    /// outlives it.
     private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws -> Admission? {
         let batch = fact.record
         var log = logs[origin] ?? OriginLog()
@@ -65,8 +66,7 @@ extension Ledger {
     /// Throws when `fact` would take its origin past the daily quota of the campaign it names (the
     /// defaults when it names none).
     private func checkQuota(_ fact: Verified<Batch>, after index: OriginIndex) throws {
-        let quota = DailyQuota(Hash256(bytes: fact.record.campaign).flatMap { campaigns[$0]?.record })
-        if let excess = quota.excess(payloadBytes: fact.envelope.payload.count, day: OriginIndex.day(of: fact.record.createdMs), after: index) {
+        if let excess = quotaExcess(of: fact.record, payloadBytes: fact.envelope.payload.count, after: index) {
             throw LedgerError.overQuota(origin: fact.signer.id.short, seq: fact.record.seq, reason: excess)
         }
     }

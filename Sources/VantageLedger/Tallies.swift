@@ -143,8 +143,6 @@ public struct Tallies: Sendable, Equatable {
         }
     }
 
-    /// Number of cells.
-    public var cellCount: Int { series.values.reduce(0) { $0 + $1.count } }
 }
 
 /// Where measurements count (SPEC §13.8): each is placed by the enrollment of its origin that

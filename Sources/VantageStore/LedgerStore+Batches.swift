@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwiftProtobuf
 import VantageIdentity
 import VantageLedger
 import VantageWire
@@ -128,22 +129,10 @@ extension LedgerStore {
         do {
             return try database.inDatabase { db in
                 var state = StoredState()
-                for row in try Row.fetchAll(db, sql: "SELECT id, envelope FROM fact ORDER BY kind, id") {
-                    let key: Data = row["id"], bytes: Data = row["envelope"]
-                    do {
-                        state.facts.append(StoredRow(key: key, value: try Envelope(serializedBytes: bytes)))
-                    } catch {
-                        state.unreadable.append(UnreadableRow(table: "fact", key: key, reason: "not a protobuf envelope: \(error)"))
-                    }
-                }
-                for row in try Row.fetchAll(db, sql: "SELECT id, proof FROM proof ORDER BY id") {
-                    let key: Data = row["id"], bytes: Data = row["proof"]
-                    do {
-                        state.proofs.append(StoredRow(key: key, value: try EquivocationProof(serializedBytes: bytes)))
-                    } catch {
-                        state.unreadable.append(UnreadableRow(table: "proof", key: key, reason: "not a protobuf proof: \(error)"))
-                    }
-                }
+                state.facts = try Self.decodedRows(Envelope.self, "SELECT id, envelope AS bytes FROM fact ORDER BY kind, id", table: "fact",
+                                                   what: "envelope", in: db, unreadable: &state.unreadable)
+                state.proofs = try Self.decodedRows(EquivocationProof.self, "SELECT id, proof AS bytes FROM proof ORDER BY id", table: "proof",
+                                                    what: "proof", in: db, unreadable: &state.unreadable)
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM origin") {
                     guard let node = Hash256(bytes: row["node"] as Data) else { continue }
                     let index = Self.index(row)
@@ -162,6 +151,22 @@ extension LedgerStore {
         } catch {
             throw StoreError("cannot read the ledger store \(path): \(error)")
         }
+    }
+
+    /// The rows of `sql` (columns `id`, `bytes`) decoded as `M`; a row that does not decode is
+    /// added to `unreadable`, naming `table` and what it should have been.
+    private static func decodedRows<M: SwiftProtobuf.Message & Sendable>(_: M.Type, _ sql: String, table: String, what: String, in db: Database,
+                                                                       unreadable: inout [UnreadableRow]) throws -> [StoredRow<M>] {
+        var rows: [StoredRow<M>] = []
+        for row in try Row.fetchAll(db, sql: sql) {
+            let key: Data = row["id"], bytes: Data = row["bytes"]
+            do {
+                rows.append(StoredRow(key: key, value: try M(serializedBytes: bytes)))
+            } catch {
+                unreadable.append(UnreadableRow(table: table, key: key, reason: "not a protobuf \(what): \(error)"))
+            }
+        }
+        return rows
     }
 
     private static func index(_ row: Row) -> OriginIndex {

@@ -21,6 +21,9 @@ public final class LedgerStore: FactStore {
     public let path: String
     /// The protocol version whose records this store holds.
     static let protocolVersion = Int(ProtocolVersion.current)
+    /// How long a statement waits for a lock another connection holds (a `vantage ledger` command
+    /// reading the store of a running agent) before it fails.
+    static let busyTimeoutSeconds: TimeInterval = 10
     /// Pages freed per commit at most (4 MiB of 4 KiB pages), so a large prune does not stall.
     static let vacuumPagesPerCommit = 1024
 
@@ -51,7 +54,7 @@ public final class LedgerStore: FactStore {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.allowsUnsafeTransactions = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
             if let trace { db.trace { trace($0.description) } }
