@@ -3,10 +3,17 @@ public struct AgentStatus: Codable, Sendable {
     public struct LedgerState: Codable, Sendable {
         public var digest: String
         public var origins: Int
+        /// Raw batches (measurements), and batches of window summaries.
         public var batches: Int
+        public var summaryBatches: Int
         public var measurements: Int
         public var held: Int
         public var excluded: Int
+
+        enum CodingKeys: String, CodingKey {
+            case digest, origins, batches, measurements, held, excluded
+            case summaryBatches = "summary_batches"
+        }
     }
 
     public var nodeID: String

@@ -21,6 +21,7 @@ extension NodeAgent {
     public func submit(_ measurements: [VantageWire.Measurement]) -> Signed {
         var signed = Signed()
         guard cannotSign == nil else { return Signed(unsigned: measurements.count, reason: cannotSign) }
+        guard noteUnsummarised(measurements) else { return Signed(unsigned: measurements.count, reason: "cannot write \(node.unsummarisedPath)") }
         for start in stride(from: 0, to: measurements.count, by: settings.measurementsPerBatch) {
             let chunk = Array(measurements[start..<min(start + settings.measurementsPerBatch, measurements.count)])
             let batch = ledger.nextBatch(of: id, createdMs: Self.creationTime(of: chunk, nowMs: nowMs), measurements: chunk)
@@ -36,7 +37,7 @@ extension NodeAgent {
                 logger.critical("a batch this node signed was not admitted to its own log; it is not announced", metadata: ["seq": "\(batch.seq)"])
                 break
             }
-            rememberSigned(ledger.head(of: id))
+            rememberSigned(ledger.head(of: id), tier: .raw)
             guard storeFailure == nil else { break }
             signed.batches += 1
             perform(gossip.onLocalBatch(envelope, using: &rng))

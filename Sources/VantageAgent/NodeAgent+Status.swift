@@ -10,7 +10,7 @@ extension NodeAgent {
         AgentStatus(
             nodeID: id.hex, meshID: ledger.meshID.hex, meshName: mesh.name, country: enrollment.record.country,
             asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen,
-            ledger: .init(digest: ledger.digest.hex, origins: ledger.versionVector.entries.count, batches: ledger.batchCount,
+            ledger: .init(digest: ledger.digest.hex, origins: ledger.origins.count, batches: ledger.batchCount, summaryBatches: ledger.summaryBatchCount,
                           measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
             peers: peers().filter(\.connected), recovering: cannotSign)
     }

@@ -39,7 +39,9 @@ public actor NodeAgent {
     var floodRefusals: [String: Int] = [:]
     /// The last batch this node signed when its store does not hold it yet (the store was lost):
     /// the node signs nothing until peers have returned its log up to here.
-    var recovering: ChainHead?
+    var recovering: [LogTier: ChainHead] = [:]
+    /// Start times of the windows of this node's raw batches whose summaries are not signed yet.
+    var unsummarised: Set<Int64> = []
     /// Envelopes of frames being applied, verified off the actor beforehand.
     var verifiedAhead: [Envelope: Result<SignedFact, any Error>] = [:]
 
@@ -70,7 +72,8 @@ public actor NodeAgent {
         _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
         try ledger.commit()
         self.ledger = ledger
-        recovering = try Self.recoveryTarget(node: node, ledger: ledger, id: key.publicKey.id, logger: logger)
+        recovering = try Self.recoveryTargets(node: node, ledger: ledger, id: key.publicKey.id, logger: logger)
+        unsummarised = try UnsummarisedFile.read(node.unsummarisedPath)
         gossip = GossipNode(id: key.publicKey.id, asn: enrollment.record.asn, settings: settings.gossip, join: settings.join)
     }
 
@@ -141,6 +144,7 @@ public actor NodeAgent {
         gossip.learn(addresses: advertised.filter { $0 != settings.listen })
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
         ledger.expireHeld(nowMs: nowMs, ttlMs: settings.ledger.heldTTLMs)
+        signClosedSummaries()
         attestIfDue()
         updateGauges()
     }
@@ -151,10 +155,10 @@ public actor NodeAgent {
             lastBatchCount = batches
             metrics.ledgerBatches.record(batches)
             metrics.ledgerMeasurements.record(ledger.measurementCount)
-            metrics.ledgerOrigins.record(ledger.versionVector.entries.count)
+            metrics.ledgerOrigins.record(ledger.origins.count)
         }
         metrics.peersConnected.record(connections.count)
-        metrics.recovering.record(recovering == nil ? 0 : 1)
+        metrics.recovering.record(recovering.isEmpty ? 0 : 1)
         for connection in connections.values { countBytes(connection) }
     }
 

@@ -17,9 +17,8 @@ struct InFlight: Sendable {
 
     /// Notes the batches of a delta just sent.
     mutating func note(_ batches: [Envelope], nowMs: Int64) {
-        for envelope in batches where envelope.signer.count == 32 {
-            guard let seq = BatchPeek.seq(envelope.payload), let id = envelope.recordID else { continue }
-            let origin = Hash256.of(envelope.signer)
+        for envelope in batches {
+            guard let (origin, seq) = envelope.batchPosition, let id = envelope.recordID else { continue }
             if seq >= (heads[origin]?.seq ?? 0) { heads[origin] = Head(seq: seq, hash: id, atMs: nowMs) }
         }
     }

@@ -76,11 +76,14 @@ public struct CampaignFile: Codable, Sendable {
     /// The daily quota per origin (protocol/SPEC.md §5.7); absent: the defaults.
     public var maxBatchesPerDay: UInt32?
     public var maxBatchBytesPerDay: UInt64?
+    /// How long after a window ends its summaries are signed (protocol/SPEC.md §13c); absent: 60 s.
+    public var summaryGraceSeconds: UInt32?
 
     enum CodingKeys: String, CodingKey {
         case name, version, probes, targets, fingerprints, policy
         case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
         case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
+        case summaryGraceSeconds = "summary_grace_seconds"
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -147,6 +150,7 @@ public struct CampaignFile: Codable, Sendable {
             c.maxMeasurementAgeDays = maxMeasurementAgeDays ?? 0
             c.maxBatchesPerDay = maxBatchesPerDay ?? 0
             c.maxBatchBytesPerDay = maxBatchBytesPerDay ?? 0
+            c.summaryGraceSeconds = summaryGraceSeconds ?? 0
             if let p = policy {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0

@@ -29,6 +29,13 @@ public struct NodeDirectory: Sendable {
     /// node whose ledger store is lost never signs a seq twice.
     public var signedHeadPath: String { path + "/signed.head" }
 
+    /// The windows (start times, one per line) of this node's raw batches whose summaries are not
+    /// signed yet: written before the raw batch is signed, so a crash never loses one.
+    public var unsummarisedPath: String { path + "/summaries.pending" }
+
+    /// The same for the node's summary log (`signed.summary-head`), or for the log of `tier`.
+    public func signedHeadPath(_ tier: LogTier) -> String { tier == .summary ? path + "/signed.summary-head" : signedHeadPath }
+
     /// Creates the node key, API token and enrollment request. Refuses a folder that already has a key.
     @discardableResult
     public static func create(at path: String, profile: NodeProfile, now: Date) throws -> Envelope {

@@ -48,8 +48,8 @@ public struct ChainHead: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// The head of `origin`'s admitted log: where its next batch must link.
-    public func head(of origin: NodeID) -> ChainHead {
-        logs[origin]?.head ?? .genesis
+    /// The head of `origin`'s admitted log of `tier`: where its next batch of that tier must link.
+    public func head(of origin: NodeID, tier: LogTier = .raw) -> ChainHead {
+        logs[origin.logID(tier)]?.head ?? .genesis
     }
 }

@@ -57,7 +57,7 @@ extension Ledger {
     /// Why `batch` (of `payloadBytes`) would take its origin past its daily quota, or nil.
     public func quotaExcess(of batch: Batch, payloadBytes: Int) -> String? {
         guard let origin = Hash256(bytes: batch.origin) else { return nil }
-        return quotaExcess(of: batch, payloadBytes: payloadBytes, after: logs[origin]?.index ?? OriginIndex())
+        return quotaExcess(of: batch, payloadBytes: payloadBytes, after: logs[origin.logID(batch.tier)]?.index ?? OriginIndex())
     }
 
     /// Why `batch` would exceed the quota of the campaign it names (the defaults when it names

@@ -10,33 +10,40 @@ extension Ledger {
         let origin = fact.signer.id
         try checkShape(fact, origin: origin, nowMs: nowMs)
         if excluded.contains(origin) { throw LedgerError.excluded(origin: origin.short) }
-        if isCutByRevocation(origin, seq: batch.seq, createdMs: batch.createdMs) {
+        if isCut(batch, of: origin) {
             throw LedgerError.revoked(origin: origin.short, seq: batch.seq)
         }
-        if let decided = try hold(fact, origin: origin, nowMs: nowMs) { return decided }
-        advance(origin)
+        let log = origin.logID(batch.tier)
+        if let decided = try hold(fact, origin: origin, log: log, nowMs: nowMs) { return decided }
+        advance(log)
         settleRetention()
         if excluded.contains(origin) { return .equivocation(origin: origin) }
-        return (logs[origin]?.headSeq ?? 0) >= batch.seq ? .added : .held
+        return (logs[log]?.headSeq ?? 0) >= batch.seq ? .added : .held
+    }
+
+    /// True when a revocation of `origin` cuts `batch`: by seq in the raw log, by creation time in
+    /// the summary log (whose seqs are its own).
+    func isCut(_ batch: Batch, of origin: NodeID) -> Bool {
+        isCutByRevocation(origin, seq: batch.tier == .raw ? batch.seq : nil, createdMs: batch.createdMs)
     }
 
     /// Holds a batch that may link later, or appends one that links now (or decides it at once: a
     /// duplicate, a fork proof, a refusal over quota). Its own function, so no copy of the log
     /// outlives it.
-    private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, nowMs: Int64) throws -> Admission? {
+    private mutating func hold(_ fact: Verified<Batch>, origin: NodeID, log logID: NodeID, nowMs: Int64) throws -> Admission? {
         let batch = fact.record
-        var log = logs[origin] ?? OriginLog()
+        var log = logs[logID] ?? OriginLog()
         if batch.seq <= log.floorSeq { return .duplicate }
         if batch.seq <= log.headSeq {
             // A store that cannot be read fails the next commit; the batch waits for another exchange.
-            guard let existing = store.batch(of: origin, seq: batch.seq) else { return .duplicate }
+            guard let existing = store.batch(of: logID, seq: batch.seq) else { return .duplicate }
             if existing.id == fact.id { return .duplicate }
             guard let mine = existing.decoded else { return .duplicate }
             return try insertProof(ProofFact(mine, fact)!, nowMs: nowMs)
         }
         if batch.seq == log.headSeq + 1 {
             guard log.links(batch) else {
-                guard log.headSeq > log.floorSeq, let head = store.batch(of: origin, seq: log.headSeq)?.decoded else {
+                guard log.headSeq > log.floorSeq, let head = store.batch(of: logID, seq: log.headSeq)?.decoded else {
                     throw LedgerError.brokenChain(origin: origin.short, seq: batch.seq,
                                                   reason: "it does not link to the pruned batch #\(log.headSeq)")
                 }
@@ -48,7 +55,7 @@ extension Ledger {
                 // numbers were checked: appended at once, without being held.
                 if log.heldCount == 0, enrollment(of: origin, coveringMs: batch.createdMs) != nil {
                     append(fact, to: &log)
-                    logs[origin] = log
+                    logs[logID] = log
                     return nil
                 }
             }
@@ -59,7 +66,7 @@ extension Ledger {
         guard log.hold(fact) else { return .duplicate }
         heldArrivals[fact.id] = nowMs
         heldBatchCount += 1
-        logs[origin] = log
+        logs[logID] = log
         return nil
     }
 
@@ -106,6 +113,9 @@ extension Ledger {
             throw LedgerError.measurementFromTheFuture(origin: origin.short, seq: batch.seq, aheadMs: late.startTimeMs - batch.createdMs)
         }
         let maxAgeMs = maxMeasurementAgeMs
+        if let problem = SummaryShape.problem(of: batch, maxAgeMs: maxAgeMs, skewMs: limits.maxClockSkewMs) {
+            throw LedgerError.malformed(kind: "batch", reason: "\(origin.short)#\(batch.seq): \(problem)")
+        }
         if let old = batch.measurements.first(where: { $0.startTimeMs < batch.createdMs - maxAgeMs }) {
             throw LedgerError.measurementTooOld(origin: origin.short, seq: batch.seq, ageMs: batch.createdMs - old.startTimeMs, limitMs: maxAgeMs)
         }
@@ -123,32 +133,33 @@ extension Ledger {
         batch.campaign.isEmpty || Hash256(bytes: batch.campaign).map { campaigns[$0] != nil } ?? false
     }
 
-    /// Admits held batches of `origin` that now link to its head, detecting forks on the way. A
+    /// Admits held batches of log `logID` that now link to its head, detecting forks on the way. A
     /// batch waits while no enrollment covers it or its campaign is missing; one that turns out
     /// over quota or misnumbered is dropped (its successors then cannot link either).
-    mutating func advance(_ origin: NodeID) {
-        guard !excluded.contains(origin), (logs[origin]?.heldCount ?? 0) > 0, !enrollments(of: origin).isEmpty else { return }
-        var log = logs.removeValue(forKey: origin)!
+    mutating func advance(_ logID: NodeID) {
+        let origin = owner(ofLog: logID)
+        guard !excluded.contains(origin), (logs[logID]?.heldCount ?? 0) > 0, !enrollments(of: origin).isEmpty else { return }
+        var log = logs.removeValue(forKey: logID)!
         while true {
             let candidates = log.nextCandidates
             if candidates.count > 1 {
-                logs[origin] = log
+                logs[logID] = log
                 exclude(ProofFact(candidates[0], candidates[1])!)
                 return
             }
             guard let next = candidates.first else {
                 guard let restart = restartPoint(log) else { break }
                 let before = log.heldCount
-                deleteKept(of: origin, &log)
+                deleteKept(of: logID, &log)
                 log.restart(below: restart)
                 heldBatchCount -= before - log.heldCount
-                changedOrigins.insert(origin)
+                changedOrigins.insert(logID)
                 continue
             }
             guard enrollment(of: origin, coveringMs: next.record.createdMs) != nil, knowsCampaign(of: next.record) else { break }
             guard log.links(next.record) else {
-                if log.headSeq > log.floorSeq, let head = store.batch(of: origin, seq: log.headSeq)?.decoded {
-                    logs[origin] = log
+                if log.headSeq > log.floorSeq, let head = store.batch(of: logID, seq: log.headSeq)?.decoded {
+                    logs[logID] = log
                     exclude(ProofFact(head, next)!)
                     return
                 }
@@ -161,7 +172,7 @@ extension Ledger {
             }
             admit(next, to: &log)
         }
-        logs[origin] = log
+        logs[logID] = log
     }
 
     /// Drops a held batch that can never be admitted.
@@ -190,11 +201,11 @@ extension Ledger {
     }
 
     /// Deletes every batch a log keeps (with its tallies), leaving its floor where it was.
-    mutating func deleteKept(of origin: NodeID, _ log: inout OriginLog) {
+    mutating func deleteKept(of logID: NodeID, _ log: inout OriginLog) {
         guard log.headSeq > log.floorSeq else { return }
         let seqs = (log.floorSeq + 1)...log.headSeq
-        uncount(origin, seqs: seqs)
-        store.deleteBatches(of: origin, seqs: seqs)
+        uncount(logID, seqs: seqs)
+        store.deleteBatches(of: logID, seqs: seqs)
     }
 
     /// The held batch to restart the log under, when its predecessor is older than the retention

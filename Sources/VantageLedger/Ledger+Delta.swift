@@ -74,9 +74,8 @@ extension Ledger {
         }
         var pushed: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
-            if envelope.signer.count == 32, let seq = BatchPeek.seq(envelope.payload) {
-                let origin = Hash256.of(envelope.signer)
-                pushed[origin] = min(pushed[origin] ?? .max, seq)
+            if let (log, seq) = envelope.batchPosition {
+                pushed[log] = min(pushed[log] ?? .max, seq)
             }
             if holds(envelope) { report.duplicates += 1; continue }
             report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
@@ -90,11 +89,11 @@ extension Ledger {
         (delta.facts + delta.batches).filter { !holds($0) }
     }
 
-    /// For each origin, the seqs missing between its head and the lowest seq received beyond it.
+    /// For each log, the seqs missing between its head and the lowest seq received beyond it.
     private func gaps(below lowest: [NodeID: UInt64]) -> [ApplyReport.Gap] {
         lowest.sorted { $0.key < $1.key }.compactMap { origin, seq in
-            guard !excluded.contains(origin) else { return nil }
-            let head = head(of: origin).seq
+            guard !excluded.contains(owner(ofLog: origin)) else { return nil }
+            let head = logs[origin]?.head.seq ?? 0
             return seq > head + 1 ? ApplyReport.Gap(origin: origin, fromSeq: head + 1, toSeq: seq - 1) : nil
         }
     }

@@ -46,7 +46,7 @@ extension Ledger {
                 report.quarantined.append(UnreadableRow(table: "proof", key: row.key, reason: "\(error)"))
             }
         }
-        for (origin, index) in state.origins where ledger.proofs[origin] == nil {
+        for (origin, index) in state.origins where ledger.proofs[ledger.owner(ofLog: origin)] == nil {
             ledger.logs[origin] = OriginLog(index: index)
         }
         ledger.changedOrigins.formUnion(state.repaired.filter { ledger.logs[$0] != nil })
@@ -69,6 +69,7 @@ extension Ledger {
             let node = try PublicKey(raw: Array(v.record.nodePublicKey)).id
             enrollments[v.id] = v
             enrollmentsByNode[node, default: []].append(v)
+            noteSummaryLog(of: node)
         case .revocation(let v):
             guard let node = Hash256(bytes: v.record.nodeID) else { throw LedgerError.malformed(kind: "revocation", reason: "node_id is not 32 bytes") }
             revocations[v.id] = v

@@ -4,12 +4,18 @@ import VantageWire
 /// What readers outside the ledger (scoring, reports, status, recovery) may ask of it; the
 /// batches are read from the store.
 extension Ledger {
-    /// Origins with a log (admitted or pruned batches), in ascending id.
+    /// Origins with a raw log (admitted or pruned batches), in ascending id.
     public var origins: [NodeID] {
-        logs.filter { !$0.value.isEmpty }.keys.sorted()
+        logs.filter { !$0.value.isEmpty && summaryLogOwners[$0.key] == nil }.keys.sorted()
     }
 
-    /// The floor and head of `origin`'s log: its batches are `floor.seq + 1 ... head.seq`.
+    /// Ids of the summary logs with admitted or pruned batches, in ascending id.
+    public var summaryLogs: [NodeID] {
+        logs.filter { !$0.value.isEmpty && summaryLogOwners[$0.key] != nil }.keys.sorted()
+    }
+
+    /// The floor and head of log `origin` (a node id, or a summary log id): its batches are
+    /// `floor.seq + 1 ... head.seq`.
     public func span(of origin: NodeID) -> (floor: UInt64, head: ChainHead) {
         guard let log = logs[origin] else { return (0, .genesis) }
         return (log.floorSeq, log.head)

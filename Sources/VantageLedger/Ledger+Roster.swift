@@ -30,6 +30,7 @@ extension Ledger {
         smallStamp = LedgerMemo.freshStamp()
         store.putFact(fact.id, fact.envelope)
         enrollmentsByNode[key.id, default: []].append(fact)
+        noteSummaryLog(of: key.id)
         // A new enrollment may place the node's measurements elsewhere.
         if let log = logs[key.id], log.headSeq > log.floorSeq { recountTallies(of: key.id) }
         releaseHeld(for: key.id)
@@ -116,7 +117,8 @@ extension Ledger {
         }
     }
 
-    /// Removes what the revocations of `node` cut: later batches (admitted or held) and attestations.
+    /// Removes what the revocations of `node` cut: later batches of both its logs (admitted or
+    /// held) and attestations.
     mutating func applyRevocations(of node: NodeID) {
         for (id, attestation) in attestations where Hash256(bytes: attestation.record.nodeID) == node {
             if isCutByRevocation(node, seq: nil, createdMs: attestation.record.createdMs) {
@@ -125,20 +127,23 @@ extension Ledger {
                 smallStamp = LedgerMemo.freshStamp()
             }
         }
-        guard var log = logs[node] else { return }
-        let before = log.heldCount
-        log.dropHeld { isCutByRevocation(node, seq: $0.record.seq, createdMs: $0.record.createdMs) }
-        heldBatchCount -= before - log.heldCount
-        logs[node] = log
-        if let cut = firstCut(of: node, in: log) { truncate(node, from: cut) }
+        for logID in [node, node.summaryLogID] {
+            guard var log = logs[logID] else { continue }
+            let before = log.heldCount
+            log.dropHeld { isCut($0.record, of: node) }
+            heldBatchCount -= before - log.heldCount
+            logs[logID] = log
+            if let cut = firstCut(of: logID, owner: node, in: log) { truncate(logID, from: cut) }
+        }
     }
 
-    /// The first kept seq of `node`'s log that its revocations cut. Seqs and creation times both
-    /// grow along a chain, so the cut batches are a suffix, found by bisection.
-    private func firstCut(of node: NodeID, in log: OriginLog) -> UInt64? {
+    /// The first kept seq of log `logID` (of `node`) that its revocations cut. Seqs and creation
+    /// times both grow along a chain, so the cut batches are a suffix, found by bisection.
+    private func firstCut(of logID: NodeID, owner node: NodeID, in log: OriginLog) -> UInt64? {
+        let raw = logID == node
         func cut(_ seq: UInt64) -> Bool {
-            guard let batch = store.batch(of: node, seq: seq) else { return false }
-            return isCutByRevocation(node, seq: seq, createdMs: batch.createdMs)
+            guard let batch = store.batch(of: logID, seq: seq) else { return false }
+            return isCutByRevocation(node, seq: raw ? seq : nil, createdMs: batch.createdMs)
         }
         guard log.headSeq > log.floorSeq, cut(log.headSeq) else { return nil }
         var (low, high) = (log.floorSeq + 1, log.headSeq)
@@ -149,7 +154,7 @@ extension Ledger {
         return low
     }
 
-    /// Deletes `origin`'s kept batches from `seq` on, with what they counted for.
+    /// Deletes the kept batches of log `origin` from `seq` on, with what they counted for.
     private mutating func truncate(_ origin: NodeID, from seq: UInt64) {
         var index = logs[origin]!.index
         let seqs = seq...index.head.seq
@@ -181,5 +186,6 @@ extension Ledger {
             _ = try? insertProof(proof, nowMs: heldArrivals.removeValue(forKey: id) ?? 0)
         }
         advance(node)
+        advance(node.summaryLogID)
     }
 }

@@ -109,8 +109,7 @@ extension Ledger {
         guard let id = envelope.recordID else { return false }
         switch envelope.kind {
         case .batch:
-            guard envelope.signer.count == 32, let seq = BatchPeek.seq(envelope.payload) else { return false }
-            let origin = Hash256.of(envelope.signer)
+            guard let (origin, seq) = envelope.batchPosition else { return false }
             guard let log = logs[origin] else { return false }
             if seq <= log.floorSeq || log.isHolding(id: id, seq: seq) { return true }
             if seq == log.headSeq { return log.headHash == id }

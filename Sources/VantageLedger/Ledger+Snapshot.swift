@@ -29,16 +29,17 @@ extension Ledger {
         return (ledger, report)
     }
 
-    /// A delta of `facts` with small facts first and batches in chain order (by signer, then seq),
+    /// A delta of `facts` with small facts first and batches in chain order (by log, then seq),
     /// so a long log is admitted batch after batch instead of being held (and, past the held limit,
     /// refused) until its predecessors come.
     static func chainOrdered(_ facts: [Envelope], proofs: [EquivocationProof]) -> Delta {
         var delta = Delta()
         delta.facts = facts.filter { $0.kind != .batch }
-        delta.batches = facts.filter { $0.kind == .batch }
-            .map { ($0, BatchPeek.seq($0.payload) ?? 0) }
-            .sorted { a, b in a.0.signer == b.0.signer ? a.1 < b.1 : a.0.signer.lexicographicallyPrecedes(b.0.signer) }
-            .map(\.0)
+        let batches: [(envelope: Envelope, log: NodeID, seq: UInt64)] = facts.filter { $0.kind == .batch }.map { envelope in
+            let position = envelope.batchPosition
+            return (envelope, position?.log ?? .zero, position?.seq ?? 0)
+        }
+        delta.batches = batches.sorted { a, b in a.log == b.log ? a.seq < b.seq : a.log < b.log }.map(\.envelope)
         delta.proofs = proofs
         return delta
     }

@@ -9,7 +9,8 @@ import VantageWire
 /// - roster: enrollments and revocations (grow-only);
 /// - campaigns: every root-signed campaign (grow-only: batches are numbered by them); the register
 ///   is the one with the highest version (ties: the higher id);
-/// - logs: per origin, hash-chained batches by seq above a retention floor;
+/// - logs: per log (each origin has a raw and a summary log, SPEC §5.8), hash-chained batches by
+///   seq above a retention floor;
 /// - proofs: equivocation proofs; their origins are excluded and their logs dropped;
 /// - attestations: grow-only.
 public struct Ledger: Sendable {
@@ -26,8 +27,11 @@ public struct Ledger: Sendable {
     public internal(set) var campaigns: [Hash256: Verified<Campaign>] = [:]
     /// The campaign register: the campaign with the highest version (ties: the higher id).
     public internal(set) var campaign: Verified<Campaign>?
-    /// Logs by origin node id (excluded origins have none).
+    /// Logs by log id: an origin's node id for its raw log, its `summaryLogID` for its summary
+    /// log (excluded origins have none).
     public internal(set) var logs: [NodeID: OriginLog] = [:]
+    /// The node each known summary log id belongs to (derived from the enrollments).
+    var summaryLogOwners: [NodeID: NodeID] = [:]
     /// One equivocation proof per excluded origin: the first found. Any valid proof is equal
     /// evidence, so which one a replica keeps is not part of the state; the excluded set is.
     public internal(set) var proofs: [NodeID: ProofFact] = [:]
@@ -138,8 +142,11 @@ public struct Ledger: Sendable {
         enrollments(of: node).covering(timeMs)
     }
 
-    /// Number of admitted batches over all logs.
-    public var batchCount: Int { logs.values.reduce(0) { $0 + $1.index.batchCount } }
+    /// Number of admitted raw batches over all origins.
+    public var batchCount: Int { logs.filter { summaryLogOwners[$0.key] == nil }.values.reduce(0) { $0 + $1.index.batchCount } }
+
+    /// Number of admitted summary batches over all origins.
+    public var summaryBatchCount: Int { logs.filter { summaryLogOwners[$0.key] != nil }.values.reduce(0) { $0 + $1.index.batchCount } }
 
     /// Number of measurements in admitted batches.
     public var measurementCount: Int { logs.values.reduce(0) { $0 + $1.index.measurements } }

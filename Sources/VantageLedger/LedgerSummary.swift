@@ -5,7 +5,7 @@ import VantageWire
 /// A readable account of a ledger: its digest, its sets, one row per origin. Used by
 /// `vantage ledger inspect` and, later, by status output.
 public struct LedgerSummary: Encodable, Sendable {
-    /// One origin's log.
+    /// One origin's two logs (SPEC §5.8).
     public struct Origin: Encodable, Sendable {
         public var nodeID: String
         public var country: String
@@ -15,12 +15,19 @@ public struct LedgerSummary: Encodable, Sendable {
         public var headSeq: UInt64
         public var batches: Int
         public var measurements: Int
+        /// The summary log's floor, head and batches kept.
+        public var summaryFloorSeq: UInt64
+        public var summaryHeadSeq: UInt64
+        public var summaryBatches: Int
 
         enum CodingKeys: String, CodingKey {
             case country, asn, isp, batches, measurements
             case nodeID = "node_id"
             case floorSeq = "floor_seq"
             case headSeq = "head_seq"
+            case summaryFloorSeq = "summary_floor_seq"
+            case summaryHeadSeq = "summary_head_seq"
+            case summaryBatches = "summary_batches"
         }
     }
 
@@ -57,11 +64,13 @@ public struct LedgerSummary: Encodable, Sendable {
         batches = ledger.batchCount
         measurements = ledger.measurementCount
         held = ledger.heldCount
-        origins = ledger.logs.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { id, log in
+        origins = Set(ledger.origins + ledger.summaryLogs.map(ledger.owner(ofLog:))).sorted().map { id in
             let enrollment = ledger.enrollments(of: id).min { $0.id < $1.id }?.record
+            let raw = ledger.logs[id]?.index ?? OriginIndex(), summary = ledger.logs[id.summaryLogID]?.index ?? OriginIndex()
             return Origin(nodeID: id.hex, country: enrollment?.country ?? "", asn: enrollment?.asn ?? 0,
-                          isp: enrollment?.isp ?? "", floorSeq: log.floorSeq, headSeq: log.headSeq,
-                          batches: log.index.batchCount, measurements: log.index.measurements)
+                          isp: enrollment?.isp ?? "", floorSeq: raw.floor.seq, headSeq: raw.head.seq,
+                          batches: raw.batchCount, measurements: raw.measurements,
+                          summaryFloorSeq: summary.floor.seq, summaryHeadSeq: summary.head.seq, summaryBatches: summary.batchCount)
         }
     }
 
@@ -77,13 +86,17 @@ public struct LedgerSummary: Encodable, Sendable {
         ]
         for id in excluded { lines.append("excluded  \(id) (equivocation proof held)") }
         if !origins.isEmpty {
-            lines.append("  origin        cc  asn         isp             seqs        measurements")
+            lines.append("  origin        cc  asn         isp             raw seqs    summary seqs  measurements")
+            func seqs(_ floor: UInt64, _ head: UInt64, _ batches: Int) -> String {
+                head == 0 ? "none" : batches == 0 ? "pruned ≤\(floor)" : "\(floor + 1)–\(head)"
+            }
             for o in origins {
-                let seqs = o.batches == 0 ? "pruned ≤\(o.floorSeq)" : "\(o.floorSeq + 1)–\(o.headSeq)"
                 lines.append("  " + [String(o.nodeID.prefix(12)), o.country.padding(toLength: 2, withPad: " ", startingAt: 0),
                                      "\(o.asn)".padding(toLength: 10, withPad: " ", startingAt: 0),
                                      o.isp.padding(toLength: 15, withPad: " ", startingAt: 0),
-                                     seqs.padding(toLength: 11, withPad: " ", startingAt: 0), "\(o.measurements)"].joined(separator: "  "))
+                                     seqs(o.floorSeq, o.headSeq, o.batches).padding(toLength: 11, withPad: " ", startingAt: 0),
+                                     seqs(o.summaryFloorSeq, o.summaryHeadSeq, o.summaryBatches).padding(toLength: 12, withPad: " ", startingAt: 0),
+                                     "\(o.measurements)"].joined(separator: "  "))
             }
         }
         return lines

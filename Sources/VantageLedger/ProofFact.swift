@@ -2,8 +2,8 @@ import Foundation
 import VantageIdentity
 import VantageWire
 
-/// A verified equivocation proof: two batches signed by one origin that no honest chain can
-/// both contain — two different batches with the same seq, or consecutive seqs whose link
+/// A verified equivocation proof: two batches signed by one origin into the same log (tier) that
+/// no honest chain can both contain — two different batches with the same seq, or consecutive seqs whose link
 /// (previous hash or previous creation time) does not match.
 public struct ProofFact: Sendable {
     /// SHA-256 of "vantage/equivocation/v2\0" followed by the two batch ids in ascending order.
@@ -17,7 +17,7 @@ public struct ProofFact: Sendable {
 
     /// Builds a proof from two conflicting batches; nil when they do not conflict.
     public init?(_ a: Verified<Batch>, _ b: Verified<Batch>) {
-        guard a.id != b.id, a.signer == b.signer, Self.conflict(a, b) else { return nil }
+        guard a.id != b.id, a.signer == b.signer, a.record.tier == b.record.tier, Self.conflict(a, b) else { return nil }
         (first, second) = a.id < b.id ? (a, b) : (b, a)
         origin = a.signer.id
         id = Hash256.of(Domain.tag("equivocation") + first.id.bytes + second.id.bytes)
@@ -90,10 +90,11 @@ extension Ledger {
         proofs[proof.origin] = proof
         store.putProof(proof)
         smallStamp = LedgerMemo.freshStamp()
-        if let log = logs.removeValue(forKey: proof.origin) {
+        for logID in [proof.origin, proof.origin.summaryLogID] {
+            guard let log = logs.removeValue(forKey: logID) else { continue }
             heldBatchCount -= log.heldCount
-            store.deleteOrigin(proof.origin)
-            changedOrigins.remove(proof.origin)
+            store.deleteOrigin(logID)
+            changedOrigins.remove(logID)
             noteTimes()
         }
         for (id, attestation) in attestations where attestation.signer.id == proof.origin {

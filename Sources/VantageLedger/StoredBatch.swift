@@ -8,12 +8,14 @@ import VantageWire
 public struct StoredBatch: Sendable {
     public var envelope: Envelope
     public var id: Hash256
+    /// The log it belongs to: its signer's node id (raw tier) or summary log id (SPEC §5.8).
     public var origin: NodeID
     public var seq: UInt64
     public var createdMs: Int64
     /// Measurements it carries.
     public var measurements: Int
-    /// Earliest and latest measurement start (the batch's creation when it has none).
+    /// Earliest and latest measurement start, or summarised window start (the batch's creation
+    /// when it has none).
     public var firstMs: Int64
     public var lastMs: Int64
 
@@ -21,12 +23,14 @@ public struct StoredBatch: Sendable {
     public init(_ batch: Verified<Batch>) {
         envelope = batch.envelope
         id = batch.id
-        origin = batch.signer.id
+        origin = batch.signer.id.logID(batch.record.tier)
         seq = batch.record.seq
         createdMs = batch.record.createdMs
         measurements = batch.record.measurements.count
-        firstMs = batch.record.measurements.map(\.startTimeMs).min() ?? batch.record.createdMs
-        lastMs = batch.record.measurements.map(\.startTimeMs).max() ?? batch.record.createdMs
+        // A summary batch is found by the windows it summarises.
+        let times = batch.record.tier == .summary ? batch.record.summaries.map(\.windowStartMs) : batch.record.measurements.map(\.startTimeMs)
+        firstMs = times.min() ?? batch.record.createdMs
+        lastMs = times.max() ?? batch.record.createdMs
     }
 
     /// A row read back from a store.

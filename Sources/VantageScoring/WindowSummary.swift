@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import VantageIdentity
 import VantageLedger
@@ -68,16 +67,8 @@ public struct WindowSummary: Sendable, Equatable {
                                            outcomes: cell.counts[target]!.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) },
                                            throughput: ThroughputSummary(cell.throughputs[target] ?? []))
                           },
-                          rawHash: rawHash(of: cell.batches))
+                          rawHash: WindowSummaryRecord.rawHash(of: cell.batches))
         }.sorted { ($0.vantage, $0.window) < ($1.vantage, $1.window) }
-    }
-
-    /// The hash committing to a window's raw batches.
-    public static func rawHash(of batches: Set<Hash256>) -> Hash256 {
-        var hasher = SHA256()
-        hasher.update(data: Domain.tag("window-summary-raw"))
-        for id in batches.sorted() { hasher.update(data: id.bytes) }
-        return Hash256(digest: hasher.finalize())
     }
 }
 

@@ -70,8 +70,10 @@ public enum ProtocolVectors {
             return r
         }())
         let campaign = mesh.campaign(version: 1, name: "social-media")
+        let batch = a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)
         return [
-            ("batch", a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)),
+            ("batch", batch),
+            ("summary-batch", a.nextSummaryBatch(createdMs: t0 + 660_000, summaries: [a.summary(of: batch)])),
             ("numbered-batch", a.nextBatch(createdMs: t0 + 600_000, count: 2, outcome: .tlsReset, numberedBy: campaign)),
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),
             ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: "key lost")),
@@ -116,10 +118,10 @@ public enum ProtocolVectors {
         return cases
     }
 
-    /// envelopes.json: encoded envelopes of a batch, a batch numbered by the campaign, the
-    /// campaign, an enrollment and a revocation, with their ids.
+    /// envelopes.json: encoded envelopes of a batch, the summary batch of its window, a batch
+    /// numbered by the campaign, the campaign, an enrollment and a revocation, with their ids.
     public static func envelopeCases() -> [EnvelopeCase] {
-        records().filter { ["batch", "numbered-batch", "campaign", "enrollment", "revocation"].contains($0.0) }.map { name, envelope in
+        records().filter { ["batch", "summary-batch", "numbered-batch", "campaign", "enrollment", "revocation"].contains($0.0) }.map { name, envelope in
             EnvelopeCase(name: name, kind: envelope.kind.displayName,
                          envelope: Hex.encode(try! envelope.serializedBytes() as [UInt8]),
                          id: envelope.recordID!.hex, signerID: Hash256.of(Array(envelope.signer)).hex)
@@ -128,7 +130,7 @@ public enum ProtocolVectors {
 
     /// ledgers.json: two small ledgers, as snapshots, with their digests.
     public static func ledgerCases() -> [LedgerCase] {
-        [("two-nodes", "two enrolled nodes in two ASNs, three batches each, a campaign; the first node's batches are numbered by it", twoNodes()),
+        [("two-nodes", "two enrolled nodes in two ASNs, three batches each, a campaign; the first node's batches are numbered by it; the second node's summary log summarises its three windows", twoNodes()),
          ("fork-and-revocation", "a node that forked its log (excluded, proof kept) and a node revoked after seq 2", forkAndRevocation())]
             .map { name, description, ledger in
                 LedgerCase(name: name, description: description,
@@ -144,10 +146,13 @@ public enum ProtocolVectors {
         var ledger = Ledger(root: mesh.root)
         let campaign = mesh.campaign(version: 1, name: "social-media")
         var envelopes = [mesh.enroll(a), mesh.enroll(b), campaign]
+        var summaries: [WindowSummaryRecord] = []
         for i in 1...3 {
             envelopes.append(a.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .tlsReset, numberedBy: campaign))
             envelopes.append(b.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .ok))
+            summaries.append(b.summary(of: envelopes.last!))
         }
+        envelopes.append(b.nextSummaryBatch(createdMs: t0 + 1_860_000, summaries: summaries))
         for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: nowMs) }
         return ledger
     }

@@ -127,6 +127,43 @@ public struct TestNode: Sendable {
         return envelope
     }
 
+    /// The last batch of the summary log signed.
+    public private(set) var summaryHead = ChainHead.genesis
+
+    /// Signs the next batch of the summary log, created at `createdMs`, holding `summaries`.
+    public mutating func nextSummaryBatch(createdMs: Int64, summaries: [WindowSummaryRecord]) -> Envelope {
+        var batch = summaryHead.nextBatch(origin: id, createdMs: createdMs, measurements: [])
+        batch.tier = .summary
+        batch.summaries = summaries
+        let envelope = key.sign(batch)
+        summaryHead = summaryHead.advanced(by: batch, id: envelope.recordID!)
+        return envelope
+    }
+
+    /// The summary of the one raw batch `raw` of this node that holds the measurements of a
+    /// `windowSeconds` window (its named measurements counted by target and outcome; no
+    /// throughputs): what the node signs into its summary log for that window.
+    public func summary(of raw: Envelope, windowSeconds: UInt32 = 600) -> WindowSummaryRecord {
+        let batch = try! Batch(serializedBytes: raw.payload)
+        let windowMs = Int64(windowSeconds) * 1000
+        var counts: [String: [Outcome: UInt32]] = [:]
+        for m in batch.measurements { counts[m.target, default: [:]][m.outcome, default: 0] += 1 }
+        return WindowSummaryRecord.with { record in
+            record.windowStartMs = (batch.measurements.map(\.startTimeMs).min()! / windowMs) * windowMs
+            record.windowSeconds = windowSeconds
+            record.country = country
+            record.asn = asn
+            record.targets = counts.keys.sorted().map { target in
+                TargetSummaryRecord.with {
+                    $0.target = target
+                    $0.outcomes = counts[target]!.sorted { $0.key.rawValue < $1.key.rawValue }.map { o in OutcomeCount.with { $0.outcome = o.key; $0.count = o.value } }
+                }
+            }
+            record.rawSeqs = [batch.seq]
+            record.rawHash = Data(WindowSummaryRecord.rawHash(of: [raw.recordID!]).bytes)
+        }
+    }
+
     /// Signs any batch, chained or not (for forks and broken chains).
     public func batch(seq: UInt64, previous: Hash256, previousCreatedMs: Int64, createdMs: Int64,
                       count: Int = 1, outcome: Outcome = .ok) -> Envelope {

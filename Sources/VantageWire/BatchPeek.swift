@@ -1,10 +1,21 @@
 import Foundation
 
-/// Reads a batch payload's `seq` (field 2) without decoding its measurements: enough to put a
-/// store's batches in chain order before they are verified and admitted one by one.
+/// Reads a batch payload's `seq` (field 2) and `tier` (field 8) without decoding its measurements:
+/// enough to put a store's batches in chain order, or to find a duplicate, before they are
+/// verified and admitted one by one.
 public enum BatchPeek {
     /// The seq of a serialized `Batch`, or nil when the bytes are not a well-formed message.
-    public static func seq(_ payload: Data) -> UInt64? {
+    public static func seq(_ payload: Data) -> UInt64? { varint(field: 2, of: payload) }
+
+    /// The log tier of a serialized `Batch`, or nil when the bytes are not a well-formed message
+    /// or the tier is unknown.
+    public static func tier(_ payload: Data) -> LogTier? {
+        varint(field: 8, of: payload).flatMap { $0 <= UInt64(Int.max) ? LogTier(rawValue: Int($0)) : nil }
+    }
+
+    /// The last value of varint field `field` (0 when absent, as in proto3), or nil when the bytes
+    /// are not a well-formed message.
+    private static func varint(field: UInt64, of payload: Data) -> UInt64? {
         payload.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> UInt64? in
             var i = 0
             func varint() -> UInt64? {
@@ -18,10 +29,13 @@ public enum BatchPeek {
                 }
                 return nil
             }
+            var found: UInt64 = 0
             while i < bytes.count {
                 guard let tag = varint() else { return nil }
                 switch (tag >> 3, tag & 7) {
-                case (2, 0): return varint()
+                case (field, 0):
+                    guard let value = varint() else { return nil }
+                    found = value
                 case (_, 0): guard varint() != nil else { return nil }
                 case (_, 1): i += 8
                 case (_, 5): i += 4
@@ -30,8 +44,9 @@ public enum BatchPeek {
                     i += Int(length)
                 default: return nil
                 }
+                guard i <= bytes.count else { return nil }
             }
-            return 0  // proto3: an absent seq is 0
+            return found
         }
     }
 }

@@ -62,3 +62,11 @@ public enum ProtocolVersion {
     /// Every version this node accepts (version 1 is not spoken: nothing of it was deployed).
     public static let supported: [UInt32] = [2]
 }
+/// The two logs of an origin: raw measurements and window summaries (SPEC §5.8).
+public typealias LogTier = Vantage_V2_LogTier
+/// A window summary as signed into a summary log (SPEC §13c).
+public typealias WindowSummaryRecord = Vantage_V2_WindowSummary
+/// One target's counts in a window summary.
+public typealias TargetSummaryRecord = Vantage_V2_TargetSummary
+/// One outcome's count in a target summary.
+public typealias OutcomeCount = Vantage_V2_OutcomeCount

@@ -238,6 +238,45 @@ public nonisolated enum Vantage_V2_Outcome: SwiftProtobuf.Enum, Swift.CaseIterab
 
 }
 
+/// The two logs of an origin (SPEC §5.8): raw measurement batches, and window summaries.
+public nonisolated enum Vantage_V2_LogTier: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// measurements; log id = the node id
+  case raw // = 0
+
+  /// window summaries; log id = SHA-256("vantage/summary-log/v2\0" || node id)
+  case summary // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .raw
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .raw
+    case 1: self = .summary
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .raw: return 0
+    case .summary: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Vantage_V2_LogTier] = [
+    .raw,
+    .summary,
+  ]
+
+}
+
 public nonisolated enum Vantage_V2_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -374,7 +413,7 @@ public nonisolated struct Vantage_V2_Measurement: Sendable {
   fileprivate var _throughputKbps: UInt64? = nil
 }
 
-/// A node's signed log entry. Batches of one origin form a hash chain by seq.
+/// A node's signed log entry. Batches of one origin and tier form a hash chain by seq.
 public nonisolated struct Vantage_V2_Batch: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -383,10 +422,10 @@ public nonisolated struct Vantage_V2_Batch: Sendable {
   /// node id (32 bytes) of the signer
   public var origin: Data = Data()
 
-  /// 1, 2, 3 ... without gaps
+  /// 1, 2, 3 ... without gaps, per tier
   public var seq: UInt64 = 0
 
-  /// id of batch seq-1; 32 zero bytes for seq 1
+  /// id of batch seq-1 of the same tier; 32 zero bytes for seq 1
   public var previousHash: Data = Data()
 
   /// Unix milliseconds; never less than the previous batch's
@@ -395,10 +434,83 @@ public nonisolated struct Vantage_V2_Batch: Sendable {
   /// created_ms of batch seq-1 (0 for seq 1); lets a pruned log restart
   public var previousCreatedMs: Int64 = 0
 
+  /// raw tier only
   public var measurements: [Vantage_V2_Measurement] = []
 
   /// record id of the campaign the measurements are numbered by; empty: none
   public var campaign: Data = Data()
+
+  public var tier: Vantage_V2_LogTier = .raw
+
+  /// summary tier only; sorted by window_start_ms
+  public var summaries: [Vantage_V2_WindowSummary] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One outcome's count in a window summary.
+public nonisolated struct Vantage_V2_OutcomeCount: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var outcome: Vantage_V2_Outcome = .unspecified
+
+  public var count: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What a vantage point saw of one target in one window (SPEC §13c).
+public nonisolated struct Vantage_V2_TargetSummary: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var target: String = String()
+
+  /// ascending outcome; outcomes not seen are absent
+  public var outcomes: [Vantage_V2_OutcomeCount] = []
+
+  /// twice the median throughput (kbit/s) of the conclusive measurements
+  public var throughputMedianHalves: UInt64 = 0
+
+  /// how many throughputs that median is of (0: none)
+  public var throughputSamples: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One scoring window of the signer, summarised from its raw batches (SPEC §13c). A later summary
+/// of the same window in the same log replaces an earlier one.
+public nonisolated struct Vantage_V2_WindowSummary: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var windowStartMs: Int64 = 0
+
+  public var windowSeconds: UInt32 = 0
+
+  /// of the enrollment covering the window's measurements
+  public var country: String = String()
+
+  public var asn: UInt32 = 0
+
+  /// sorted by target
+  public var targets: [Vantage_V2_TargetSummary] = []
+
+  /// the raw batches holding the window's measurements, ascending
+  public var rawSeqs: [UInt64] = []
+
+  /// SHA-256("vantage/window-summary-raw/v2\0" || their ids, sorted)
+  public var rawHash: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -641,6 +753,12 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
     set {_uniqueStorage()._maxBatchBytesPerDay = newValue}
   }
 
+  /// default 60: how long after a window ends its summaries are signed
+  public var summaryGraceSeconds: UInt32 {
+    get {_storage._summaryGraceSeconds}
+    set {_uniqueStorage()._summaryGraceSeconds = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -755,7 +873,7 @@ public nonisolated struct Vantage_V2_VersionEntry: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// node id
+  /// log id: the node id (raw tier) or its summary log id (SPEC §5.8)
   public var origin: Data = Data()
 
   /// batches up to here were pruned (0: none)
@@ -886,6 +1004,7 @@ public nonisolated struct Vantage_V2_WantRange: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// log id (SPEC §5.8)
   public var origin: Data = Data()
 
   public var fromSeq: UInt64 = 0
@@ -1027,6 +1146,10 @@ nonisolated extension Vantage_V2_Outcome: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_UNSPECIFIED\0\u{1}OUTCOME_OK\0\u{1}OUTCOME_DNS_NXDOMAIN\0\u{1}OUTCOME_DNS_SERVFAIL\0\u{1}OUTCOME_DNS_TIMEOUT\0\u{1}OUTCOME_DNS_BOGON\0\u{1}OUTCOME_TCP_TIMEOUT\0\u{1}OUTCOME_TCP_REFUSED\0\u{1}OUTCOME_TCP_RESET\0\u{1}OUTCOME_TLS_TIMEOUT\0\u{1}OUTCOME_TLS_RESET\0\u{1}OUTCOME_TLS_CERT_INVALID\0\u{1}OUTCOME_HTTP_ERROR\0\u{1}OUTCOME_HTTP_BLOCKPAGE\0\u{1}OUTCOME_THROTTLED\0\u{1}OUTCOME_ERROR\0")
 }
 
+nonisolated extension Vantage_V2_LogTier: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LOG_TIER_RAW\0\u{1}LOG_TIER_SUMMARY\0")
+}
+
 nonisolated extension Vantage_V2_ErrorCode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_MALFORMED\0\u{1}ERROR_CODE_UNKNOWN_PEER\0\u{1}ERROR_CODE_REVOKED\0\u{1}ERROR_CODE_EXPIRED\0\u{1}ERROR_CODE_WRONG_MESH\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_BUSY\0\u{1}ERROR_CODE_KEY_MISMATCH\0")
 }
@@ -1157,7 +1280,7 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0\u{1}campaign\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0\u{1}campaign\0\u{1}tier\0\u{1}summaries\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1172,6 +1295,8 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.previousCreatedMs) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.measurements) }()
       case 7: try { try decoder.decodeSingularBytesField(value: &self.campaign) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.tier) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.summaries) }()
       default: break
       }
     }
@@ -1199,6 +1324,12 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.campaign.isEmpty {
       try visitor.visitSingularBytesField(value: self.campaign, fieldNumber: 7)
     }
+    if self.tier != .raw {
+      try visitor.visitSingularEnumField(value: self.tier, fieldNumber: 8)
+    }
+    if !self.summaries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.summaries, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1210,6 +1341,148 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.previousCreatedMs != rhs.previousCreatedMs {return false}
     if lhs.measurements != rhs.measurements {return false}
     if lhs.campaign != rhs.campaign {return false}
+    if lhs.tier != rhs.tier {return false}
+    if lhs.summaries != rhs.summaries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_OutcomeCount: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OutcomeCount"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}outcome\0\u{1}count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.count) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularUInt32Field(value: self.count, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_OutcomeCount, rhs: Vantage_V2_OutcomeCount) -> Bool {
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TargetSummary"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}outcomes\0\u{3}throughput_median_halves\0\u{3}throughput_samples\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.target) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.outcomes) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.throughputMedianHalves) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.throughputSamples) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.target.isEmpty {
+      try visitor.visitSingularStringField(value: self.target, fieldNumber: 1)
+    }
+    if !self.outcomes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.outcomes, fieldNumber: 2)
+    }
+    if self.throughputMedianHalves != 0 {
+      try visitor.visitSingularUInt64Field(value: self.throughputMedianHalves, fieldNumber: 3)
+    }
+    if self.throughputSamples != 0 {
+      try visitor.visitSingularUInt32Field(value: self.throughputSamples, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_TargetSummary, rhs: Vantage_V2_TargetSummary) -> Bool {
+    if lhs.target != rhs.target {return false}
+    if lhs.outcomes != rhs.outcomes {return false}
+    if lhs.throughputMedianHalves != rhs.throughputMedianHalves {return false}
+    if lhs.throughputSamples != rhs.throughputSamples {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_WindowSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WindowSummary"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}window_start_ms\0\u{3}window_seconds\0\u{1}country\0\u{1}asn\0\u{1}targets\0\u{3}raw_seqs\0\u{3}raw_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.windowStartMs) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.windowSeconds) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.country) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.asn) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.targets) }()
+      case 6: try { try decoder.decodeRepeatedUInt64Field(value: &self.rawSeqs) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.rawHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.windowStartMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.windowStartMs, fieldNumber: 1)
+    }
+    if self.windowSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.windowSeconds, fieldNumber: 2)
+    }
+    if !self.country.isEmpty {
+      try visitor.visitSingularStringField(value: self.country, fieldNumber: 3)
+    }
+    if self.asn != 0 {
+      try visitor.visitSingularUInt32Field(value: self.asn, fieldNumber: 4)
+    }
+    if !self.targets.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.targets, fieldNumber: 5)
+    }
+    if !self.rawSeqs.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.rawSeqs, fieldNumber: 6)
+    }
+    if !self.rawHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.rawHash, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_WindowSummary, rhs: Vantage_V2_WindowSummary) -> Bool {
+    if lhs.windowStartMs != rhs.windowStartMs {return false}
+    if lhs.windowSeconds != rhs.windowSeconds {return false}
+    if lhs.country != rhs.country {return false}
+    if lhs.asn != rhs.asn {return false}
+    if lhs.targets != rhs.targets {return false}
+    if lhs.rawSeqs != rhs.rawSeqs {return false}
+    if lhs.rawHash != rhs.rawHash {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1546,7 +1819,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1561,6 +1834,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _maxMeasurementAgeDays: UInt32 = 0
     var _maxBatchesPerDay: UInt32 = 0
     var _maxBatchBytesPerDay: UInt64 = 0
+    var _summaryGraceSeconds: UInt32 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1583,6 +1857,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _maxMeasurementAgeDays = source._maxMeasurementAgeDays
       _maxBatchesPerDay = source._maxBatchesPerDay
       _maxBatchBytesPerDay = source._maxBatchBytesPerDay
+      _summaryGraceSeconds = source._summaryGraceSeconds
     }
   }
 
@@ -1613,6 +1888,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxMeasurementAgeDays) }()
         case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxBatchesPerDay) }()
         case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._maxBatchBytesPerDay) }()
+        case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._summaryGraceSeconds) }()
         default: break
         }
       }
@@ -1661,6 +1937,9 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       if _storage._maxBatchBytesPerDay != 0 {
         try visitor.visitSingularUInt64Field(value: _storage._maxBatchBytesPerDay, fieldNumber: 12)
       }
+      if _storage._summaryGraceSeconds != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._summaryGraceSeconds, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1682,6 +1961,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._maxMeasurementAgeDays != rhs_storage._maxMeasurementAgeDays {return false}
         if _storage._maxBatchesPerDay != rhs_storage._maxBatchesPerDay {return false}
         if _storage._maxBatchBytesPerDay != rhs_storage._maxBatchBytesPerDay {return false}
+        if _storage._summaryGraceSeconds != rhs_storage._summaryGraceSeconds {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -54,6 +54,16 @@ extension MeshSuite {
             return Set(all.map(\.ledger.digest)).count == 1 && all.allSatisfy { $0.ledger.origins == 5 }
         }
         #expect(converged)
+        // Each node signs its closed windows' summaries into its summary log; they reach every
+        // node and state exactly what the raw batches hold.
+        let summarised = try await eventually(timeout: 30) {
+            let ledger = try LedgerTransfer.ledger(ofNode: folders.nodes[4].path)
+            let observations = ledger.observations(in: Int64.min..<Int64.max)
+            return ledger.summaryLogs.count == 5 && ledger.origins.allSatisfy { origin in
+                ledger.signedSummaries(of: origin) == WindowSummary.summarize(observations.filter { $0.vantage.hasPrefix(origin.hex) }, windowMs: ledger.windowMs)
+            }
+        }
+        #expect(summarised)
         var bodies: [Data] = []
         for node in folders.nodes { bodies.append(try await rawVerdicts(node)) }
         #expect(Set(bodies).count == 1, "every node returns the same bytes")

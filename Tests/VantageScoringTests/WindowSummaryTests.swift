@@ -101,7 +101,7 @@ import VantageWire
         #expect(outcomes == [.ok, .error] && counts.outcomes.map { $0.count } == [5, 1])
         #expect(counts.measurements == 5 && counts.failures == 0)
         #expect(counts.throughput == ThroughputSummary(median: 200, samples: 3))
-        #expect(summaries[0].rawHash == WindowSummary.rawHash(of: [b, a]))
-        #expect(summaries[0].rawHash != WindowSummary.rawHash(of: [a]))
+        #expect(summaries[0].rawHash == WindowSummaryRecord.rawHash(of: [b, a]))
+        #expect(summaries[0].rawHash != WindowSummaryRecord.rawHash(of: [a]))
     }
 }

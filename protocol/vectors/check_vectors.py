@@ -8,6 +8,8 @@
 - compact measurements (SPEC §5.3): the numbered batch must name the campaign envelope's id, and
   each of its measurements must carry a target_index (and input_index) that the campaign has,
   without the strings; the plain batch's measurements carry names and no numbers.
+- summary log (SPEC §5.4, §13c): the summary batch is of tier 1, carries no measurements, and its
+  summary commits to the plain batch by raw_seqs and raw_hash = SHA-256(domain || the batch's id).
 
 Exits 1 and names every entry that disagrees; prints "N passed, 0 failed" otherwise.
 """
@@ -101,6 +103,28 @@ def named_problems(batch_payload: bytes) -> list:
     return problems
 
 
+def summary_problems(summary_payload: bytes, batch_envelope: dict) -> list:
+    """The summary batch is in the summary log (tier 1), carries no measurements, and its one
+    summary commits to the plain batch: raw_seqs = [its seq], raw_hash = SHA-256(domain || its id)."""
+    problems = []
+    batch = parse_fields(summary_payload)
+    fields = dict(batch)
+    if fields.get(8) != 1:
+        problems.append("the summary batch's tier (field 8) is not 1")
+    if repeated(batch, 6):
+        problems.append("the summary batch carries measurements")
+    summaries = repeated(batch, 9)
+    if len(summaries) != 1:
+        return problems + [f"{len(summaries)} summaries, not 1"]
+    summary = dict(parse_fields(summaries[0]))
+    raw_id = bytes.fromhex(batch_envelope["id"])
+    if summary.get(7) != hashlib.sha256(b"vantage/window-summary-raw/v2\0" + raw_id).digest():
+        problems.append("raw_hash is not SHA-256(domain || the plain batch's id)")
+    if summary.get(6) != b"\x01":
+        problems.append("raw_seqs is not [1] (packed)")
+    return problems
+
+
 def main() -> int:
     failures, passed = [], 0
     for entry in json.loads((HERE / "signatures.json").read_text()):
@@ -132,6 +156,7 @@ def main() -> int:
     for name, problems in [
         ("numbered-batch", numbering_problems(payload["numbered-batch"], payload["campaign"], envelopes["campaign"]["id"])),
         ("batch", named_problems(payload["batch"])),
+        ("summary-batch", summary_problems(payload["summary-batch"], envelopes["batch"])),
     ]:
         if problems:
             failures.append(f"envelopes.json: {name!r}: " + "; ".join(problems))

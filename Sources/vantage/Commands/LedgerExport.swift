@@ -34,10 +34,11 @@ struct LedgerExport: AsyncParsableCommand {
         let snapshot = try LedgerTransfer.export(node: node, since: vector)
         try RecordFile.write(RecordFile.encode(snapshot), to: out)
         let batches = snapshot.facts.filter { $0.kind == .batch }.count
+        let summaries = snapshot.facts.filter { $0.kind == .batch && BatchPeek.tier($0.payload) == .summary }.count
         if json {
-            try printJSON(["facts": snapshot.facts.count, "batches": batches, "proofs": snapshot.proofs.count])
+            try printJSON(["facts": snapshot.facts.count, "batches": batches, "summary_batches": summaries, "proofs": snapshot.proofs.count])
         } else {
-            print("wrote \(out): \(snapshot.facts.count) signed facts (\(batches) batches), \(snapshot.proofs.count) equivocation proofs")
+            print("wrote \(out): \(snapshot.facts.count) signed facts (\(batches) batches, of which \(summaries) of window summaries), \(snapshot.proofs.count) equivocation proofs")
         }
     }
 }

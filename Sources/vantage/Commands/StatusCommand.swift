@@ -17,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
         let l = status.ledger
         print("""
             node     \(status.nodeID.prefix(12))  \(status.country), AS\(status.asn)\(status.isp.isEmpty ? "" : " \(status.isp)")  mesh \(status.meshName)
-            ledger   digest \(l.digest.prefix(16))  ·  \(l.origins) origins, \(l.batches) batches, \(l.measurements) measurements\(l.held > 0 ? ", \(l.held) held" : "")\(l.excluded > 0 ? ", \(l.excluded) excluded" : "")
+            ledger   digest \(l.digest.prefix(16))  ·  \(l.origins) origins, \(l.batches) batches, \(l.summaryBatches) summary batches, \(l.measurements) measurements\(l.held > 0 ? ", \(l.held) held" : "")\(l.excluded > 0 ? ", \(l.excluded) excluded" : "")
             peers    \(status.peers.count) connected\(status.peers.isEmpty ? "" : ": " + status.peers.map { "\($0.nodeID.prefix(12)) (AS\($0.asn))" }.joined(separator: ", "))
             """)
     }

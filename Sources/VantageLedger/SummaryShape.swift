@@ -1,0 +1,75 @@
+import Crypto
+import VantageIdentity
+import VantageWire
+
+/// The rules a batch of either tier must follow on its own (protocol/SPEC.md §5.8, §13c): a raw
+/// batch carries measurements and no summaries; a summary batch carries window summaries, each
+/// well formed, and no measurements.
+enum SummaryShape {
+    /// Why `batch` breaks its tier's rules, or nil. `maxAgeMs` bounds how long before the batch a
+    /// summarised window may start; `skewMs` how far after it.
+    static func problem(of batch: Batch, maxAgeMs: Int64, skewMs: Int64) -> String? {
+        switch batch.tier {
+        case .raw:
+            return batch.summaries.isEmpty ? nil : "a raw batch carries no window summaries"
+        case .summary:
+            guard batch.measurements.isEmpty, batch.campaign.isEmpty else {
+                return "a summary batch carries no measurements and names no campaign"
+            }
+            guard !batch.summaries.isEmpty else { return "a summary batch without summaries" }
+            var previous: (Int64, String, UInt32)?
+            for (index, summary) in batch.summaries.enumerated() {
+                if let problem = problem(of: summary, createdMs: batch.createdMs, maxAgeMs: maxAgeMs, skewMs: skewMs) {
+                    return "summary \(index): \(problem)"
+                }
+                let key = (summary.windowStartMs, summary.country, summary.asn)
+                if let previous, !(previous < key) { return "summary \(index): not after the one before (window, country, ASN)" }
+                previous = key
+            }
+            return nil
+        case .UNRECOGNIZED(let value):
+            return "unknown log tier \(value)"
+        }
+    }
+
+    private static func problem(of summary: WindowSummaryRecord, createdMs: Int64, maxAgeMs: Int64, skewMs: Int64) -> String? {
+        guard summary.windowSeconds > 0 else { return "window_seconds is 0" }
+        let windowMs = Int64(summary.windowSeconds) * 1000
+        guard summary.windowStartMs % windowMs == 0 else { return "window_start_ms is not a multiple of the window" }
+        guard summary.windowStartMs <= createdMs + skewMs else { return "the window starts after the batch was created" }
+        guard summary.windowStartMs + windowMs > createdMs - maxAgeMs else { return "the window ended before the measurement age limit" }
+        guard Hash256(bytes: summary.rawHash) != nil else { return "raw_hash is not 32 bytes" }
+        guard !summary.rawSeqs.isEmpty, summary.rawSeqs.first! > 0, zip(summary.rawSeqs, summary.rawSeqs.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return "raw_seqs are not ascending seqs"
+        }
+        guard !summary.targets.isEmpty, zip(summary.targets, summary.targets.dropFirst()).allSatisfy({ $0.target < $1.target }),
+              summary.targets.allSatisfy({ !$0.target.isEmpty }) else {
+            return "targets are not named and sorted"
+        }
+        for target in summary.targets {
+            guard !target.outcomes.isEmpty, target.outcomes.allSatisfy({ $0.count > 0 && $0.outcome.rawValue > 0 && $0.outcome.rawValue <= Outcome.error.rawValue }),
+                  zip(target.outcomes, target.outcomes.dropFirst()).allSatisfy({ $0.outcome.rawValue < $1.outcome.rawValue }) else {
+                return "target \(LogText.bounded(target.target)): outcomes are not positive counts in ascending outcome order"
+            }
+            let conclusive = target.outcomes.filter { $0.outcome != .error }.reduce(0) { $0 + UInt64($1.count) }
+            guard UInt64(target.throughputSamples) <= conclusive else {
+                return "target \(LogText.bounded(target.target)): more throughput samples than conclusive measurements"
+            }
+            guard target.throughputSamples > 0 || target.throughputMedianHalves == 0 else {
+                return "target \(LogText.bounded(target.target)): a throughput median of no samples"
+            }
+        }
+        return nil
+    }
+}
+
+extension WindowSummaryRecord {
+    /// The hash committing a summary to its raw batches: SHA-256 of the domain
+    /// `vantage/window-summary-raw/v2` and their ids, sorted.
+    public static func rawHash(of batches: some Sequence<Hash256>) -> Hash256 {
+        var hasher = SHA256()
+        hasher.update(data: Domain.tag("window-summary-raw"))
+        for id in batches.sorted() { hasher.update(data: id.bytes) }
+        return Hash256(digest: hasher.finalize())
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import VantageIdentity
+import VantageLedger
+import VantageScoring
+import VantageTestKit
+import VantageWire
+
+/// Summary logs (SPEC §5.4, §13c): each origin signs its window summaries into a second hash chain,
+/// which replicates like the raw log and states exactly what the raw batches summarise.
+@Suite struct SummaryLogTests {
+    static let nowMs = LedgerScenario.nowMs
+
+    /// A summary batch signing the summaries `scenario`'s ledger computes for `vantage`'s windows.
+    static func summaryBatch(_ scenario: inout LedgerScenario, of vantage: String, windows: [Int64], createdMs: Int64) -> Envelope {
+        let node = scenario.nodes[vantage]!
+        let records = scenario.ledger.summaryRecords(of: node.id, windowStarts: windows)
+        return scenario.nodes[vantage]!.nextSummaryBatch(createdMs: createdMs, summaries: records)
+    }
+
+    /// Every window start of `observations`.
+    static func windows(of observations: [Observation]) -> [Int64] {
+        Set(observations.map { floorDiv($0.timeMs, ScenarioData.window) * ScenarioData.window }).sorted()
+    }
+
+    /// A scenario of random measurements, its first vantage point and node, that node's first
+    /// window and the summaries of it.
+    static func firstWindow(seed: UInt64) throws -> (LedgerScenario, String, TestNode, Int64, [WindowSummaryRecord]) {
+        let observations = WindowSummaryTests.measurements(seed: seed)
+        let scenario = try LedgerScenario(observations)
+        let vantage = scenario.nodes.keys.sorted()[0]
+        let node = scenario.nodes[vantage]!
+        let window = windows(of: observations)[0]
+        return (scenario, vantage, node, window, scenario.ledger.summaryRecords(of: node.id, windowStarts: [window]))
+    }
+
+    @Test func summariesSignedIntoTheSummaryLogStateWhatTheRawBatchesHold() throws {
+        for seed in UInt64(1)...8 {
+            let observations = WindowSummaryTests.measurements(seed: seed)
+            var scenario = try LedgerScenario(observations)
+            let windows = Self.windows(of: observations)
+            for vantage in scenario.nodes.keys.sorted() {
+                let envelope = Self.summaryBatch(&scenario, of: vantage, windows: windows, createdMs: windows.last! + ScenarioData.window + 60_000)
+                #expect(try scenario.ledger.insert(envelope: envelope, nowMs: Self.nowMs) == .added)
+            }
+            let all = scenario.ledger.observations(in: Int64.min..<Int64.max)
+            for (vantage, node) in scenario.nodes {
+                let fromRaw = WindowSummary.summarize(all.filter { $0.vantage.hasPrefix(node.id.hex) }, windowMs: ScenarioData.window)
+                let signed = scenario.ledger.signedSummaries(of: node.id)
+                #expect(!signed.isEmpty)
+                #expect(signed == fromRaw, "seed \(seed), \(vantage): the signed summaries differ from the raw batches'")
+            }
+            #expect(scenario.ledger.origins.count == scenario.nodes.count, "summary logs are not raw origins")
+            #expect(scenario.ledger.summaryLogs.count == scenario.nodes.count)
+        }
+    }
+
+    @Test func aSummaryLogChainsApartFromTheRawLogAndReplicates() throws {
+        let observations = WindowSummaryTests.measurements(seed: 11)
+        var scenario = try LedgerScenario(observations)
+        let vantage = scenario.nodes.keys.sorted()[0]
+        let node = scenario.nodes[vantage]!
+        let windows = Self.windows(of: observations)
+        // Seq 1 of the summary log beside seq 1… of the raw log: two chains, no equivocation.
+        let first = Self.summaryBatch(&scenario, of: vantage, windows: Array(windows.prefix(3)), createdMs: windows[2] + 660_000)
+        let second = Self.summaryBatch(&scenario, of: vantage, windows: Array(windows.dropFirst(3)), createdMs: windows.last! + 660_000)
+        #expect(try scenario.ledger.insert(envelope: first, nowMs: Self.nowMs) == .added)
+        #expect(try scenario.ledger.insert(envelope: second, nowMs: Self.nowMs) == .added)
+        #expect(scenario.ledger.excluded.isEmpty)
+        #expect(scenario.ledger.span(of: node.id.summaryLogID).head.seq == 2)
+        #expect(scenario.ledger.versionVector[node.id.summaryLogID]?.headSeq == 2)
+        #expect(scenario.ledger.versionVector[node.id] != nil)
+
+        // A replica that has everything but the summaries gets them by a delta, and the digests meet.
+        var replica = try LedgerScenario(observations).ledger
+        #expect(replica.digest != scenario.ledger.digest)
+        let delta = scenario.ledger.delta(since: replica.versionVector)
+        #expect(delta.batches.count == 2)
+        let report = replica.apply(delta, nowMs: Self.nowMs)
+        #expect(report.added == 2 && report.refused.isEmpty)
+        #expect(replica.digest == scenario.ledger.digest)
+        #expect(replica.signedSummaries(of: node.id) == scenario.ledger.signedSummaries(of: node.id))
+    }
+
+    @Test func aLaterSummaryOfAWindowReplacesTheEarlierOne() throws {
+        var (scenario, vantage, node, window, records) = try Self.firstWindow(seed: 5)
+        let truth = records
+        records[0].targets[0].outcomes[0].count += 7
+        let wrong = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: records)
+        let right = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 720_000, summaries: truth)
+        try scenario.ledger.insert(envelope: wrong, nowMs: Self.nowMs)
+        #expect(scenario.ledger.signedSummaries(of: node.id)[0].targets[0].outcomes[0].count == Int(truth[0].targets[0].outcomes[0].count) + 7)
+        try scenario.ledger.insert(envelope: right, nowMs: Self.nowMs)
+        #expect(scenario.ledger.signedSummaries(of: node.id) == truth.map { WindowSummary(record: $0, node: node.id) })
+    }
+
+    @Test func malformedSummaryBatchesAreRefusedNamingWhatIsWrong() throws {
+        let (scenario, vantage, _, window, good) = try Self.firstWindow(seed: 3)
+        func refusal(_ change: (inout Batch) -> Void) -> String {
+            let node = scenario.nodes[vantage]!
+            var ledger = scenario.ledger
+            var batch = node.summaryHead.nextBatch(origin: node.id, createdMs: window + 660_000, measurements: [])
+            batch.tier = .summary
+            batch.summaries = good
+            change(&batch)
+            do {
+                try ledger.insert(envelope: node.key.sign(batch), nowMs: Self.nowMs)
+                return "admitted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(refusal { _ in } == "admitted")
+        #expect(refusal { $0.measurements = [VantageWire.Measurement()] }.contains("a summary batch carries no measurements"))
+        #expect(refusal { $0.summaries = [] }.contains("a summary batch without summaries"))
+        #expect(refusal { $0.summaries[0].windowStartMs += 1 }.contains("summary 0: window_start_ms is not a multiple of the window"))
+        #expect(refusal { $0.summaries[0].rawHash = Data([1, 2]) }.contains("summary 0: raw_hash is not 32 bytes"))
+        #expect(refusal { $0.summaries[0].rawSeqs = [3, 2] }.contains("raw_seqs are not ascending seqs"))
+        #expect(refusal { $0.summaries[0].targets.reverse() }.contains("targets are not named and sorted") || good[0].targets.count == 1)
+        #expect(refusal { $0.summaries[0].targets[0].throughputSamples = 10_000 }.contains("more throughput samples than conclusive measurements"))
+        #expect(refusal { $0.summaries[0].windowStartMs += 3_600_000 }.contains("the window starts after the batch was created"))
+        #expect(refusal { $0.tier = .raw }.contains("a raw batch carries no window summaries"))
+    }
+
+    @Test func aForkOfTheSummaryLogExcludesItsOriginWithBothLogs() throws {
+        var (scenario, vantage, node, window, records) = try Self.firstWindow(seed: 7)
+        var twin = node
+        let a = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: records)
+        let b = twin.nextSummaryBatch(createdMs: window + 661_000, summaries: records)
+        try scenario.ledger.insert(envelope: a, nowMs: Self.nowMs)
+        #expect(try scenario.ledger.insert(envelope: b, nowMs: Self.nowMs) == .equivocation(origin: node.id))
+        #expect(scenario.ledger.span(of: node.id).head.seq == 0 && scenario.ledger.span(of: node.id.summaryLogID).head.seq == 0)
+        #expect(!scenario.ledger.origins.contains(node.id))
+    }
+}
