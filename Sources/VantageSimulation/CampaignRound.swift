@@ -1,3 +1,5 @@
+import Foundation
+import VantageIdentity
 import VantageWire
 
 /// A campaign of the size the benchmarks and traffic simulations use: 7 targets × 5 probe kinds
@@ -6,6 +8,8 @@ public enum CampaignRound {
     public static let targets = ["facebook", "x", "youtube", "instagram", "whatsapp", "tiktok", "wikipedia"]
     public static let probes: [ProbeKind] = [.dns, .tcp, .tls, .http, .throughput]
     public static let intervalSeconds: UInt32 = 300
+    /// The scoring window (the default): two rounds.
+    public static let windowSeconds: UInt32 = 600
 
     /// The campaign record (unsigned; `retentionDays` 30 unless given).
     public static func campaign(retentionDays: UInt32 = 30) -> Campaign {
@@ -39,5 +43,30 @@ public enum CampaignRound {
             }
         }
         return measurements
+    }
+
+    /// The window summary of node `origin`'s (in `asn`) two rounds in the window starting at `windowStartMs`:
+    /// per target ten measurements, nearly always all `ok`, and the median of two throughputs —
+    /// the shape of a summary in a mesh without disruption. `rawSeqs` are the raw batches it names.
+    public static func summary(origin: Int, asn: UInt32, windowStartMs: Int64, rawSeqs: [UInt64]) -> WindowSummaryRecord {
+        WindowSummaryRecord.with { record in
+            record.windowStartMs = windowStartMs
+            record.windowSeconds = windowSeconds
+            record.country = "PK"
+            record.asn = asn
+            record.targets = targets.sorted().enumerated().map { t, target in
+                let noise = (windowStartMs / 1000 &* 2_654_435_761 &+ Int64(origin * 97 + t)) % 20
+                return TargetSummaryRecord.with {
+                    $0.target = target
+                    $0.outcomes = noise == 0
+                        ? [OutcomeCount.with { $0.outcome = .ok; $0.count = 9 }, OutcomeCount.with { $0.outcome = .tcpTimeout; $0.count = 1 }]
+                        : [OutcomeCount.with { $0.outcome = .ok; $0.count = 10 }]
+                    $0.throughputMedianHalves = UInt64(2 * (20_000 + (noise * 331) % 5_000))
+                    $0.throughputSamples = 2
+                }
+            }
+            record.rawSeqs = rawSeqs
+            record.rawHash = Data(Hash256.of(Array("raw-\(origin)-\(windowStartMs)".utf8)).bytes)
+        }
     }
 }

@@ -52,8 +52,8 @@ extension Simulation {
     mutating func apply(_ delta: Delta, at i: Int) -> ApplyReport {
         var origins: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
-            let origin = Hash256.of(Array(envelope.signer))
-            origins[origin] = nodes[i].ledger.head(of: origin).seq
+            guard let log = envelope.batchPosition?.log else { continue }
+            origins[log] = nodes[i].ledger.span(of: log).head.seq
         }
         let report = nodes[i].ledger.apply(delta, nowMs: localNow(i), verify: cache.verify)
         refusals += report.refused.count
@@ -62,14 +62,14 @@ extension Simulation {
         return report
     }
 
-    /// Marks batches of `origin` above `before` that node `i` now holds as delivered there.
+    /// Marks batches of log `origin` above `before` that node `i` now holds as delivered there.
     mutating func recordDeliveries(of origin: NodeID, at i: Int, after before: UInt64) {
-        let head = nodes[i].ledger.head(of: origin).seq
+        let head = nodes[i].ledger.span(of: origin).head.seq
         guard head > before else { return }
         for seq in (before + 1)...head {
             guard var batch = tracked[origin]?[seq] else { continue }
             batch.heldBy += 1
-            if i != nodeIndex[origin] { deliveries += 1 }
+            if i != nodeIndex[nodes[i].ledger.owner(ofLog: origin)] { deliveries += 1 }
             if batch.heldBy == nodes.count { batch.allByMs = nowMs }
             tracked[origin]![seq] = batch
         }
@@ -79,6 +79,10 @@ extension Simulation {
     mutating func signBatch(at i: Int) {
         let id = nodes[i].id
         var measurements: [VantageWire.Measurement]
+        if settings.summaryTier {
+            signSummary(at: i)
+            return
+        }
         if settings.measurementsPerBatch > 1 {
             let rounds = (settings.measurementsPerBatch + CampaignRound.targets.count * CampaignRound.probes.count - 1)
                 / (CampaignRound.targets.count * CampaignRound.probes.count)
@@ -93,12 +97,28 @@ extension Simulation {
             measurement.outcome = .tlsReset
             measurements = [measurement]
         }
-        let batch = nodes[i].ledger.nextBatch(of: id, createdMs: localNow(i), measurements: measurements)
+        publish(nodes[i].ledger.nextBatch(of: id, createdMs: localNow(i), measurements: measurements), at: i)
+    }
+
+    /// Node `i` signs the summary of its last window into its summary log.
+    mutating func signSummary(at i: Int) {
+        let id = nodes[i].id
+        let head = nodes[i].ledger.head(of: id, tier: .summary)
+        var batch = head.nextBatch(origin: id, createdMs: localNow(i), measurements: [])
+        batch.tier = .summary
+        let windowMs = Int64(CampaignRound.windowSeconds) * 1000
+        batch.summaries = [CampaignRound.summary(origin: i, asn: nodes[i].asn, windowStartMs: floorDiv(localNow(i), windowMs) * windowMs - windowMs,
+                                                 rawSeqs: [2 * head.seq + 1, 2 * head.seq + 2])]
+        publish(batch, at: i)
+    }
+
+    /// Node `i` signs `batch`, makes it durable and pushes it.
+    private mutating func publish(_ batch: Batch, at i: Int) {
         let envelope = nodes[i].key.sign(batch)
         signedBatchBytes += envelope.wireSize
         var delta = Delta()
         delta.batches = [envelope]
-        tracked[id, default: [:]][batch.seq] = Tracked(createdMs: nowMs)
+        tracked[nodes[i].id.logID(batch.tier), default: [:]][batch.seq] = Tracked(createdMs: nowMs)
         apply(delta, at: i)
         perform(nodes[i].gossip.onLocalBatch(envelope, using: &rng), at: i)
     }
@@ -115,8 +135,8 @@ extension Simulation {
     mutating func restart(_ i: Int) {
         guard !nodes[i].up else { return }
         nodes[i].restart(settings: settings.gossip)
-        for (origin, head) in nodes[i].acknowledgedAtCrash where nodes[i].ledger.head(of: origin).seq < head {
-            restartLosses += Int(head - nodes[i].ledger.head(of: origin).seq)
+        for (origin, head) in nodes[i].acknowledgedAtCrash where nodes[i].ledger.span(of: origin).head.seq < head {
+            restartLosses += Int(head - nodes[i].ledger.span(of: origin).head.seq)
         }
         for (origin, _) in nodes[i].ledger.versionVector.entries {
             recordDeliveries(of: origin, at: i, after: nodes[i].acknowledgedAtCrash[origin] ?? 0)

@@ -21,6 +21,10 @@ public struct SimulationSettings: Sendable {
     /// Measurements per signed batch (default 1). Above 1, the mesh runs `CampaignRound`'s
     /// campaign and each batch holds rounds of it, numbered by the campaign.
     public var measurementsPerBatch = 1
+    /// When true, each new batch is a summary batch: one window summary of `CampaignRound`'s
+    /// campaign (two rounds of it), signed into the node's summary log — the traffic of the summary
+    /// tier alone, which is what an ordinary node receives under the two tiers (SPEC §5.8).
+    public var summaryTier = false
     /// One-way latency: a base plus uniform jitter, in ms (defaults 5 and 45).
     public var latencyMs: Int64 = 5
     public var jitterMs: Int64 = 45

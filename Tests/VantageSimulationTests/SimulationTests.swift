@@ -56,4 +56,19 @@ import VantageSimulation
         let vectors = report.bytesReceivedByKind["version_vector"] ?? 0
         #expect(vectors < 3 * batchBytes, "version vectors \(vectors) bytes, batches \(batchBytes) bytes")
     }
+
+    /// The summary tier alone (SPEC §5.8): nodes sign window summaries into their summary logs;
+    /// every summary reaches every node (the checkers: a refused one would count as lost), and a summary batch is a
+    /// few hundred bytes, so the data an ordinary node receives is a fraction of the raw tier's.
+    @Test func summaryLogsReachEveryNodeWithoutRefusals() async {
+        var settings = SimulationSettings(nodes: 16, seed: 4, scenario: .calm)
+        settings.faultMs = 600_000
+        settings.batchesPerSecond = 16.0 / 120
+        settings.summaryTier = true
+        let report = await Self.run(settings)
+        #expect(report.passed, "\(report.checks.filter { !$0.passed })")
+        #expect(report.batches >= 60, "\(report.batches) summary batches")
+        let perBatch = Double(report.signedBatchBytes) / Double(report.batches)
+        #expect(perBatch > 200 && perBatch < 600, "\(perBatch) signed bytes per summary batch")
+    }
 }

@@ -25,6 +25,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Nodes of the national traffic simulation.", valueName: "N"))
     var nodes = 100
 
+    @Flag(name: .long, help: "National traffic: nodes gossip only window summaries (an ordinary node's traffic under the two tiers).")
+    var summaryTier = false
+
+    @Option(name: .long, help: ArgumentHelp("National traffic: the anti-entropy interval in ms (default 1000, the agent's).", valueName: "MS"))
+    var gossipIntervalMs: Int64 = 1000
+
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
 
@@ -32,6 +38,7 @@ struct BenchCommand: AsyncParsableCommand {
         if let name, !Self.names.contains(name) { throw ValidationError("'\(name)' is not one of \(Self.names.joined(separator: ", "))") }
         if measurements < 100_000 { throw ValidationError("--measurements must be at least 100000") }
         if nodes < 2 { throw ValidationError("--nodes must be at least 2") }
+        if gossipIntervalMs < 100 { throw ValidationError("--gossip-interval-ms must be at least 100") }
     }
 
     func run() async throws {
@@ -44,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "propagation": report = try await PropagationBench.run()
             case "scoring": report = ScoringBench.run()
             case "ledger": report = try await LedgerBench.run(measurements: measurements)
-            case "national": report = NationalBench.run(nodes: nodes)
+            case "national": report = NationalBench.run(nodes: nodes, summaryTier: summaryTier, gossipIntervalMs: gossipIntervalMs)
             default: report = SimulationBench.run()
             }
             if !json { print(report.text) }
