@@ -192,8 +192,11 @@ extension Ledger {
     /// Appends a batch that links to the head: stores it and counts its tallies.
     private mutating func append(_ batch: Verified<Batch>, to log: inout OriginLog) {
         let stored = StoredBatch(batch)
+        let firstSummary = batch.record.tier == .summary && log.isEmpty
         log.append(stored)
         store.putBatch(stored)
+        // From its first summary on, an origin's windows count from its summary log alone.
+        if firstSummary { store.resetTallies(of: batch.signer.id) }
         count(batch, subtract: false)
         changedOrigins.insert(stored.origin)
         newestBatchMs = max(newestBatchMs ?? stored.createdMs, stored.createdMs)

@@ -31,8 +31,8 @@ extension Ledger {
         store.putFact(fact.id, fact.envelope)
         enrollmentsByNode[key.id, default: []].append(fact)
         noteSummaryLog(of: key.id)
-        // A new enrollment may place the node's measurements elsewhere.
-        if let log = logs[key.id], log.headSeq > log.floorSeq { recountTallies(of: key.id) }
+        // A new enrollment may place the node's measurements (or admit its summaries) elsewhere.
+        if [key.id, key.id.summaryLogID].contains(where: { (logs[$0]?.index.batchCount ?? 0) > 0 }) { recountTallies(of: key.id) }
         releaseHeld(for: key.id)
         return .added
     }
@@ -173,6 +173,8 @@ extension Ledger {
         logs[origin]!.index = index
         changedOrigins.insert(origin)
         noteTimes()
+        // A summary log cut to nothing: the owner's raw batches count again.
+        if let owner = summaryLogOwners[origin], index.head.seq == 0 { recountTallies(of: owner) }
     }
 
     /// Re-examines facts held for `node` now that it has a new enrollment.

@@ -33,34 +33,94 @@ extension Ledger {
     /// Every tally of the ledger, read from the store.
     public var tallies: Tallies { store.tallies() }
 
-    /// Adds (or takes away) what an admitted batch counts for.
+    /// Adds (or takes away) what an admitted batch counts for (SPEC §13c): an origin's windows
+    /// count from its summary log once it has one, from its raw batches otherwise. A summary
+    /// counts while it is the latest of its window and vantage point in its log: a later one,
+    /// admitted, replaces its counts.
     mutating func count(_ batch: Verified<Batch>, subtract: Bool) {
         let origin = batch.signer.id
+        if batch.record.tier == .summary {
+            precondition(!subtract, "summaries are taken away by uncount, which knows what stays")
+            for record in batch.record.summaries {
+                if let earlier = latestSummary(like: record, of: origin, below: batch.record.seq) {
+                    addTallies(of: earlier.record, origin: origin, subtract: true)
+                }
+                addTallies(of: record, origin: origin, subtract: false)
+            }
+            return
+        }
+        guard !hasSummaryLog(origin) else { return }
         let tallies = Placement.tallies(measurements(of: batch), of: batch.record, origin: origin, among: enrollments(of: origin),
                                         maxAgeMs: maxMeasurementAgeMs, windowMs: windowMs)
         if !tallies.series.isEmpty { store.addTallies(tallies, of: origin, subtract: subtract) }
     }
 
-    /// Takes away what stored batches counted for, before they are deleted; returns how many
-    /// measurements they held.
+    /// True when `origin` has a summary log (admitted or pruned batches): its raw batches then
+    /// count for nothing.
+    func hasSummaryLog(_ origin: NodeID) -> Bool { !(logs[origin.summaryLogID]?.isEmpty ?? true) }
+
+    /// The summary of the same window and vantage point as `record` with the highest seq below
+    /// `seq` in `origin`'s summary log, and that seq.
+    private func latestSummary(like record: WindowSummaryRecord, of origin: NodeID, below seq: UInt64) -> (seq: UInt64, record: WindowSummaryRecord)? {
+        var best: (seq: UInt64, record: WindowSummaryRecord)?
+        for stored in store.batches(of: origin.summaryLogID, measuredIn: record.windowStartMs..<(record.windowStartMs + 1)) where stored.seq < seq {
+            guard let batch = stored.decoded, stored.seq > best?.seq ?? 0 else { continue }
+            if let same = batch.record.summaries.last(where: { $0.windowStartMs == record.windowStartMs && $0.country == record.country && $0.asn == record.asn }) {
+                best = (stored.seq, same)
+            }
+        }
+        return best
+    }
+
+    /// Adds (or takes away) the counts of one summary of `origin`: nothing when its window is not
+    /// the campaign's or no enrollment of `origin` in its country and ASN covers the window.
+    private mutating func addTallies(of record: WindowSummaryRecord, origin: NodeID, subtract: Bool) {
+        let tallies = Placement.tallies(of: record, origin: origin, among: enrollments(of: origin), windowMs: windowMs)
+        if !tallies.series.isEmpty { store.addTallies(tallies, of: origin, subtract: subtract) }
+    }
+
+    /// Takes away what the stored batches `seqs` of log `logID` counted for, before they are
+    /// deleted; returns how many measurements they held. A summary that was the latest of its
+    /// window and vantage point gives way to the latest one below `seqs`, if any.
     @discardableResult
-    mutating func uncount(_ origin: NodeID, seqs: ClosedRange<UInt64>) -> Int {
+    mutating func uncount(_ logID: NodeID, seqs: ClosedRange<UInt64>) -> Int {
         var measurements = 0
-        for stored in StoredBatches(store: store, origin: origin, nextSeq: seqs.lowerBound, last: seqs.upperBound) {
+        for stored in StoredBatches(store: store, origin: logID, nextSeq: seqs.lowerBound, last: seqs.upperBound) {
             measurements += stored.measurements
-            if let batch = stored.decoded { count(batch, subtract: true) }
+            guard let batch = stored.decoded else { continue }
+            guard batch.record.tier == .summary else {
+                count(batch, subtract: true)
+                continue
+            }
+            let origin = batch.signer.id
+            for record in batch.record.summaries where latestSummary(like: record, of: origin, below: .max)?.seq == stored.seq {
+                addTallies(of: record, origin: origin, subtract: true)
+                if let kept = latestSummary(like: record, of: origin, below: seqs.lowerBound) {
+                    addTallies(of: kept.record, origin: origin, subtract: false)
+                }
+            }
         }
         return measurements
     }
 
     /// Counts the tallies of `origin` (every origin when nil) again from its stored batches: when
-    /// the window or the measurement age changed, or a new enrollment may place them elsewhere.
+    /// the window or the measurement age changed, a new enrollment may place them elsewhere, or
+    /// the origin's summary log began or ended.
     mutating func recountTallies(of origin: NodeID?) {
         store.resetTallies(of: origin)
-        for node in origin.map({ [$0] }) ?? logs.keys.sorted() {
-            for stored in storedBatches(of: node) {
-                if let batch = stored.decoded { count(batch, subtract: false) }
+        for node in origin.map({ [$0] }) ?? Set(logs.keys.map(owner(ofLog:))).sorted() {
+            guard hasSummaryLog(node) else {
+                for stored in storedBatches(of: node) {
+                    if let batch = stored.decoded { count(batch, subtract: false) }
+                }
+                continue
             }
+            // The latest summary of each window and vantage point, read in chain order.
+            var latest: [String: WindowSummaryRecord] = [:]
+            for stored in storedBatches(of: node.summaryLogID) {
+                for record in stored.decoded?.record.summaries ?? [] { latest["\(record.windowStartMs) \(record.country) \(record.asn)"] = record }
+            }
+            for key in latest.keys.sorted() { addTallies(of: latest[key]!, origin: node, subtract: false) }
         }
     }
 }

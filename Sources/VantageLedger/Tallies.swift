@@ -33,13 +33,25 @@ public struct WindowTally: Sendable, Equatable {
         summarizedThroughput = summarizedThroughput ?? other.summarizedThroughput
     }
 
-    /// Takes away `other`'s counts and one occurrence of each of its throughputs.
+    /// Takes away `other`'s counts, one occurrence of each of its throughputs, and its summarised
+    /// throughput when it is the cell's.
     public mutating func subtract(_ other: WindowTally) {
         measurements -= other.measurements
         failures -= other.failures
+        if other.summarizedThroughput != nil, summarizedThroughput == other.summarizedThroughput { summarizedThroughput = nil }
         for value in other.throughputs {
             if let i = throughputs.firstIndex(of: value) { throughputs.remove(at: i) }
         }
+    }
+
+    /// The tally of a window summary's counts by outcome (SPEC §13c): conclusive measurements are
+    /// those of every outcome but `error` and unspecified, failures those of them not `ok`.
+    public init(outcomes: [(outcome: Outcome, count: Int)], throughput: ThroughputSummary?) {
+        for (outcome, count) in outcomes where outcome != .error && outcome != .unspecified {
+            measurements += count
+            if outcome != .ok { failures += count }
+        }
+        summarizedThroughput = throughput
     }
 
     /// Counts one measurement: an `error` or unspecified outcome says nothing of the network and
@@ -190,6 +202,28 @@ public enum Placement {
             let name = names[cell.enrollment] ?? vantagePoint(node: origin, enrollment)
             names[cell.enrollment] = name
             tallies.add(tally, series: Tallies.Series(vantage: name, target: cell.target), window: cell.window,
+                        place: Tallies.Place(asn: enrollment.asn, country: enrollment.country))
+        }
+        return tallies
+    }
+
+    /// The tallies of one window summary of `origin` (SPEC §13c): nothing when its window is not
+    /// `windowMs` long, or no enrollment of `origin` in the summary's country and ASN overlaps the
+    /// window; a target without conclusive measurements counts for nothing.
+    public static func tallies(of record: WindowSummaryRecord, origin: NodeID, among enrollments: [Verified<Enrollment>], windowMs: Int64) -> Tallies {
+        var tallies = Tallies()
+        let start = record.windowStartMs
+        guard Int64(record.windowSeconds) * 1000 == windowMs,
+              let enrollment = enrollments.map(\.record).first(where: {
+                  $0.country == record.country && $0.asn == record.asn && $0.notBeforeMs < start + windowMs && start < $0.notAfterMs
+              }) else { return tallies }
+        let name = vantagePoint(node: origin, enrollment)
+        for target in record.targets {
+            let throughput = target.throughputSamples == 0 ? nil
+                : ThroughputSummary(median: Double(target.throughputMedianHalves) / 2, samples: Int(target.throughputSamples))
+            let tally = WindowTally(outcomes: target.outcomes.map { ($0.outcome, Int($0.count)) }, throughput: throughput)
+            guard tally.measurements > 0 else { continue }
+            tallies.add(tally, series: Tallies.Series(vantage: name, target: target.target), window: floorDiv(start, windowMs),
                         place: Tallies.Place(asn: enrollment.asn, country: enrollment.country))
         }
         return tallies

@@ -18,9 +18,9 @@ public struct WindowSummary: Sendable, Equatable {
         public var throughput: ThroughputSummary?
 
         /// Conclusive measurements (every outcome but `error` and unspecified).
-        public var measurements: Int { outcomes.filter { Self.isConclusive($0.outcome) }.reduce(0) { $0 + $1.count } }
+        public var measurements: Int { WindowTally(outcomes: outcomes, throughput: nil).measurements }
         /// Those whose outcome is not `ok`.
-        public var failures: Int { outcomes.filter { Self.isConclusive($0.outcome) && $0.outcome != .ok }.reduce(0) { $0 + $1.count } }
+        public var failures: Int { WindowTally(outcomes: outcomes, throughput: nil).failures }
 
         static func isConclusive(_ outcome: Outcome) -> Bool { outcome != .error && outcome != .unspecified }
 
@@ -80,7 +80,7 @@ extension Tallies {
         self.init()
         for summary in summaries {
             for counts in summary.targets where counts.measurements > 0 {
-                add(WindowTally(measurements: counts.measurements, failures: counts.failures, summarizedThroughput: counts.throughput),
+                add(WindowTally(outcomes: counts.outcomes, throughput: counts.throughput),
                     series: Series(vantage: summary.vantage, target: counts.target), window: summary.window,
                     place: Place(asn: summary.asn, country: summary.country))
             }

@@ -5,7 +5,7 @@ import VantageLedger
 import VantageWire
 
 /// The scorer's tallies: one row per vantage point, target and window, with the window's
-/// throughputs as unsigned LEB128 varints.
+/// throughputs as unsigned LEB128 varints, or a window summary's median (doubled) and sample count.
 extension LedgerStore {
     /// Additions wait in memory, merged cell by cell, until the commit (or a read or removal of
     /// tallies): one row write per cell and commit instead of one per batch. Subtractions are
@@ -34,7 +34,7 @@ extension LedgerStore {
                 let point = try pointNumber(series.vantage, origin: origin, place: tallies.places[series.vantage]!, in: db)
                 let target = try targetNumber(series.target, in: db)
                 for (window, tally) in windows {
-                    if subtract || !tally.throughputs.isEmpty {
+                    if subtract || !tally.throughputs.isEmpty || tally.summarizedThroughput != nil {
                         try replace(point: point, target: target, window: window, with: tally, subtract: subtract, in: db)
                     } else {
                         try db.cachedStatement(sql: """
@@ -50,16 +50,29 @@ extension LedgerStore {
 
     /// Reads a cell, adds or subtracts, and writes it back (or deletes it when nothing is left).
     private func replace(point: Int64, target: Int64, window: Int64, with tally: WindowTally, subtract: Bool, in db: Database) throws {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT measurements, failures, throughputs FROM tally WHERE point = ? AND target = ? AND window = ?"),
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.tallyColumns) FROM tally WHERE point = ? AND target = ? AND window = ?"),
                                    arguments: [point, target, window])
-        var cell = row.map { WindowTally(measurements: $0["measurements"], failures: $0["failures"], throughputs: Self.decode($0["throughputs"])) } ?? WindowTally()
+        var cell = row.map(Self.tally) ?? WindowTally()
         if subtract { cell.subtract(tally) } else { cell.add(tally) }
         guard !cell.isEmpty else {
             try db.cachedStatement(sql: "DELETE FROM tally WHERE point = ? AND target = ? AND window = ?").execute(arguments: [point, target, window])
             return
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO tally (point, target, window, measurements, failures, throughputs) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [point, target, window, cell.measurements, cell.failures, cell.throughputs.isEmpty ? nil : Self.encode(cell.throughputs)])
+        let summarized = cell.summarizedThroughput
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO tally (point, target, window, \(Self.tallyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [point, target, window, cell.measurements, cell.failures, cell.throughputs.isEmpty ? nil : Self.encode(cell.throughputs),
+                                 summarized.map { Int64(($0.median * 2).rounded()) }, summarized.map { Int64($0.samples) }])
+    }
+
+    /// The columns of a tally row after its key.
+    private static let tallyColumns = "measurements, failures, throughputs, median_halves, samples"
+
+    /// A tally row's cell.
+    private static func tally(_ row: Row) -> WindowTally {
+        let samples: Int64? = row["samples"]
+        let halves: Int64? = row["median_halves"]
+        return WindowTally(measurements: row["measurements"], failures: row["failures"], throughputs: decode(row["throughputs"]),
+                           summarizedThroughput: samples.map { ThroughputSummary(median: Double(halves ?? 0) / 2, samples: Int($0)) })
     }
 
     public func resetTallies(of origin: NodeID?) {
@@ -90,11 +103,10 @@ extension LedgerStore {
                 points[row["id"]] = (row["name"], Tallies.Place(asn: UInt32(row["asn"] as Int64), country: row["country"]))
             }
             let names = memo.withLock { $0.targetNames }
-            let rows = try Row.fetchCursor(db, sql: "SELECT point, target, window, measurements, failures, throughputs FROM tally")
+            let rows = try Row.fetchCursor(db, sql: "SELECT point, target, window, \(Self.tallyColumns) FROM tally")
             while let row = try rows.next() {
                 guard let point = points[row["point"]], let target = names[row["target"]] else { continue }
-                let tally = WindowTally(measurements: row["measurements"], failures: row["failures"], throughputs: Self.decode(row["throughputs"]))
-                tallies.add(tally, series: Tallies.Series(vantage: point.name, target: target), window: row["window"], place: point.place)
+                tallies.add(Self.tally(row), series: Tallies.Series(vantage: point.name, target: target), window: row["window"], place: point.place)
             }
             return tallies
         }

@@ -119,6 +119,16 @@ public final class LedgerStore: FactStore {
                 CREATE TABLE quarantine (source TEXT NOT NULL, id BLOB NOT NULL, bytes BLOB, reason TEXT NOT NULL);
                 """)
         }
+        // Window summaries (SPEC §13c): a cell may hold a summary's throughput; tallies counted
+        // before summaries are counted again at open (their basis is forgotten).
+        migrator.registerMigration("summary-tallies") { db in
+            try db.execute(sql: """
+                ALTER TABLE tally ADD COLUMN median_halves INTEGER;
+                ALTER TABLE tally ADD COLUMN samples INTEGER;
+                DELETE FROM tally;
+                DELETE FROM meta WHERE key IN ('tally_window_ms', 'tally_max_age_ms');
+                """)
+        }
         return migrator
     }
 

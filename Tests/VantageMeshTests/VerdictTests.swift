@@ -136,9 +136,10 @@ extension MeshSuite {
         // A restart reads the index, not the facts: alone (no peer to send it anything), the node
         // serves the same digest and the same verdicts, having decoded no stored batch and verified
         // no signature while it opened its store.
-        let digest = try await AgentClient(node: folders.nodes[0].path).status().ledger.digest
         let verdictBytes = try await rawVerdicts(folders.nodes[0])
         agents.forEach { $0.stop() }
+        // Read once every agent has stopped: facts in flight (the last summaries) have landed.
+        let digest = try LedgerTransfer.ledger(ofNode: folders.nodes[0].path).digest.hex
         let restarted = try AgentProcess(runner: runner, node: folders.nodes[0].path,
                                          arguments: ["--listen", "127.0.0.1:0", "--attest-interval", "1h"])
         agents = [restarted]

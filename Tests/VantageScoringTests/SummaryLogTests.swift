@@ -132,4 +132,64 @@ import VantageWire
         #expect(scenario.ledger.span(of: node.id).head.seq == 0 && scenario.ledger.span(of: node.id.summaryLogID).head.seq == 0)
         #expect(!scenario.ledger.origins.contains(node.id))
     }
+
+    /// Each cell as the scorer reads it: counts and the throughput median with its count.
+    static func cells(_ tallies: Tallies) -> [String] {
+        tallies.cells.map { "\($0.series.vantage) \($0.series.target) \($0.window): \($0.tally.measurements)/\($0.tally.failures) \(String(describing: $0.tally.throughput))" }
+    }
+
+    @Test func onceAnOriginSignsSummariesItsWindowsCountFromThemAndScoreAlike() throws {
+        for seed in UInt64(20)...25 {
+            let observations = WindowSummaryTests.measurements(seed: seed)
+            var scenario = try LedgerScenario(observations)
+            let before = scenario.ledger.tallies
+            let parameters = scenario.ledger.scoringParameters
+            let raw = Scorer.scoreWithView(before, country: "PK", parameters: parameters, nowMs: nil) { scenario.ledger.observations(in: $0) }
+            let windows = Self.windows(of: observations)
+            for vantage in scenario.nodes.keys.sorted() {
+                let envelope = Self.summaryBatch(&scenario, of: vantage, windows: windows, createdMs: windows.last! + 660_000)
+                try scenario.ledger.insert(envelope: envelope, nowMs: Self.nowMs)
+            }
+            let after = scenario.ledger.tallies
+            #expect(after.cells.allSatisfy { $0.tally.throughputs.isEmpty }, "seed \(seed): the tallies are the summaries'")
+            #expect(Self.cells(after) == Self.cells(before), "seed \(seed)")
+            let summarised = Scorer.scoreWithView(after, country: "PK", parameters: parameters, nowMs: nil) { scenario.ledger.observations(in: $0) }
+            #expect(summarised.result == raw.result && summarised.view.cells == raw.view.cells, "seed \(seed)")
+            // A replica that receives the same facts in another order counts the same.
+            var replica = Ledger(root: scenario.mesh.root)
+            var delta = Delta()
+            delta.facts = scenario.ledger.snapshot.facts.filter { $0.kind != .batch }
+            delta.batches = scenario.ledger.snapshot.facts.filter { $0.kind == .batch }.reversed()
+            _ = replica.apply(delta, nowMs: Self.nowMs)
+            #expect(replica.digest == scenario.ledger.digest && Self.cells(replica.tallies) == Self.cells(after), "seed \(seed)")
+        }
+    }
+
+    @Test func aLaterSummaryReplacesTheCountsAndARevocationThatCutsItBringsTheEarlierBack() throws {
+        var (scenario, vantage, node, window, truth) = try Self.firstWindow(seed: 9)
+        var wrong = truth
+        wrong[0].targets[0].outcomes = [OutcomeCount.with { $0.outcome = .tlsReset; $0.count = 40 }]
+        let first = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: wrong)
+        let second = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 7_200_000, summaries: truth)
+        try scenario.ledger.insert(envelope: first, nowMs: Self.nowMs)
+        let series = Tallies.Series(vantage: Placement.vantagePoint(node: node.id, scenario.ledger.enrollments(of: node.id)[0].record), target: wrong[0].targets[0].target)
+        let w = floorDiv(window, ScenarioData.window)
+        #expect(scenario.ledger.tallies.series[series]?[w]?.failures == 40, "the wrong summary counts")
+        try scenario.ledger.insert(envelope: second, nowMs: Self.nowMs)
+        let right = Placement.tallies(of: truth[0], origin: node.id, among: scenario.ledger.enrollments(of: node.id), windowMs: ScenarioData.window)
+        #expect(scenario.ledger.tallies.series[series]?[w] == right.series[series]?[w], "the later summary replaced it")
+        // The second summary is cut by a revocation: the first counts again.
+        try scenario.ledger.insert(envelope: scenario.mesh.revoke(node, effectiveMs: window + 3_600_000), nowMs: Self.nowMs)
+        #expect(scenario.ledger.span(of: node.id.summaryLogID).head.seq == 1)
+        #expect(scenario.ledger.tallies.series[series]?[w]?.failures == 40)
+    }
+
+    @Test func aSummaryClaimingAnotherASNCountsForNothing() throws {
+        var (scenario, vantage, node, window, records) = try Self.firstWindow(seed: 13)
+        records[0].asn += 1
+        let batch = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: records)
+        #expect(try scenario.ledger.insert(envelope: batch, nowMs: Self.nowMs) == .added)
+        let points = Set(scenario.ledger.tallies.series.keys.map(\.vantage))
+        #expect(!points.contains { $0.hasPrefix(node.id.hex) }, "neither its summaries nor, once it has a summary log, its raw batches count")
+    }
 }

@@ -33,8 +33,8 @@ final class RecordingHandler: ConnectionHandler {
 }
 
 @Suite struct MeshTransportTests {
-    /// No Hello deadline within a test, however slow a loaded machine makes it (the deadline has its own tests).
-    static let patient = TransportSettings(helloTimeoutMs: 600_000)
+    /// No Hello deadline or idle timeout within a test, however slow a loaded machine makes it (both have their own tests).
+    static let patient = TransportSettings(helloTimeoutMs: 600_000, idleTimeoutMs: 600_000)
 
     func transport(_ node: NodeDirectory, _ handler: RecordingHandler, settings: TransportSettings = patient) throws -> MeshTransport {
         let key = try KeyFile.read(node.keyPath)
