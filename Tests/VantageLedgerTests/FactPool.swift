@@ -7,7 +7,8 @@ import VantageWire
 
 /// A fixed pool of real signed facts covering every kind and every awkward case: chains,
 /// a forked origin, a revoked origin, a node enrolled for a short window, competing campaigns,
-/// attestations, and a signer who was never enrolled.
+/// attestations, a signer who was never enrolled, and summary logs (a window summarised twice, a
+/// summary cut by a revocation).
 struct FactPool {
     static let mesh = TestMesh(name: "merge-laws")
     static let t0: Int64 = 1_705_700_000_000  // 2024-01-19T21:33:20Z
@@ -25,11 +26,22 @@ struct FactPool {
         var outsider = mesh.node("outsider", asn: 1)
         envelopes += [mesh.enroll(a), mesh.enroll(b), mesh.enroll(c), mesh.enroll(d)]
         envelopes.append(mesh.enroll(e, notBeforeMs: Self.t0, notAfterMs: Self.t0 + 4 * 60_000))
+        var raw: [String: [Envelope]] = [:]
         for i in 1...8 {
             let time = Self.t0 + Int64(i) * 60_000
-            envelopes += [a.nextBatch(createdMs: time, count: i % 3 + 1), b.nextBatch(createdMs: time),
-                          c.nextBatch(createdMs: time), e.nextBatch(createdMs: time), outsider.nextBatch(createdMs: time)]
+            let round = [a.nextBatch(createdMs: time, count: i % 3 + 1), b.nextBatch(createdMs: time),
+                         c.nextBatch(createdMs: time), e.nextBatch(createdMs: time), outsider.nextBatch(createdMs: time)]
+            for (name, batch) in zip(["a", "b", "c"], round) { raw[name, default: []].append(batch) }
+            envelopes += round
         }
+        // Summary logs: a's first window summarised twice (the second replaces the first) and its
+        // second window; b's and c's summaries, c's second one created after its revocation.
+        envelopes += [a.nextSummaryBatch(createdMs: Self.t0 + 460_000, summaries: [a.summary(of: raw["a"]![0])]),
+                      a.nextSummaryBatch(createdMs: Self.t0 + 470_000, summaries: [a.summary(of: raw["a"]![1])]),
+                      a.nextSummaryBatch(createdMs: Self.t0 + 1_060_000, summaries: [a.summary(of: raw["a"]![7])]),
+                      b.nextSummaryBatch(createdMs: Self.t0 + 460_000, summaries: [b.summary(of: raw["b"]![0])]),
+                      c.nextSummaryBatch(createdMs: Self.t0 + 300_000, summaries: [c.summary(of: raw["c"]![0])]),
+                      c.nextSummaryBatch(createdMs: Self.t0 + 500_000, summaries: [c.summary(of: raw["c"]![2])])]
         // d forks at seq 4: two different batches 4, and a 5 on each branch.
         for i in 1...3 { envelopes.append(d.nextBatch(createdMs: Self.t0 + Int64(i) * 60_000)) }
         let fork = d
@@ -75,10 +87,21 @@ struct FactPool {
     }
 
     /// The tallies of a ledger counted from scratch from its stored batches: what the tallies kept
-    /// up to date batch by batch must equal.
+    /// up to date batch by batch must equal. An origin with a summary log counts the latest summary
+    /// of each window and vantage point; one without counts its raw batches (SPEC §13c).
     static func recountedTallies(_ ledger: Ledger) -> Tallies {
         var tallies = Tallies()
-        for origin in ledger.origins {
+        for origin in Set(ledger.origins + ledger.summaryLogs.map(ledger.owner(ofLog:))) {
+            if ledger.span(of: origin.summaryLogID).head.seq > 0 {
+                var latest: [String: WindowSummaryRecord] = [:]
+                for stored in ledger.storedBatches(of: origin.summaryLogID) {
+                    for record in stored.decoded!.record.summaries { latest["\(record.windowStartMs)/\(record.country)/\(record.asn)"] = record }
+                }
+                for record in latest.values {
+                    tallies.add(Placement.tallies(of: record, origin: origin, among: ledger.enrollments(of: origin), windowMs: ledger.windowMs))
+                }
+                continue
+            }
             for stored in ledger.storedBatches(of: origin) {
                 let batch = stored.decoded!
                 tallies.add(Placement.tallies(ledger.measurements(of: batch), of: batch.record, origin: origin, among: ledger.enrollments(of: origin),

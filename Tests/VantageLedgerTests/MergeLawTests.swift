@@ -9,6 +9,18 @@ import VantageLedger
     let pool = FactPool.shared
     static let histories = 1000
 
+    /// The pool's summary logs are admitted as they should be: a's replaces a window's summary,
+    /// c's second summary is cut by its revocation, and a's windows count from its summaries.
+    @Test func thePoolsSummaryLogsAreAdmittedAndCount() {
+        let all = FactPool.replica(pool.facts)
+        let a = FactPool.mesh.node("a", asn: 17557).id, c = FactPool.mesh.node("c", asn: 45595).id
+        #expect(all.span(of: a.summaryLogID).head.seq == 3 && all.span(of: c.summaryLogID).head.seq == 1)
+        let aPoints = all.tallies.cells.filter { $0.series.vantage.hasPrefix(a.hex) }
+        #expect(aPoints.count == 2, "two windows of a count, from its summaries")
+        #expect(aPoints.allSatisfy { $0.tally.measurements == 3 }, "\(aPoints.map(\.tally.measurements)): the replacing summary (batch 2: 3 measurements) and batch 8's")
+        #expect(all.tallies == FactPool.recountedTallies(all))
+    }
+
     @Test func mergeIsCommutative() async {
         await propertyCheck(count: Self.histories, input: Gen.uint64()) { seed in
             await Task.yield()  // let other suites' tasks run on the two cooperative threads
