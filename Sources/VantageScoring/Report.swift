@@ -27,6 +27,9 @@ public struct Report: Codable, Sendable, Equatable {
     public var proofs: [String]
     /// The verdict's evidence: every batch with a measurement of its targets in its evidence span.
     public var batches: [String]
+    /// The summary batches of the evidence's signers with a window in the evidence span: what the
+    /// mesh scored, checked against the raw batches (SPEC §13b, §13c).
+    public var summaries: [String]
     public var attestations: [String]
     public var exportedBy: String
     public var exportedAt: String
@@ -35,7 +38,7 @@ public struct Report: Codable, Sendable, Equatable {
     public static let formatName = "vantage-report-v2"
 
     enum CodingKeys: String, CodingKey {
-        case format, verdict, policy, campaigns, enrollments, revocations, proofs, batches, attestations
+        case format, verdict, policy, campaigns, enrollments, revocations, proofs, batches, summaries, attestations
         case meshName = "mesh_name", meshRootKey = "mesh_root_key", exportedBy = "exported_by", exportedAt = "exported_at"
     }
 
@@ -51,7 +54,9 @@ public struct Report: Codable, Sendable, Equatable {
             enrollments: signers.flatMap { ledger.enrollments(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             revocations: signers.flatMap { ledger.revocations(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             proofs: signers.compactMap { ledger.proofs[$0].map { ((try? $0.message.serializedData()) ?? Data()).base64EncodedString() } },
-            batches: batches.map { encode($0.envelope) }, attestations: attestations.map { encode($0.envelope) },
+            batches: batches.map { encode($0.envelope) },
+            summaries: VerdictEvidenceSet.summaryBatches(of: verdict, evidence: batches, in: ledger).map { encode($0.envelope) },
+            attestations: attestations.map { encode($0.envelope) },
             exportedBy: exportedBy.hex, exportedAt: Date(unixMilliseconds: nowMs).rfc3339)
     }
 

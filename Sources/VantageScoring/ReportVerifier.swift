@@ -53,6 +53,7 @@ public enum ReportVerifier {
         checks.checkPolicy(report, ledger: ledger)
         let evidence = checks.admitEvidence(report, ledger: ledger)
         checks.checkVerdict(report, evidence: evidence, ledger: ledger)
+        checks.checkSummaries(report, evidence: evidence, ledger: ledger)
         checks.checkAttestations(report, evidence: evidence, ledger: ledger)
         return checks.result(meshChecked: trustedRoot != nil)
     }

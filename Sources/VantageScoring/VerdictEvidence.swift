@@ -34,6 +34,13 @@ public enum VerdictEvidenceSet {
         }
     }
 
+    /// The summary batches of the signers of `evidence` that summarise a window in the verdict's
+    /// evidence span, by signer then seq.
+    public static func summaryBatches(of verdict: Verdict, evidence: [Verified<Batch>], in ledger: Ledger) -> [Verified<Batch>] {
+        let span = Filter(verdict).span
+        return Set(evidence.map(\.signer.id)).sorted().flatMap { ledger.batches(of: $0.summaryLogID, measuredIn: span) }
+    }
+
     /// SHA-256 over `"vantage/verdict-evidence/v2\0"` and the sorted batch ids.
     public static func digest(of ids: some Sequence<Hash256>) -> Hash256 {
         var hasher = SHA256()

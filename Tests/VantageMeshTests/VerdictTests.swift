@@ -120,6 +120,7 @@ extension MeshSuite {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("VERIFIED: NATION-SCALE blocking of facebook, x"))
         #expect(verify.stdout.contains("nodes in 5 ASNs attest this verdict"))
+        #expect(verify.stdout.contains("of 5 signers: the summaries scored agree with the raw batches for facebook, x"), "\(verify.stdout)")
 
         // One altered byte inside a signed batch: verification fails and names the batch.
         var report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))

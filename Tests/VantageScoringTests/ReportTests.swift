@@ -68,6 +68,36 @@ import VantageWire
         #expect(verification.checks.contains { $0.part == "attestations" && $0.detail.contains("4 ASNs") })
     }
 
+    @Test func aReportChecksEverySummaryOfItsWindowsAgainstTheRawBatches() async throws {
+        var (scenario, _) = try await Self.nationScale()
+        let windows = SummaryLogTests.windows(of: scenario.ledger.observations(in: Int64.min..<Int64.max))
+        for vantage in scenario.nodes.keys.sorted() {
+            try scenario.ledger.insert(envelope: SummaryLogTests.summaryBatch(&scenario, of: vantage, windows: windows, createdMs: windows.last! + 660_000),
+                                       nowMs: LedgerScenario.nowMs)
+        }
+        let ledger = scenario.ledger
+        let result = Scorer.scoreWithView(ledger.tallies, country: "PK", parameters: ledger.scoringParameters, nowMs: nil) { ledger.observations(in: $0) }.result
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        #expect(report.summaries.count == 20, "one summary batch per signer")
+        let verification = ReportVerifier.verify(try roundTrip(report), trustedRoot: scenario.mesh.root)
+        #expect(verification.verified, "\(verification.checks.filter { !$0.holds })")
+        let check = try #require(verification.checks.first { $0.part == "summaries" })
+        #expect(check.holds && check.detail.contains("of 20 signers: the summaries scored agree with the raw batches"), "\(check.detail)")
+
+        // A signer replaces one window's summary with one that claims more failures than it measured.
+        let liar = "pk-as17564-0", node = scenario.nodes[liar]!
+        let window = RFC3339.milliseconds(verdict.start)!
+        var records = scenario.ledger.summaryRecords(of: node.id, windowStarts: [window])
+        records[0].targets[0].outcomes[records[0].targets[0].outcomes.count - 1].count += 5
+        try scenario.ledger.insert(envelope: scenario.nodes[liar]!.nextSummaryBatch(createdMs: windows.last! + 720_000, summaries: records),
+                                   nowMs: LedgerScenario.nowMs)
+        let lying = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: node.id, nowMs: 0)
+        let caught = try #require(ReportVerifier.verify(lying, trustedRoot: scenario.mesh.root).checks.first { $0.part == "summaries" })
+        #expect(!caught.holds && caught.detail.contains("\(node.id.short) window \(verdict.start): the summary says"), "\(caught.detail)")
+    }
+
     @Test func oneAlteredByteInAnySignedPartFailsAndNamesThePart() async throws {
         var (scenario, result) = try await Self.nationScale()
         let verdict = try #require(result.verdicts.first { $0.scope == .nation })
