@@ -15,7 +15,7 @@ extension NodeAgent {
                 if case .delta(let delta) = frame.body { metrics.batchesOut.increment(by: delta.batches.count) }
                 if case .push = frame.body { metrics.batchesOut.increment() }
             case .apply(let delta, let peer):
-                perform(gossip.onApplied(apply(delta, from: peer), from: peer))
+                perform(gossip.onApplied(apply(delta, from: peer), from: peer, using: &rng))
             case .dial(let address):
                 dialRequests?.yield(address)
             case .disconnect(let peer, let reason):

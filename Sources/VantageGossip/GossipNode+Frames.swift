@@ -36,7 +36,7 @@ extension GossipNode {
                 let differing = ledger.versionVector.differingBuckets(from: vector)
                 return [.send(.versionVector(ledger.versionVector.restricted(to: differing), reply: false), to: peer)]
             }
-            guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            guard takeAnswer(for: peer, want: false, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
             let since = peers[peer]?.inFlight.assumingReceived(vector, nowMs: nowMs, withinMs: settings.exchangeTimeoutMs) ?? vector
             let built = ledger.delta(since: since, maxBytes: settings.maxDeltaBytes, startBucket: start)
@@ -56,8 +56,10 @@ extension GossipNode {
             var delta = Delta()
             delta.batches = [envelope]
             return [.apply(delta, from: peer)]
+        case .announce(let announce):
+            return pull(announce.heads, from: peer, ledger: ledger, nowMs: nowMs)
         case .want(let want):
-            guard takeAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            guard takeAnswer(for: peer, want: true, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let built = ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
             return [.send(.delta(built, reply: true), to: peer)]
@@ -72,29 +74,55 @@ extension GossipNode {
     }
 
     /// Takes one of the deltas `peer` may ask for in the current gossip interval
-    /// (`max_answers_per_interval`); false when it asked for more.
-    mutating func takeAnswer(for peer: NodeID, nowMs: Int64) -> Bool {
+    /// (`max_answers_per_interval` for version vectors, as many again for `Want`s, so pulls
+    /// after announcements never starve an exchange); false when it asked for more.
+    mutating func takeAnswer(for peer: NodeID, want: Bool, nowMs: Int64) -> Bool {
         guard var state = peers[peer] else { return false }
         if nowMs - state.answersSinceMs >= settings.intervalMs {
             state.answersSinceMs = nowMs
-            state.answers = 0
+            state.answers = [0, 0]
         }
-        state.answers += 1
+        state.answers[want ? 1 : 0] += 1
         peers[peer] = state
-        return state.answers <= settings.maxAnswersPerInterval
+        return state.answers[want ? 1 : 0] <= settings.maxAnswersPerInterval
     }
 
     /// The shell applied a delta from `peer` (the `apply` directive): ask it for the seqs missing
-    /// below batches that arrived ahead of their predecessors, as after an eager push.
-    public func onApplied(_ report: ApplyReport, from peer: NodeID) -> [GossipDirective] {
-        guard !report.gaps.isEmpty else { return [] }
-        let ranges = report.gaps.map { gap in
-            WantRange.with {
-                $0.origin = Data(gap.origin.bytes)
-                $0.fromSeq = gap.fromSeq
-                $0.toSeq = gap.toSeq
+    /// below batches that arrived ahead of their predecessors, as after an eager push; and tell a
+    /// few other peers what was admitted (lazy push), so they pull it now rather than at their
+    /// next exchange.
+    public func onApplied<G: RandomNumberGenerator>(_ report: ApplyReport, from peer: NodeID, using rng: inout G) -> [GossipDirective] {
+        var directives: [GossipDirective] = []
+        if !report.gaps.isEmpty {
+            directives.append(.send(Frame.with { $0.want = Want.with { $0.ranges = report.gaps.map(\.range) } }, to: peer))
+        }
+        if !report.advanced.isEmpty, settings.announcePeers > 0 {
+            let frame = Frame.with { $0.announce = Announce.with { $0.heads = report.advanced.map(\.range) } }
+            let others = peers.values.filter { $0.connected && $0.id != peer }
+            for other in choosePeers(others, count: settings.announcePeers, ownASN: asn, using: &rng) {
+                directives.append(.send(frame, to: other))
             }
         }
+        return directives
+    }
+
+    /// An announcement from `peer`: ask it for the announced seqs this ledger lacks, unless they
+    /// were asked of someone within an exchange timeout.
+    mutating func pull(_ heads: [WantRange], from peer: NodeID, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
+        var ranges: [WantRange] = []
+        for head in heads {
+            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq,
+                  !ledger.excluded.contains(ledger.owner(ofLog: log)) else { continue }
+            let held = max(ledger.span(of: log).head.seq, wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0)
+            guard head.toSeq > held else { continue }
+            ranges.append(WantRange.with {
+                $0.origin = head.origin
+                $0.fromSeq = max(head.fromSeq, ledger.span(of: log).head.seq + 1)
+                $0.toSeq = head.toSeq
+            })
+            wanted[log] = (head.toSeq, nowMs)
+        }
+        guard !ranges.isEmpty else { return [] }
         return [.send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer)]
     }
 }
@@ -127,5 +155,16 @@ extension Frame {
         delta.reply = reply
         frame.delta = delta
         return frame
+    }
+}
+
+extension ApplyReport.Gap {
+    /// The seqs as a range of a `Want` or an `Announce`.
+    var range: WantRange {
+        WantRange.with {
+            $0.origin = Data(origin.bytes)
+            $0.fromSeq = fromSeq
+            $0.toSeq = toSeq
+        }
     }
 }

@@ -20,6 +20,9 @@ public struct GossipNode: Sendable {
     public private(set) var addresses: [String: AddressState] = [:]
     /// When the next anti-entropy round starts.
     public private(set) var nextRoundMs: Int64 = 0
+    /// Per log, the highest seq asked of a peer after an announcement, and when: not asked again
+    /// of another peer until an exchange timeout has passed.
+    var wanted: [NodeID: (seq: UInt64, atMs: Int64)] = [:]
 
     /// Dial state of one address.
     public struct AddressState: Sendable, Equatable {

@@ -6,6 +6,9 @@ public struct GossipSettings: Sendable, Equatable {
     public var fanout: Int
     /// Peers a new local batch is pushed to at once (default 3).
     public var eagerPushPeers: Int
+    /// Peers told of batches this node just admitted from others, which they pull if they lack
+    /// them (lazy push, SPEC §7.3; default 3; 0: none).
+    public var announcePeers: Int
     /// Byte budget of one delta (default 1 MiB; must stay below the frame limit).
     public var maxDeltaBytes: Int
     /// An exchange not finished after this many ms counts as a failure (default 10 s).
@@ -14,23 +17,25 @@ public struct GossipSettings: Sendable, Equatable {
     public var backoffBaseMs: Int64
     /// Longest back-off, in ms (default 60 s).
     public var backoffMaxMs: Int64
-    /// Deltas built for one peer's requests (VersionVector, Want) per gossip interval; beyond it a
-    /// request is not answered, so a 50-byte request cannot buy a megabyte without limit (default 4).
+    /// Deltas built for one peer's version vectors per gossip interval, and as many for its Wants;
+    /// beyond it a request is not answered, so a 50-byte request cannot buy a megabyte without
+    /// limit (default 4).
     public var maxAnswersPerInterval: Int
 
     /// Settings with their documented defaults.
     public init(
-        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, maxDeltaBytes: Int = 1 << 20,
+        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 3, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
         maxAnswersPerInterval: Int = 4
     ) {
-        precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0, "interval and fanout must be positive")
+        precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0 && announcePeers >= 0, "interval and fanout must be positive")
         precondition(maxDeltaBytes > 0 && exchangeTimeoutMs > 0, "delta budget and timeout must be positive")
         precondition(backoffBaseMs > 0 && backoffMaxMs >= backoffBaseMs, "back-off must be positive and bounded")
         precondition(maxAnswersPerInterval > 0, "a peer must be answered at least once per interval")
         self.intervalMs = intervalMs
         self.fanout = fanout
         self.eagerPushPeers = eagerPushPeers
+        self.announcePeers = announcePeers
         self.maxDeltaBytes = maxDeltaBytes
         self.exchangeTimeoutMs = exchangeTimeoutMs
         self.backoffBaseMs = backoffBaseMs

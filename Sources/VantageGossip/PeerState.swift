@@ -34,8 +34,9 @@ public struct PeerState: Sendable {
     var exchange: Exchange?
     /// Batches sent to this peer lately, which its vectors may not show yet.
     var inFlight = InFlight()
-    /// Deltas built for this peer's requests since `answersSinceMs` (rate limit).
-    var answers = 0
+    /// Deltas built for this peer's requests since `answersSinceMs` (rate limit): for its
+    /// version vectors, and for its `Want`s.
+    var answers = [0, 0]
     var answersSinceMs: Int64 = 0
 
     init(id: NodeID, asn: UInt32) {

@@ -73,14 +73,20 @@ extension Ledger {
             report.record { try insertProof(ProofFact(verifying: proof), nowMs: nowMs) }
         }
         var pushed: [NodeID: UInt64] = [:]
+        var before: [NodeID: UInt64] = [:]
         for envelope in delta.batches {
             if let (log, seq) = envelope.batchPosition {
                 pushed[log] = min(pushed[log] ?? .max, seq)
+                if before[log] == nil { before[log] = logs[log]?.head.seq ?? 0 }
             }
             if holds(envelope) { report.duplicates += 1; continue }
             report.record { try insert(Self.verify(envelope, with: verify), nowMs: nowMs) }
         }
         report.gaps = gaps(below: pushed)
+        report.advanced = before.sorted { $0.key < $1.key }.compactMap { log, seq in
+            let head = logs[log]?.head.seq ?? 0
+            return head > seq ? ApplyReport.Gap(origin: log, fromSeq: seq + 1, toSeq: head) : nil
+        }
         return report
     }
 
@@ -132,10 +138,12 @@ public struct ApplyReport: Sendable, Equatable {
     public var equivocations = 0
     /// Refusals, each with its reason.
     public var refused: [LedgerError] = []
-    /// Seqs still missing below batches that arrived ahead of their predecessors, by origin.
+    /// Seqs still missing below batches that arrived ahead of their predecessors, by log.
     public var gaps: [Gap] = []
+    /// Seqs the delta's batches admitted (its logs' heads moved over them), by log.
+    public var advanced: [Gap] = []
 
-    /// Seqs `fromSeq...toSeq` of `origin`, missing below a batch that arrived.
+    /// Seqs `fromSeq...toSeq` of log `origin`: missing below a batch that arrived, or admitted.
     public struct Gap: Sendable, Equatable {
         public var origin: NodeID
         public var fromSeq: UInt64

@@ -12,7 +12,7 @@ extension Simulation {
             case .send(let frame, let peer):
                 if let to = index(of: peer) { send(frame, from: i, to: to) }
             case .apply(let delta, let peer):
-                perform(nodes[i].gossip.onApplied(apply(delta, at: i), from: peer), at: i)
+                perform(nodes[i].gossip.onApplied(apply(delta, at: i), from: peer, using: &rng), at: i)
             case .dial:
                 break
             case .disconnect(let peer, let reason):
@@ -165,6 +165,7 @@ extension Frame {
         case .delta: return "delta"
         case .push: return "push"
         case .want: return "want"
+        case .announce: return "announce"
         case .hello: return "hello"
         case .error: return "error"
         case nil: return "unknown"

@@ -70,3 +70,5 @@ public typealias WindowSummaryRecord = Vantage_V2_WindowSummary
 public typealias TargetSummaryRecord = Vantage_V2_TargetSummary
 /// One outcome's count in a target summary.
 public typealias OutcomeCount = Vantage_V2_OutcomeCount
+/// Lazy push: seqs of logs the sender just admitted (SPEC §7.3).
+public typealias Announce = Vantage_V2_Announce

@@ -1029,6 +1029,21 @@ public nonisolated struct Vantage_V2_Want: Sendable {
   public init() {}
 }
 
+/// Lazy push (SPEC §7.3): the seqs of logs the sender just admitted. A receiver that lacks some of
+/// them asks the sender with a Want.
+public nonisolated struct Vantage_V2_Announce: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// origin: log id; from_seq..to_seq: the seqs admitted
+  public var heads: [Vantage_V2_WantRange] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Vantage_V2_Error: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1113,6 +1128,15 @@ public nonisolated struct Vantage_V2_Frame: Sendable {
     set {body = .push(newValue)}
   }
 
+  /// lazy push: new seqs the sender holds
+  public var announce: Vantage_V2_Announce {
+    get {
+      if case .announce(let v)? = body {return v}
+      return Vantage_V2_Announce()
+    }
+    set {body = .announce(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -1124,6 +1148,8 @@ public nonisolated struct Vantage_V2_Frame: Sendable {
     case error(Vantage_V2_Error)
     /// eager push of one new batch
     case push(Vantage_V2_Envelope)
+    /// lazy push: new seqs the sender holds
+    case announce(Vantage_V2_Announce)
 
   }
 
@@ -2479,6 +2505,36 @@ nonisolated extension Vantage_V2_Want: SwiftProtobuf.Message, SwiftProtobuf._Mes
   }
 }
 
+nonisolated extension Vantage_V2_Announce: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Announce"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}heads\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.heads) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.heads.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.heads, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_Announce, rhs: Vantage_V2_Announce) -> Bool {
+    if lhs.heads != rhs.heads {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Vantage_V2_Error: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Error"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}message\0\u{3}supported_versions\0")
@@ -2521,7 +2577,7 @@ nonisolated extension Vantage_V2_Error: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Frame"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}hello\0\u{1}summary\0\u{3}version_vector\0\u{1}delta\0\u{1}want\0\u{1}error\0\u{1}push\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}hello\0\u{1}summary\0\u{3}version_vector\0\u{1}delta\0\u{1}want\0\u{1}error\0\u{1}push\0\u{1}announce\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2621,6 +2677,19 @@ nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
           self.body = .push(v)
         }
       }()
+      case 9: try {
+        var v: Vantage_V2_Announce?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .announce(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .announce(v)
+        }
+      }()
       default: break
       }
     }
@@ -2662,6 +2731,10 @@ nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
     case .push?: try {
       guard case .push(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case .announce?: try {
+      guard case .announce(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     }()
     case nil: break
     }

@@ -42,7 +42,7 @@ struct Harness {
                 queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
             case .apply(let delta, let from):
                 let report = ledgers[at]!.apply(delta, nowMs: nowMs)
-                queue += machines[at]!.onApplied(report, from: from).map { (at, $0) }
+                queue += machines[at]!.onApplied(report, from: from, using: &rng).map { (at, $0) }
             case .exchangeEnded(_, let outcome):
                 outcomes.append(outcome)
             case .dial, .disconnect, .rateLimited:
@@ -116,6 +116,33 @@ struct Harness {
         h.run(h.machines[a.id]!.onTick(nowMs: h.nowMs, ledger: h.ledgers[a.id]!, using: &h.rng), at: a.id)
         #expect(h.ledgers[a.id]!.digest == h.ledgers[b.id]!.digest, "one exchange started by one side brings both campaigns to both")
         #expect(h.ledgers[a.id]!.campaigns.count == 2 && h.vectorEntries == 0)
+    }
+
+    /// Lazy push (SPEC §7.3): a batch pushed to b is announced to c, which pulls it at once, with
+    /// no exchange; a node that already holds an announced batch asks for nothing.
+    @Test func anAdmittedBatchIsAnnouncedAndPulledWithoutAnExchange() {
+        var a = mesh.node("a", asn: 1)
+        let b = mesh.node("b", asn: 2), c = mesh.node("c", asn: 3)
+        let roster = ledger(with: [mesh.enroll(a), mesh.enroll(b), mesh.enroll(c)])
+        var h = Harness()
+        for (node, asn) in [(a, UInt32(1)), (b, 2), (c, 3)] { h.add(node.id, asn: asn, ledger: roster) }
+        h.connect(a.id, b.id)
+        h.connect(b.id, c.id)
+        let batch = a.nextBatch(createdMs: t0)
+        try! h.ledgers[a.id]!.insert(envelope: batch, nowMs: t0)
+        h.run(h.machines[a.id]!.onLocalBatch(batch, using: &h.rng), at: a.id)
+        #expect(h.ledgers[c.id]!.head(of: a.id).seq == 1, "c pulled the batch b announced")
+        #expect(h.outcomes.isEmpty && h.vectorFrames == 0, "no exchange was needed")
+        #expect(h.sent[c.id] == 1, "c sent one frame: its Want")
+
+        // With a linked to c as well, c gets a's push directly; b's announcement then asks for nothing.
+        h.connect(a.id, c.id)
+        let second = a.nextBatch(createdMs: t0 + 1)
+        try! h.ledgers[a.id]!.insert(envelope: second, nowMs: t0)
+        h.sent = [:]
+        h.run(h.machines[a.id]!.onLocalBatch(second, using: &h.rng), at: a.id)
+        #expect(h.ledgers[b.id]!.head(of: a.id).seq == 2 && h.ledgers[c.id]!.head(of: a.id).seq == 2)
+        #expect(h.sent[c.id, default: 0] + h.sent[b.id, default: 0] <= 2, "announcements only, no Want: \(h.sent)")
     }
 
     @Test func inSyncRoundIsOneSummaryEachWay() {
@@ -203,7 +230,7 @@ struct Harness {
         }
         let report = ledgerB.apply(delta, nowMs: t0)
         #expect(report.held == 1 && report.gaps == [ApplyReport.Gap(origin: a.id, fromSeq: 2, toSeq: 3)])
-        let want = node.onApplied(report, from: a.id)
+        let want = node.onApplied(report, from: a.id, using: &rng)
         guard case .send(let frame, a.id)? = want.first, case .want(let w) = frame.body else {
             Issue.record("no Want")
             return
@@ -213,7 +240,7 @@ struct Harness {
         #expect(served.batches.count == 2)
         // Once the gap is filled, nothing more is asked.
         let filled = ledgerB.apply(served, nowMs: t0)
-        #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id).isEmpty)
+        #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id, using: &rng).isEmpty)
         #expect(ledgerB.head(of: a.id).seq == 4)
     }
 
