@@ -107,12 +107,15 @@ extension GossipNode {
     }
 
     /// An announcement from `peer`: ask it for the announced seqs this ledger lacks, unless they
-    /// were asked of someone within an exchange timeout.
+    /// were asked of someone within an exchange timeout. Logs of nodes this ledger has no
+    /// enrollment of (or that are excluded) are not asked for, so an announcement of made-up logs
+    /// costs nothing.
     mutating func pull(_ heads: [WantRange], from peer: NodeID, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
         var ranges: [WantRange] = []
-        for head in heads {
-            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq,
-                  !ledger.excluded.contains(ledger.owner(ofLog: log)) else { continue }
+        for head in heads.prefix(Self.maxAnnouncedHeads) {
+            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq else { continue }
+            let owner = ledger.owner(ofLog: log)
+            guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
             let held = max(ledger.span(of: log).head.seq, wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0)
             guard head.toSeq > held else { continue }
             ranges.append(WantRange.with {
@@ -125,6 +128,9 @@ extension GossipNode {
         guard !ranges.isEmpty else { return [] }
         return [.send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer)]
     }
+
+    /// Heads of one announcement looked at; the rest are ignored (anti-entropy brings them).
+    static let maxAnnouncedHeads = 1_024
 }
 
 extension Frame {

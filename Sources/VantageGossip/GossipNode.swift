@@ -62,6 +62,7 @@ public struct GossipNode: Sendable {
             addresses[address]?.dialing = true
             directives.append(.dial(address))
         }
+        wanted = wanted.filter { nowMs - $0.value.atMs <= settings.exchangeTimeoutMs }
         if nowMs >= nextRoundMs {
             nextRoundMs = nowMs + settings.intervalMs
             // A peer that announced this very digest within the interval is in sync: a round with

@@ -145,6 +145,24 @@ struct Harness {
         #expect(h.sent[c.id, default: 0] + h.sent[b.id, default: 0] <= 2, "announcements only, no Want: \(h.sent)")
     }
 
+    @Test func announcementsOfUnknownLogsAskForNothing() {
+        let a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)
+        var rng = SplitMix64(seed: 5)
+        var node = GossipNode(id: b.id, asn: 2)
+        let ledgerB = ledger(with: [mesh.enroll(a), mesh.enroll(b)])
+        _ = node.onConnected(a.id, asn: 1, address: nil, nowMs: t0)
+        let madeUp = (0..<2_000).map { i in WantRange.with { $0.origin = Data(Hash256.of(Array("log-\(i)".utf8)).bytes); $0.fromSeq = 1; $0.toSeq = 9 } }
+        let known = WantRange.with { $0.origin = Data(a.id.summaryLogID.bytes); $0.fromSeq = 1; $0.toSeq = 2 }
+        let answer = node.onFrame(Frame.with { $0.announce = Announce.with { $0.heads = Array(madeUp.prefix(1_000)) + [known] } }, from: a.id, ledger: ledgerB, nowMs: t0, using: &rng)
+        guard case .send(let frame, a.id)? = answer.first, case .want(let want) = frame.body else {
+            Issue.record("the enrolled node's summary log is asked for: \(answer)")
+            return
+        }
+        #expect(want.ranges.count == 1 && want.ranges[0].origin == known.origin)
+        #expect(node.onFrame(Frame.with { $0.announce = Announce.with { $0.heads = [known] } }, from: a.id, ledger: ledgerB, nowMs: t0 + 1, using: &rng).isEmpty,
+                "asked already, within the exchange timeout")
+    }
+
     @Test func inSyncRoundIsOneSummaryEachWay() {
         let a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)
         let shared = ledger(with: [mesh.enroll(a), mesh.enroll(b)])
