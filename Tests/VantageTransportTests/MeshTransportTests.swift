@@ -109,7 +109,7 @@ final class RecordingHandler: ConnectionHandler {
     @Test func connectionsBeyondTheLimitAreClosed() async throws {
         let folders = try MeshFolders.create("limit", nodes: [("a", 1), ("b", 2), ("c", 3)])
         let serverHandler = RecordingHandler()
-        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxConnections: 1, helloTimeoutMs: 600_000))
+        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxConnections: 1, helloTimeoutMs: 600_000, idleTimeoutMs: 600_000))
         let listener = try await server.listen(host: "127.0.0.1", port: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run(listener) }
@@ -126,8 +126,8 @@ final class RecordingHandler: ConnectionHandler {
     @Test func handshakesFromOneAddressAreBoundedAtTheLimit() async throws {
         let folders = try MeshFolders.create("handshakes", nodes: [("a", 1)])
         let serverHandler = RecordingHandler()
-        // No Hello deadline within the test, however slow a loaded machine makes it.
-        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxHandshakesPerAddress: 2, helloTimeoutMs: 600_000))
+        // No Hello deadline or idle timeout within the test, however slow a loaded machine makes it.
+        let server = try transport(folders.nodes[0], serverHandler, settings: TransportSettings(maxHandshakesPerAddress: 2, helloTimeoutMs: 600_000, idleTimeoutMs: 600_000))
         let listener = try await server.listen(host: "127.0.0.1", port: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run(listener) }
@@ -150,7 +150,7 @@ final class RecordingHandler: ConnectionHandler {
     @Test func handshakesFromAllAddressesAreBoundedAndDialingOutStillWorks() async throws {
         let folders = try MeshFolders.create("handshakes-total", nodes: [("a", 1), ("b", 2)])
         let serverHandler = RecordingHandler()
-        let settings = TransportSettings(maxConnections: 4, maxHandshakes: 2, helloTimeoutMs: 600_000)
+        let settings = TransportSettings(maxConnections: 4, maxHandshakes: 2, helloTimeoutMs: 600_000, idleTimeoutMs: 600_000)
         let server = try transport(folders.nodes[0], serverHandler, settings: settings)
         let listener = try await server.listen(host: "127.0.0.1", port: 0)
         let peerHandler = RecordingHandler()
