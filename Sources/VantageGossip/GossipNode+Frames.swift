@@ -116,11 +116,12 @@ extension GossipNode {
             guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq else { continue }
             let owner = ledger.owner(ofLog: log)
             guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
-            let held = max(ledger.span(of: log).head.seq, wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0)
-            guard head.toSeq > held else { continue }
+            let have = ledger.span(of: log).head.seq
+            let asked = wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0
+            guard head.toSeq > max(have, asked) else { continue }
             ranges.append(WantRange.with {
                 $0.origin = head.origin
-                $0.fromSeq = max(head.fromSeq, ledger.span(of: log).head.seq + 1)
+                $0.fromSeq = max(head.fromSeq, have + 1)
                 $0.toSeq = head.toSeq
             })
             wanted[log] = (head.toSeq, nowMs)

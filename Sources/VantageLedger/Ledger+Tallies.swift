@@ -65,7 +65,7 @@ extension Ledger {
         var best: (seq: UInt64, record: WindowSummaryRecord)?
         for stored in store.batches(of: origin.summaryLogID, measuredIn: record.windowStartMs..<(record.windowStartMs + 1)) where stored.seq < seq {
             guard let batch = stored.decoded, stored.seq > best?.seq ?? 0 else { continue }
-            if let same = batch.record.summaries.last(where: { $0.windowStartMs == record.windowStartMs && $0.country == record.country && $0.asn == record.asn }) {
+            if let same = batch.record.summaries.last(where: { $0.key == record.key }) {
                 best = (stored.seq, same)
             }
         }
@@ -116,9 +116,9 @@ extension Ledger {
                 continue
             }
             // The latest summary of each window and vantage point, read in chain order.
-            var latest: [String: WindowSummaryRecord] = [:]
+            var latest: [WindowSummaryRecord.Key: WindowSummaryRecord] = [:]
             for stored in storedBatches(of: node.summaryLogID) {
-                for record in stored.decoded?.record.summaries ?? [] { latest["\(record.windowStartMs) \(record.country) \(record.asn)"] = record }
+                for record in stored.decoded?.record.summaries ?? [] { latest[record.key] = record }
             }
             for key in latest.keys.sorted() { addTallies(of: latest[key]!, origin: node, subtract: false) }
         }

@@ -143,10 +143,14 @@ public struct Ledger: Sendable {
     }
 
     /// Number of admitted raw batches over all origins.
-    public var batchCount: Int { logs.filter { summaryLogOwners[$0.key] == nil }.values.reduce(0) { $0 + $1.index.batchCount } }
+    public var batchCount: Int { batchCount(of: .raw) }
 
     /// Number of admitted summary batches over all origins.
-    public var summaryBatchCount: Int { logs.filter { summaryLogOwners[$0.key] != nil }.values.reduce(0) { $0 + $1.index.batchCount } }
+    public var summaryBatchCount: Int { batchCount(of: .summary) }
+
+    private func batchCount(of tier: LogTier) -> Int {
+        logs.filter { self.tier(ofLog: $0.key) == tier }.values.reduce(0) { $0 + $1.index.batchCount }
+    }
 
     /// Number of measurements in admitted batches.
     public var measurementCount: Int { logs.values.reduce(0) { $0 + $1.index.measurements } }

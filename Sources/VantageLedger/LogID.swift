@@ -36,10 +36,13 @@ extension Envelope {
 }
 
 extension Ledger {
+    /// The grace when the campaign names none (60 s).
+    public static let defaultSummaryGraceSeconds: Int64 = 60
+
     /// Summaries of a window are signed this long after it ends (the campaign's
     /// `summary_grace_seconds`, or 60 s), so measurements still in flight make it in.
     public var summaryGraceMs: Int64 {
         let seconds = Int64(campaign?.record.summaryGraceSeconds ?? 0)
-        return (seconds > 0 ? seconds : 60) * 1000
+        return (seconds > 0 ? seconds : Self.defaultSummaryGraceSeconds) * 1000
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import VantageIdentity
 import VantageWire
 
@@ -17,12 +16,12 @@ enum SummaryShape {
                 return "a summary batch carries no measurements and names no campaign"
             }
             guard !batch.summaries.isEmpty else { return "a summary batch without summaries" }
-            var previous: (Int64, String, UInt32)?
+            var previous: WindowSummaryRecord.Key?
             for (index, summary) in batch.summaries.enumerated() {
                 if let problem = problem(of: summary, createdMs: batch.createdMs, maxAgeMs: maxAgeMs, skewMs: skewMs) {
                     return "summary \(index): \(problem)"
                 }
-                let key = (summary.windowStartMs, summary.country, summary.asn)
+                let key = summary.key
                 if let previous, !(previous < key) { return "summary \(index): not after the one before (window, country, ASN)" }
                 previous = key
             }
@@ -51,8 +50,7 @@ enum SummaryShape {
                   zip(target.outcomes, target.outcomes.dropFirst()).allSatisfy({ $0.outcome.rawValue < $1.outcome.rawValue }) else {
                 return "target \(LogText.bounded(target.target)): outcomes are not positive counts in ascending outcome order"
             }
-            let conclusive = target.outcomes.filter { $0.outcome != .error }.reduce(0) { $0 + UInt64($1.count) }
-            guard UInt64(target.throughputSamples) <= conclusive else {
+            guard Int(target.throughputSamples) <= target.tally.measurements else {
                 return "target \(LogText.bounded(target.target)): more throughput samples than conclusive measurements"
             }
             guard target.throughputSamples > 0 || target.throughputMedianHalves == 0 else {
@@ -63,13 +61,3 @@ enum SummaryShape {
     }
 }
 
-extension WindowSummaryRecord {
-    /// The hash committing a summary to its raw batches: SHA-256 of the domain
-    /// `vantage/window-summary-raw/v2` and their ids, sorted.
-    public static func rawHash(of batches: some Sequence<Hash256>) -> Hash256 {
-        var hasher = SHA256()
-        hasher.update(data: Domain.tag("window-summary-raw"))
-        for id in batches.sorted() { hasher.update(data: id.bytes) }
-        return Hash256(digest: hasher.finalize())
-    }
-}

@@ -219,9 +219,7 @@ public enum Placement {
               }) else { return tallies }
         let name = vantagePoint(node: origin, enrollment)
         for target in record.targets {
-            let throughput = target.throughputSamples == 0 ? nil
-                : ThroughputSummary(median: Double(target.throughputMedianHalves) / 2, samples: Int(target.throughputSamples))
-            let tally = WindowTally(outcomes: target.outcomes.map { ($0.outcome, Int($0.count)) }, throughput: throughput)
+            let tally = target.tally
             guard tally.measurements > 0 else { continue }
             tallies.add(tally, series: Tallies.Series(vantage: name, target: target.target), window: floorDiv(start, windowMs),
                         place: Tallies.Place(asn: enrollment.asn, country: enrollment.country))

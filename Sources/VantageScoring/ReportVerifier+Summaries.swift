@@ -10,8 +10,14 @@ extension ReportChecks {
     mutating func checkSummaries(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict)
         let windowMs = report.policy.windowMs
+        // A signer's window and vantage point.
+        struct Place: Hashable, Comparable {
+            var origin: NodeID
+            var key: WindowSummaryRecord.Key
+            static func < (a: Place, b: Place) -> Bool { (a.origin, a.key) < (b.origin, b.key) }
+        }
         // The latest summary of each signer, window and vantage point in the report.
-        var latest: [String: (seq: UInt64, origin: NodeID, record: WindowSummaryRecord)] = [:]
+        var latest: [Place: (seq: UInt64, record: WindowSummaryRecord)] = [:]
         var bad = 0
         for (i, text) in report.summaries.enumerated() {
             guard case .success(.batch(let b)) = Self.open(text), b.record.tier == .summary, Hash256(bytes: b.record.origin) == b.signer.id else {
@@ -26,31 +32,30 @@ extension ReportChecks {
                 continue
             }
             for record in b.record.summaries where filter.span.contains(record.windowStartMs) {
-                let key = "\(origin.hex) \(record.windowStartMs) \(record.country) \(record.asn)"
-                if b.record.seq > latest[key]?.seq ?? 0 { latest[key] = (b.record.seq, origin, record) }
+                let place = Place(origin: origin, key: record.key)
+                if b.record.seq > latest[place]?.seq ?? 0 { latest[place] = (b.record.seq, record) }
             }
         }
-        let summarised = Set(latest.values.map(\.origin))
+        let summarised = Set(latest.keys.map(\.origin))
         var disagreements: [String] = []
         // Every window of a summarising signer's evidence has a summary that agrees with it.
-        var windows: [String: (origin: NodeID, window: Int64, country: String, asn: UInt32, observations: [Observation], seqs: Set<UInt64>)] = [:]
+        var windows: [Place: (observations: [Observation], seqs: Set<UInt64>)] = [:]
         for batch in evidence where summarised.contains(batch.signer.id) {
             for o in ledger.observations(of: batch) where filter.admits(o) {
-                let start = floorDiv(o.timeMs, windowMs) * windowMs
-                let key = "\(batch.signer.id.hex) \(start) \(o.country) \(o.asn)"
-                windows[key, default: (batch.signer.id, start, o.country, o.asn, [], [])].observations.append(o)
-                windows[key]!.seqs.insert(batch.record.seq)
+                let key = WindowSummaryRecord.Key(windowStartMs: floorDiv(o.timeMs, windowMs) * windowMs, country: o.country, asn: o.asn)
+                windows[Place(origin: batch.signer.id, key: key), default: ([], [])].observations.append(o)
+                windows[Place(origin: batch.signer.id, key: key)]!.seqs.insert(batch.record.seq)
             }
         }
         for key in windows.keys.sorted() {
             let raw = windows[key]!
-            let place = "\(raw.origin.short) window \(Date(unixMilliseconds: raw.window).rfc3339)"
+            let place = "\(key.origin.short) window \(Date(unixMilliseconds: key.key.windowStartMs).rfc3339)"
             guard let stated = latest[key] else {
                 disagreements.append("\(place): no summary in the report")
                 continue
             }
             let fromRaw = WindowSummary.summarize(raw.observations, windowMs: windowMs).first?.targets ?? []
-            let said = WindowSummary(record: stated.record, node: raw.origin).targets.filter { filter.targets.contains($0.target) }
+            let said = WindowSummary(record: stated.record, node: key.origin).targets.filter { filter.targets.contains($0.target) }
             if said != fromRaw {
                 disagreements.append("\(place): the summary says \(Self.counts(said)), the raw batches \(Self.counts(fromRaw))")
             } else if !raw.seqs.isSubset(of: Set(stated.record.rawSeqs)) {

@@ -18,7 +18,7 @@ extension WindowSummary {
                     $0.target = counts.target
                     $0.outcomes = counts.outcomes.map { o in OutcomeCount.with { $0.outcome = o.outcome; $0.count = UInt32(o.count) } }
                     if let throughput = counts.throughput {
-                        $0.throughputMedianHalves = UInt64((throughput.median * 2).rounded())
+                        $0.throughputMedianHalves = throughput.medianHalves
                         $0.throughputSamples = UInt32(throughput.samples)
                     }
                 }
@@ -37,9 +37,7 @@ extension WindowSummary {
         self.init(vantage: Placement.vantagePoint(node: node, enrollment), asn: record.asn, country: record.country,
                   window: floorDiv(record.windowStartMs, windowMs),
                   targets: record.targets.map { target in
-                      TargetCounts(target: target.target, outcomes: target.outcomes.map { ($0.outcome, Int($0.count)) },
-                                   throughput: target.throughputSamples == 0 ? nil
-                                       : ThroughputSummary(median: Double(target.throughputMedianHalves) / 2, samples: Int(target.throughputSamples)))
+                      TargetCounts(target: target.target, outcomes: target.outcomes.map { ($0.outcome, Int($0.count)) }, throughput: target.throughput)
                   },
                   rawHash: Hash256(bytes: record.rawHash) ?? .zero)
     }
@@ -65,20 +63,16 @@ extension Ledger {
                 records.append(summary.record(windowMs: windowMs, rawSeqs: Array(seqs[summary.vantage] ?? [])))
             }
         }
-        return records.sorted { ($0.windowStartMs, $0.country, $0.asn) < ($1.windowStartMs, $1.country, $1.asn) }
+        return records.sorted { $0.key < $1.key }
     }
 
     /// The window summaries in `origin`'s summary log, the latest of each window and vantage
     /// point (a later summary of a window replaces an earlier one), in window order.
     public func signedSummaries(of origin: NodeID) -> [WindowSummary] {
-        var latest: [String: WindowSummary] = [:]
+        var latest: [WindowSummaryRecord.Key: WindowSummaryRecord] = [:]
         for stored in storedBatches(of: origin.summaryLogID) {
-            guard let batch = stored.decoded else { continue }
-            for record in batch.record.summaries {
-                let summary = WindowSummary(record: record, node: origin)
-                latest["\(summary.vantage) \(summary.window)"] = summary
-            }
+            for record in stored.decoded?.record.summaries ?? [] { latest[record.key] = record }
         }
-        return latest.values.sorted { ($0.window, $0.vantage) < ($1.window, $1.vantage) }
+        return latest.values.map { WindowSummary(record: $0, node: origin) }.sorted { ($0.window, $0.vantage) < ($1.window, $1.vantage) }
     }
 }

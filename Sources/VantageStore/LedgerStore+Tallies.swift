@@ -61,7 +61,7 @@ extension LedgerStore {
         let summarized = cell.summarizedThroughput
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO tally (point, target, window, \(Self.tallyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [point, target, window, cell.measurements, cell.failures, cell.throughputs.isEmpty ? nil : Self.encode(cell.throughputs),
-                                 summarized.map { Int64(($0.median * 2).rounded()) }, summarized.map { Int64($0.samples) }])
+                                 summarized.map { Int64($0.medianHalves) }, summarized.map { Int64($0.samples) }])
     }
 
     /// The columns of a tally row after its key.
@@ -72,7 +72,7 @@ extension LedgerStore {
         let samples: Int64? = row["samples"]
         let halves: Int64? = row["median_halves"]
         return WindowTally(measurements: row["measurements"], failures: row["failures"], throughputs: decode(row["throughputs"]),
-                           summarizedThroughput: samples.map { ThroughputSummary(median: Double(halves ?? 0) / 2, samples: Int($0)) })
+                           summarizedThroughput: samples.map { ThroughputSummary(medianHalves: UInt64(halves ?? 0), samples: Int($0)) })
     }
 
     public func resetTallies(of origin: NodeID?) {
