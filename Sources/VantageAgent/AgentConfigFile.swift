@@ -13,6 +13,8 @@ public struct AgentConfigFile: Codable, Sendable, Equatable {
     public var attestInterval: String?
     public var logLevel: String?
     public var probes: Bool?
+    /// Keep every raw log as an archiver (the flag --archive).
+    public var archive: Bool?
     public var resolver: String?
     public var resolve: [String]?
     public var caFile: String?
@@ -21,7 +23,7 @@ public struct AgentConfigFile: Codable, Sendable, Equatable {
     public var limits: [String: Int64]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case node, listen, api, join, fanout, probes, resolver, resolve, limits
+        case node, listen, api, join, fanout, probes, archive, resolver, resolve, limits
         case gossipInterval = "gossip_interval", attestInterval = "attest_interval", logLevel = "log_level"
         case caFile = "ca_file", probeTimeout = "probe_timeout"
     }

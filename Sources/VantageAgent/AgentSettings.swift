@@ -32,6 +32,9 @@ public struct AgentSettings: Sendable {
     public var probes: ProbeSettings? = ProbeSettings()
     /// How often the node rescores its country to attest changed verdicts, in ms (default 60 s; 0: never).
     public var attestIntervalMs: Int64 = 60_000
+    /// The operator means this node to be an archiver (`--archive`): it refuses to start when the
+    /// campaign names archivers and not this node (protocol/SPEC.md §7.6).
+    public var archive = false
 
     /// Remote addresses whose handshake-flood refusals are counted for logging at once; past it the
     /// counts restart, so a flood from many addresses cannot grow memory (1,024).

@@ -1,7 +1,11 @@
 /// `GET /v1/status`: who this node is and what its ledger holds.
 public struct AgentStatus: Codable, Sendable {
     public struct LedgerState: Codable, Sendable {
+        /// The digest of everything this node holds.
         public var digest: String
+        /// The digest of the small facts and the summary tier: equal on every node in sync,
+        /// archivers and ordinary nodes alike (protocol/SPEC.md §7.6).
+        public var summaryDigest: String
         public var origins: Int
         /// Raw batches (measurements), and batches of window summaries.
         public var batches: Int
@@ -13,6 +17,7 @@ public struct AgentStatus: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case digest, origins, batches, measurements, held, excluded
             case summaryBatches = "summary_batches"
+            case summaryDigest = "summary_digest"
         }
     }
 
@@ -23,13 +28,15 @@ public struct AgentStatus: Codable, Sendable {
     public var asn: UInt32
     public var isp: String
     public var listen: String?
+    /// True when this node keeps every raw log (a named archiver, or no archivers named).
+    public var archiver: Bool
     public var ledger: LedgerState
     public var peers: [PeerStatus]
     /// Set while the node recovers its own log: why it signs nothing.
     public var recovering: String?
 
     enum CodingKeys: String, CodingKey {
-        case country, asn, isp, listen, ledger, peers, recovering
+        case country, asn, isp, listen, archiver, ledger, peers, recovering
         case nodeID = "node_id"
         case meshID = "mesh_id"
         case meshName = "mesh_name"

@@ -15,13 +15,18 @@ extension NodeAgent {
                 if case .delta(let delta) = frame.body { metrics.batchesOut.increment(by: delta.batches.count) }
                 if case .push = frame.body { metrics.batchesOut.increment() }
             case .apply(let delta, let peer):
-                perform(gossip.onApplied(apply(delta, from: peer), from: peer, using: &rng))
+                perform(gossip.onApplied(apply(delta, from: peer), from: peer, ledger: ledger, using: &rng))
             case .dial(let address):
                 dialRequests?.yield(address)
             case .disconnect(let peer, let reason):
                 logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
                 metrics.refused(reason.label)
                 connections[peer]?.close()
+            case .outOfTier(let peer, let count):
+                metrics.refused("out_of_tier")
+                logger.warning("batches refused: their logs are kept by archivers only", metadata: ["peer": "\(peer.short)", "batches": "\(count)"])
+            case .evidence(let batches, let peer):
+                receiveEvidence(batches, from: peer)
             case .rateLimited(let peer):
                 metrics.refused("rate_limited")
                 logger.debug("request not answered: rate limit", metadata: ["peer": "\(peer.short)"])

@@ -49,7 +49,7 @@ extension NodeAgent {
         case .memoised(let result, let view):
             return (result, view)
         case .compute(let key, let ledger, let parameters, let now):
-            let scored = Scorer.scoreWithView(ledger.tallies, country: key.country, parameters: parameters, nowMs: now) { ledger.observations(in: $0) }
+            let scored = Scorer.scoreWithView(ledger.tallies, country: key.country, parameters: parameters, nowMs: now) { ledger.support(in: $0) }
             await remember(key, scored.result, scored.view)
             // Scoring's working set (every tally of the retention period) is freed now; give its
             // pages back so the node's resident memory does not stay at the peak.
@@ -68,13 +68,15 @@ extension NodeAgent {
     }
 
     /// `GET /v1/reports/ID`: the self-contained report of a current verdict, or nil if there is none.
+    /// The raw batches its summaries name that this node lacks are fetched from archivers first.
     public nonisolated func report(verdictID: String, country: String?) async -> Report? {
         guard let verdict = await verdicts(country: country).verdicts.first(where: { $0.id == verdictID }) else { return nil }
-        return await buildReport(verdict)
+        let fetched = await fetchEvidence(Report.rawToFetch(for: verdict, in: ledger))
+        return await buildReport(verdict, fetched: fetched)
     }
 
-    func buildReport(_ verdict: Verdict) -> Report {
-        Report.build(verdict: verdict, ledger: ledger, meshName: mesh.name, exportedBy: id, nowMs: nowMs)
+    func buildReport(_ verdict: Verdict, fetched: [Verified<Batch>]) -> Report {
+        Report.build(verdict: verdict, ledger: ledger, fetched: fetched, meshName: mesh.name, exportedBy: id, nowMs: nowMs)
     }
 
     /// Every attestation interval: rescore this node's country off the actor and, when the

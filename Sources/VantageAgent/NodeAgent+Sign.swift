@@ -40,7 +40,7 @@ extension NodeAgent {
             rememberSigned(ledger.head(of: id), tier: .raw)
             guard storeFailure == nil else { break }
             signed.batches += 1
-            perform(gossip.onLocalBatch(envelope, using: &rng))
+            perform(gossip.onLocalBatch(envelope, ledger: ledger, using: &rng))
         }
         return signed
     }

@@ -9,8 +9,8 @@ extension NodeAgent {
     public func status() -> AgentStatus {
         AgentStatus(
             nodeID: id.hex, meshID: ledger.meshID.hex, meshName: mesh.name, country: enrollment.record.country,
-            asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen,
-            ledger: .init(digest: ledger.digest.hex, origins: ledger.origins.count, batches: ledger.batchCount, summaryBatches: ledger.summaryBatchCount,
+            asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen, archiver: ledger.isArchiver(id),
+            ledger: .init(digest: ledger.digest.hex, summaryDigest: ledger.digest(scope: .summaryTier).hex, origins: ledger.origins.count, batches: ledger.batchCount, summaryBatches: ledger.summaryBatchCount,
                           measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
             peers: peers().filter(\.connected), recovering: cannotSign)
     }
@@ -22,7 +22,7 @@ extension NodeAgent {
             return PeerStatus(nodeID: state.id.hex, asn: state.asn, connected: state.connected,
                               lastContact: state.lastContactMs.map { Date(unixMilliseconds: $0).rfc3339 },
                               failures: state.failures, exchanges: state.exchanges, bytesIn: bytes.0, bytesOut: bytes.1,
-                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest == ledger.digest)
+                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest == ledger.digest(scope: ledger.scope(between: id, and: state.id)))
         }
     }
 }

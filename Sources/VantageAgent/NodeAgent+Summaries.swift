@@ -47,7 +47,7 @@ extension NodeAgent {
                 if ledger.head(of: id, tier: .summary).seq == batch.seq {
                     rememberSigned(ledger.head(of: id, tier: .summary), tier: .summary)
                     guard storeFailure == nil else { return }
-                    perform(gossip.onLocalBatch(envelope, using: &rng))
+                    perform(gossip.onLocalBatch(envelope, ledger: ledger, using: &rng))
                 } else {
                     // Refused by this node's own ledger (e.g. windows older than the measurement age
                     // allows after newer summaries): those windows cannot be summarised; not retried.

@@ -44,6 +44,9 @@ public actor NodeAgent {
     var unsummarised: Set<Int64> = []
     /// Envelopes of frames being applied, verified off the actor beforehand.
     var verifiedAhead: [Envelope: Result<SignedFact, any Error>] = [:]
+    /// Raw batches asked of archivers for a report, and those that arrived (NodeAgent+Evidence).
+    var evidenceAsked: Set<EvidencePlace> = []
+    var evidenceReceived: [EvidencePlace: Verified<Batch>] = [:]
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.
     public init(settings: AgentSettings, logger: Logger) throws {
@@ -71,6 +74,14 @@ public actor NodeAgent {
         }
         _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
         try ledger.commit()
+        let id = key.publicKey.id
+        if settings.archive, !ledger.archivers.isEmpty, !ledger.archivers.contains(id) {
+            throw ConfigError("--archive: the campaign names \(ledger.archivers.count) archivers and not this node (\(id.hex)); "
+                              + "the coordinator adds it to the campaign's `archivers` and signs a new version")
+        }
+        if !settings.archive, ledger.archivers.contains(id) {
+            logger.warning("the campaign names this node an archiver: it keeps every raw log; run it with --archive to say so")
+        }
         self.ledger = ledger
         recovering = try Self.recoveryTargets(node: node, ledger: ledger, id: key.publicKey.id, logger: logger)
         unsummarised = try UnsummarisedFile.read(node.unsummarisedPath)

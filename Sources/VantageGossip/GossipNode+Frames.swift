@@ -16,12 +16,13 @@ extension GossipNode {
             peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest)
             peers[peer]?.lastDigestAtMs = nowMs
         }
+        let scope = ledger.scope(between: id, and: peer)
         switch frame.body {
         case .summary(let summary) where !summary.reply:
-            if Hash256(bytes: summary.ledgerDigest) == ledger.digest {
-                return [.send(.summary(ledger, reply: true), to: peer)]
+            if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
+                return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
-            return [.send(.versionVector(ledger.versionVector.fingerprintsOnly, reply: true), to: peer)]
+            return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true), to: peer)]
         case .summary:
             // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
             guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
@@ -30,24 +31,25 @@ extension GossipNode {
             guard let vector = try? VersionVector(message: message) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
+            let ours = ledger.versionVector(scope: scope)
             if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since) = peers[peer]?.exchange {
                 // Step 3: the responder's fingerprints; send our entries of the buckets that differ.
                 peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
-                let differing = ledger.versionVector.differingBuckets(from: vector)
-                return [.send(.versionVector(ledger.versionVector.restricted(to: differing), reply: false), to: peer)]
+                return [.send(.versionVector(ours.restricted(to: ours.differingBuckets(from: vector)), reply: false), to: peer)]
             }
             guard takeAnswer(for: peer, want: false, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
             let since = peers[peer]?.inFlight.assumingReceived(vector, nowMs: nowMs, withinMs: settings.exchangeTimeoutMs) ?? vector
-            let built = ledger.delta(since: since, maxBytes: settings.maxDeltaBytes, startBucket: start)
+            let built = ledger.delta(since: since, scope: scope, maxBytes: settings.maxDeltaBytes, startBucket: start)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
             let delta = Frame.delta(built, reply: !message.reply)
             // Step 4: the responder answers the initiator's entries with a delta and its own
             // entries of the same buckets; step 5: the initiator answers those with a delta.
             guard !message.reply, let included = vector.includedBuckets else { return [.send(delta, to: peer)] }
-            return [.send(.versionVector(ledger.versionVector.restricted(to: included), reply: true), to: peer), .send(delta, to: peer)]
-        case .delta(let delta):
-            var directives: [GossipDirective] = [.apply(delta, from: peer)]
+            return [.send(.versionVector(ours.restricted(to: included), reply: true), to: peer), .send(delta, to: peer)]
+        case .delta(var delta):
+            var directives = keepingOwnTier(&delta.batches, from: peer, ledger: ledger)
+            directives.append(.apply(delta, from: peer))
             if delta.reply, case .awaitingDelta = peers[peer]?.exchange {
                 directives += succeed(peer, .synced, nowMs: nowMs)
             }
@@ -55,14 +57,20 @@ extension GossipNode {
         case .push(let envelope):
             var delta = Delta()
             delta.batches = [envelope]
-            return [.apply(delta, from: peer)]
+            return keepingOwnTier(&delta.batches, from: peer, ledger: ledger) + (delta.batches.isEmpty ? [] : [.apply(delta, from: peer)])
         case .announce(let announce):
-            return pull(announce.heads, from: peer, ledger: ledger, nowMs: nowMs)
+            return pull(announce.heads, from: peer, scope: scope, ledger: ledger, nowMs: nowMs)
         case .want(let want):
             guard takeAnswer(for: peer, want: true, nowMs: nowMs) else { return [.rateLimited(peer)] }
-            let built = ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes)
+            if want.evidence {
+                let batches = ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes).batches
+                return [.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }, to: peer)]
+            }
+            let built = ledger.delta(for: want.ranges, scope: scope, maxBytes: settings.maxDeltaBytes)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
             return [.send(.delta(built, reply: true), to: peer)]
+        case .evidence(let evidence):
+            return [.evidence(evidence.batches, from: peer)]
         case .error(let error):
             return fail(peer, reason: "peer sent error \(error.code): \(LogText.bounded(error.message))", nowMs: nowMs, using: &rng)
                 + [.disconnect(peer, reason: .peerError("\(error.code)"))]
@@ -71,6 +79,14 @@ extension GossipNode {
         case nil:
             return [.disconnect(peer, reason: .unknownFrame)]
         }
+    }
+
+    /// Drops the batches of logs this node does not keep (another origin's raw log at an ordinary
+    /// node, SPEC §7.6), reporting them: a peer that follows the protocol never sends them.
+    private func keepingOwnTier(_ batches: inout [Envelope], from peer: NodeID, ledger: Ledger) -> [GossipDirective] {
+        let before = batches.count
+        batches.removeAll { envelope in envelope.batchPosition.map { !ledger.keeps($0.log, at: id) } ?? false }
+        return batches.count == before ? [] : [.outOfTier(peer, count: before - batches.count)]
     }
 
     /// Takes one of the deltas `peer` may ask for in the current gossip interval
@@ -91,16 +107,18 @@ extension GossipNode {
     /// below batches that arrived ahead of their predecessors, as after an eager push; and tell a
     /// few other peers what was admitted (lazy push), so they pull it now rather than at their
     /// next exchange.
-    public func onApplied<G: RandomNumberGenerator>(_ report: ApplyReport, from peer: NodeID, using rng: inout G) -> [GossipDirective] {
+    /// Each peer is told only of the logs it keeps (SPEC §7.6).
+    public func onApplied<G: RandomNumberGenerator>(_ report: ApplyReport, from peer: NodeID, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
         var directives: [GossipDirective] = []
         if !report.gaps.isEmpty {
             directives.append(.send(Frame.with { $0.want = Want.with { $0.ranges = report.gaps.map(\.range) } }, to: peer))
         }
         if !report.advanced.isEmpty, settings.announcePeers > 0 {
-            let frame = Frame.with { $0.announce = Announce.with { $0.heads = report.advanced.map(\.range) } }
             let others = peers.values.filter { $0.connected && $0.id != peer }
             for other in choosePeers(others, count: settings.announcePeers, ownASN: asn, using: &rng) {
-                directives.append(.send(frame, to: other))
+                let heads = report.advanced.filter { ledger.keeps($0.origin, at: other) }
+                guard !heads.isEmpty else { continue }
+                directives.append(.send(Frame.with { $0.announce = Announce.with { $0.heads = heads.map(\.range) } }, to: other))
             }
         }
         return directives
@@ -109,11 +127,11 @@ extension GossipNode {
     /// An announcement from `peer`: ask it for the announced seqs this ledger lacks, unless they
     /// were asked of someone within an exchange timeout. Logs of nodes this ledger has no
     /// enrollment of (or that are excluded) are not asked for, so an announcement of made-up logs
-    /// costs nothing.
-    mutating func pull(_ heads: [WantRange], from peer: NodeID, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
+    /// costs nothing; nor are logs outside the exchange's `scope`.
+    mutating func pull(_ heads: [WantRange], from peer: NodeID, scope: LogScope, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
         var ranges: [WantRange] = []
         for head in heads.prefix(Self.maxAnnouncedHeads) {
-            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq else { continue }
+            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq, ledger.covers(scope, log: log) else { continue }
             let owner = ledger.owner(ofLog: log)
             guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
             let have = ledger.span(of: log).head.seq
@@ -135,11 +153,11 @@ extension GossipNode {
 }
 
 extension Frame {
-    /// A Summary frame with the ledger's digest.
-    static func summary(_ ledger: Ledger, reply: Bool) -> Frame {
+    /// A Summary frame with the ledger's digest of the logs in `scope`.
+    static func summary(_ ledger: Ledger, scope: LogScope, reply: Bool) -> Frame {
         var frame = Frame()
         frame.summary = Summary.with {
-            $0.ledgerDigest = Data(ledger.digest.bytes)
+            $0.ledgerDigest = Data(ledger.digest(scope: scope).bytes)
             $0.batches = UInt64(ledger.batchCount)
             $0.reply = reply
         }
@@ -162,6 +180,13 @@ extension Frame {
         delta.reply = reply
         frame.delta = delta
         return frame
+    }
+}
+
+extension Frame {
+    /// A `Want` of evidence: the raw batches of `ranges`, answered from either tier (SPEC §7.6).
+    public static func evidenceWant(_ ranges: [WantRange]) -> Frame {
+        Frame.with { $0.want = Want.with { $0.ranges = ranges; $0.evidence = true } }
     }
 }
 

@@ -67,14 +67,13 @@ public struct GossipNode: Sendable {
             nextRoundMs = nowMs + settings.intervalMs
             // A peer that announced this very digest within the interval is in sync: a round with
             // it would be two summaries saying so again (it starts one itself when it changes).
-            let digest = ledger.digest
             let ready = peers.values.filter {
                 $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs
-                    && !($0.lastDigest == digest && nowMs - $0.lastDigestAtMs < settings.intervalMs)
+                    && !($0.lastDigest == ledger.digest(scope: ledger.scope(between: id, and: $0.id)) && nowMs - $0.lastDigestAtMs < settings.intervalMs)
             }
             for peer in choosePeers(ready, count: settings.fanout, ownASN: asn, using: &rng) {
                 peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs)
-                directives.append(.send(.summary(ledger, reply: false), to: peer))
+                directives.append(.send(.summary(ledger, scope: ledger.scope(between: id, and: peer), reply: false), to: peer))
             }
         }
         return directives
@@ -116,9 +115,11 @@ public struct GossipNode: Sendable {
         return directives
     }
 
-    /// A batch this node just signed (and made durable): push it to a few peers at once.
-    public func onLocalBatch<G: RandomNumberGenerator>(_ envelope: Envelope, using rng: inout G) -> [GossipDirective] {
-        let connected = peers.values.filter(\.connected)
+    /// A batch this node just signed (and made durable): push it to a few of the peers that keep
+    /// its log (a raw batch only to archivers, SPEC §7.6).
+    public func onLocalBatch<G: RandomNumberGenerator>(_ envelope: Envelope, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
+        let log = envelope.batchPosition?.log ?? id
+        let connected = peers.values.filter { $0.connected && ledger.keeps(log, at: $0.id) }
         return choosePeers(connected, count: settings.eagerPushPeers, ownASN: asn, using: &rng).map { peer in
             var frame = Frame()
             frame.push = envelope

@@ -78,12 +78,16 @@ public struct CampaignFile: Codable, Sendable {
     public var maxBatchBytesPerDay: UInt64?
     /// How long after a window ends its summaries are signed (protocol/SPEC.md §13c); absent: 60 s.
     public var summaryGraceSeconds: UInt32?
+    /// Node ids (hex) of the archivers, which keep every raw log (protocol/SPEC.md §7.6); absent
+    /// or empty: every node keeps every raw log.
+    public var archivers: [String]?
 
     enum CodingKeys: String, CodingKey {
         case name, version, probes, targets, fingerprints, policy
         case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
         case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
         case summaryGraceSeconds = "summary_grace_seconds"
+        case archivers
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -122,6 +126,10 @@ public struct CampaignFile: Codable, Sendable {
                 }
             }
         }
+        for (i, archiver) in (archivers ?? []).enumerated() where Hash256(hex: archiver) == nil {
+            return "archivers[\(i)]: '\(archiver)' is not a node id (64 hex digits, as `vantage node show` prints it)"
+        }
+        if let archivers, Set(archivers.map { $0.lowercased() }).count < archivers.count { return "archivers: a node id is listed twice" }
         for (i, print) in (fingerprints ?? []).enumerated() where print.name.isEmpty || print.bodyContains.count < 8 {
             return "fingerprints[\(i)]: needs a name and a body_contains of at least 8 characters"
         }
@@ -151,6 +159,7 @@ public struct CampaignFile: Codable, Sendable {
             c.maxBatchesPerDay = maxBatchesPerDay ?? 0
             c.maxBatchBytesPerDay = maxBatchBytesPerDay ?? 0
             c.summaryGraceSeconds = summaryGraceSeconds ?? 0
+            c.archivers = (archivers ?? []).compactMap { Hash256(hex: $0).map { Data($0.bytes) } }
             if let p = policy {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0

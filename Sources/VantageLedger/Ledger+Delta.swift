@@ -16,14 +16,15 @@ extension Ledger {
     /// part counted: small facts of the buckets in which the peer differs (from `startBucket` on),
     /// then batches (at least one, so an exchange always makes progress). When the peer's head of
     /// an origin differs from ours at the same seq, our batch at that seq is sent too, so the peer
-    /// can detect the fork. Of a partial vector only the origins it covers are answered.
-    public func delta(since peer: VersionVector, maxBytes: Int = Int.max, startBucket: Int = 0) -> Delta {
+    /// can detect the fork. Of a partial vector only the origins it covers are answered, and of
+    /// the logs only those in `scope` (SPEC §7.6).
+    public func delta(since peer: VersionVector, scope: LogScope = .all, maxBytes: Int = Int.max, startBucket: Int = 0) -> Delta {
         var delta = Delta()
         var budget = maxBytes
         if peer.smallFactsDigest != smallFactsDigest {
             appendSmallFacts(for: peer, startBucket: startBucket, to: &delta, budget: &budget)
         }
-        for (origin, log) in logs.sorted(by: { $0.key < $1.key }) where peer.covers(origin) {
+        for (origin, log) in logs.sorted(by: { $0.key < $1.key }) where peer.covers(origin) && covers(scope, log: origin) {
             var start = log.floorSeq + 1
             if let theirs = peer[origin] {
                 start = max(start, theirs.headSeq + 1)
@@ -179,12 +180,12 @@ extension Envelope {
 }
 
 extension Ledger {
-    /// The batches a peer asked for with Want ranges, within about `maxBytes`.
-    public func delta(for ranges: [WantRange], maxBytes: Int) -> Delta {
+    /// The batches of logs in `scope` a peer asked for with Want ranges, within about `maxBytes`.
+    public func delta(for ranges: [WantRange], scope: LogScope = .all, maxBytes: Int) -> Delta {
         var delta = Delta()
         var budget = maxBytes
         for range in ranges {
-            guard let origin = Hash256(bytes: range.origin), logs[origin] != nil else { continue }
+            guard let origin = Hash256(bytes: range.origin), logs[origin] != nil, covers(scope, log: origin) else { continue }
             guard appendBatches(of: origin, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta

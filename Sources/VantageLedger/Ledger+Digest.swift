@@ -29,10 +29,12 @@ extension Ledger {
         memo.digest(stamp: stamp) { computeDigest() }
     }
 
-    private func computeDigest() -> Hash256 {
+    private func computeDigest() -> Hash256 { Self.digest(of: versionVector) }
+
+    /// The digest of a whole vector (or of one scope's, SPEC §7.6).
+    static func digest(of vector: VersionVector) -> Hash256 {
         var hasher = SHA256()
         hasher.update(data: Domain.tag("ledger-digest"))
-        let vector = versionVector
         hasher.update(data: vector.smallFactsDigest.bytes)
         let entries = vector.entries
         hasher.update(data: Self.bigEndian(UInt64(entries.count)))

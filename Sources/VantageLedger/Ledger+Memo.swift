@@ -48,4 +48,17 @@ final class LedgerMemo: Sendable {
         entry.withLock { if $0.stamp != stamp { $0 = (stamp, nil, nil) }; $0.vector = value }
         return value
     }
+
+    private let scopedEntries = Mutex<(stamp: UInt64, values: [LogScope: (vector: VersionVector, digest: Hash256)])>((0, [:]))
+
+    /// The memoised vector and digest of one scope for `stamp`, computing them with `make` when missing.
+    func scoped(stamp: UInt64, _ scope: LogScope, _ make: () -> (vector: VersionVector, digest: Hash256)) -> (vector: VersionVector, digest: Hash256) {
+        if let cached = scopedEntries.withLock({ $0.stamp == stamp ? $0.values[scope] : nil }) { return cached }
+        let value = make()
+        scopedEntries.withLock {
+            if $0.stamp != stamp { $0 = (stamp, [:]) }
+            $0.values[scope] = value
+        }
+        return value
+    }
 }

@@ -78,6 +78,7 @@ extension Ledger {
         numberings[fact.id] = CampaignNumbering(fact.record)
         guard let current = campaign, (current.record.version, current.id) > (fact.record.version, fact.id) else {
             campaign = fact
+            archivers = Set(fact.record.archivers.compactMap { Hash256(bytes: $0) })
             return true
         }
         return false

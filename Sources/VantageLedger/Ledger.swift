@@ -27,6 +27,8 @@ public struct Ledger: Sendable {
     public internal(set) var campaigns: [Hash256: Verified<Campaign>] = [:]
     /// The campaign register: the campaign with the highest version (ties: the higher id).
     public internal(set) var campaign: Verified<Campaign>?
+    /// The node ids the campaign register names as archivers (empty: every node keeps every log).
+    public internal(set) var archivers: Set<NodeID> = []
     /// Logs by log id: an origin's node id for its raw log, its `summaryLogID` for its summary
     /// log (excluded origins have none).
     public internal(set) var logs: [NodeID: OriginLog] = [:]

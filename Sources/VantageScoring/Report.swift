@@ -25,11 +25,15 @@ public struct Report: Codable, Sendable, Equatable {
     public var revocations: [String]
     /// Equivocation proofs against the report's signers.
     public var proofs: [String]
-    /// The verdict's evidence: every batch with a measurement of its targets in its evidence span.
+    /// The raw evidence: the batches the summaries name, and of origins that sign no summaries
+    /// every batch with a measurement of the verdict's targets in its evidence span.
     public var batches: [String]
-    /// The summary batches of the evidence's signers with a window in the evidence span: what the
-    /// mesh scored, checked against the raw batches (SPEC §13b, §13c).
+    /// The summary batches with a window in the evidence span that counts one of its targets: what
+    /// the mesh scored, checked against the raw batches (SPEC §13b, §13c).
     public var summaries: [String]
+    /// The raw batches the summaries name that the exporting node could not find or fetch, as
+    /// "ORIGIN #SEQ" (absent when none is missing).
+    public var missingEvidence: [String]?
     public var attestations: [String]
     public var exportedBy: String
     public var exportedAt: String
@@ -40,22 +44,44 @@ public struct Report: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, verdict, policy, campaigns, enrollments, revocations, proofs, batches, summaries, attestations
         case meshName = "mesh_name", meshRootKey = "mesh_root_key", exportedBy = "exported_by", exportedAt = "exported_at"
+        case missingEvidence = "missing_evidence"
     }
 
-    /// Builds the report of `verdict` from `ledger`.
-    public static func build(verdict: Verdict, ledger: Ledger, meshName: String, exportedBy: NodeID, nowMs: Int64) -> Report {
-        let batches = VerdictEvidenceSet.batches(of: verdict, in: ledger)
+    /// The raw batches the summary evidence of `verdict` names that `ledger` does not hold (at an
+    /// ordinary node: other origins' raw logs, SPEC §7.6): what to fetch from archivers.
+    public static func rawToFetch(for verdict: Verdict, in ledger: Ledger) -> [WantRange] {
+        let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict)
+        return named.sorted { $0.key < $1.key }.flatMap { origin, seqs in
+            seqs.sorted().filter { ledger.batch(of: origin, seq: $0) == nil }.map { seq in
+                WantRange.with { $0.origin = Data(origin.bytes); $0.fromSeq = seq; $0.toSeq = seq }
+            }
+        }
+    }
+
+    /// Builds the report of `verdict` from `ledger` and the raw batches `fetched` from elsewhere.
+    public static func build(verdict: Verdict, ledger: Ledger, fetched: [Verified<Batch>] = [], meshName: String, exportedBy: NodeID, nowMs: Int64) -> Report {
+        let summaries = VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger)
+        let fetchedByPlace = Dictionary(fetched.map { ("\($0.signer.id.hex) #\($0.record.seq)", $0) }) { first, _ in first }
+        var raw = VerdictEvidenceSet.batches(of: verdict, in: ledger)
+        var missing: [String] = []
+        for (origin, seqs) in VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: verdict).sorted(by: { $0.key < $1.key }) {
+            for seq in seqs.sorted() {
+                let place = "\(origin.hex) #\(seq)"
+                if let batch = ledger.batch(of: origin, seq: seq) ?? fetchedByPlace[place] { raw.append(batch) } else { missing.append(place) }
+            }
+        }
         let attestations = Attestations.naming(verdict.id, in: ledger).map(\.attestation)
-        let signers = Set(batches.map(\.signer.id)).union(attestations.map(\.signer.id)).sorted()
+        let signers = Set(raw.map(\.signer.id)).union(summaries.map(\.signer.id)).union(attestations.map(\.signer.id)).sorted()
         func encode(_ envelope: Envelope) -> String { ((try? envelope.serializedData()) ?? Data()).base64EncodedString() }
         return Report(
             meshName: meshName, meshRootKey: ledger.root.description, verdict: verdict, policy: ledger.scoringParameters,
-            campaigns: campaigns(of: batches, in: ledger).map { encode($0.envelope) },
+            campaigns: campaigns(of: raw + summaries, in: ledger).map { encode($0.envelope) },
             enrollments: signers.flatMap { ledger.enrollments(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             revocations: signers.flatMap { ledger.revocations(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             proofs: signers.compactMap { ledger.proofs[$0].map { ((try? $0.message.serializedData()) ?? Data()).base64EncodedString() } },
-            batches: batches.map { encode($0.envelope) },
-            summaries: VerdictEvidenceSet.summaryBatches(of: verdict, evidence: batches, in: ledger).map { encode($0.envelope) },
+            batches: raw.map { encode($0.envelope) },
+            summaries: summaries.map { encode($0.envelope) },
+            missingEvidence: missing.isEmpty ? nil : missing,
             attestations: attestations.map { encode($0.envelope) },
             exportedBy: exportedBy.hex, exportedAt: Date(unixMilliseconds: nowMs).rfc3339)
     }

@@ -73,31 +73,46 @@ extension ReportChecks {
         let ids = Set(admitted.map(\.id))
         add("batches", ids.count == report.batches.count,
             "\(ids.count) of \(report.batches.count) signed by their origin, placed by an enrollment, not revoked or excluded")
-        let missing = report.verdict.supportingBatches.filter { Hash256(hex: $0).map { !ids.contains($0) } ?? true }
-        add("supporting batches", missing.isEmpty, missing.isEmpty ? "all \(report.verdict.supportingBatches.count) present and admitted"
-                                                                  : "\(missing.count) missing or not admitted, first \(missing[0].prefix(16))")
         return admitted
     }
 
-    /// The verdict recomputed from the evidence equals the report's, field by field.
-    mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
+    /// Every batch the verdict names as supporting it (summary batches, or raw batches of origins
+    /// that sign no summaries) is in the report and admitted.
+    mutating func checkSupport(_ report: Report, batches: [Verified<Batch>]) {
+        let ids = Set(batches.map(\.id))
+        let missing = report.verdict.supportingBatches.filter { Hash256(hex: $0).map { !ids.contains($0) } ?? true }
+        add("supporting batches", missing.isEmpty, missing.isEmpty ? "all \(report.verdict.supportingBatches.count) present and admitted"
+                                                                  : "\(missing.count) missing or not admitted, first \(missing[0].prefix(16))")
+    }
+
+    /// The verdict recomputed as the mesh computes it — from the summaries, and the raw batches
+    /// of signers without summaries — equals the report's, field by field.
+    mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict)
-        let observations = evidence.flatMap { ledger.observations(of: $0).filter(filter.admits) }
-        let recomputed = Scorer.score(observations, country: report.verdict.country, parameters: report.policy).verdicts
+        let summarising = Set(summaries.map(\.signer.id))
+        let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter(filter.admits) }
+        var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
+        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span, targets: filter.targets))
+        let recomputed = Scorer.scoreWithView(tallies, country: report.verdict.country, parameters: report.policy, nowMs: nil) { span in
+            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span).filter { filter.targets.contains($0.target) }
+        }.result.verdicts
         guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
             add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "
                 + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
             return
         }
         let differences = Self.fieldsDiffering(report.verdict, same)
-        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(observations.count) measurements of evidence: \(same.sentence)"
+        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(summaries.count) summary batches and \(observations.count) unsummarised measurements: \(same.sentence)"
                                                                 : "the evidence gives different " + differences.joined(separator: "; "))
     }
 
     /// Attestations by enrolled, unrevoked, unexcluded nodes that name the verdict and exactly this
     /// evidence, from at least `min_asns` ASNs.
-    mutating func checkAttestations(_ report: Report, evidence: [Verified<Batch>], ledger: Ledger) {
-        let digest = VerdictEvidenceSet.digest(of: evidence.map(\.id))
+    mutating func checkAttestations(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
+        let filter = VerdictEvidenceSet.Filter(report.verdict)
+        let summarising = Set(summaries.map(\.signer.id))
+        let unsummarised = evidence.filter { !summarising.contains($0.signer.id) && ledger.observations(of: $0).contains(where: filter.admits) }
+        let digest = VerdictEvidenceSet.digest(of: (summaries.filter { $0.record.summaries.contains(where: filter.admits) } + unsummarised).map(\.id))
         var asns = Set<UInt32>()
         var otherEvidence = 0
         for (i, text) in report.attestations.enumerated() {

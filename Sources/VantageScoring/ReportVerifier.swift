@@ -52,9 +52,11 @@ public enum ReportVerifier {
         checks.admitRoster(report, into: &ledger)
         checks.checkPolicy(report, ledger: ledger)
         let evidence = checks.admitEvidence(report, ledger: ledger)
-        checks.checkVerdict(report, evidence: evidence, ledger: ledger)
-        checks.checkSummaries(report, evidence: evidence, ledger: ledger)
-        checks.checkAttestations(report, evidence: evidence, ledger: ledger)
+        let summaries = checks.admitSummaries(report, ledger: ledger)
+        checks.checkSupport(report, batches: evidence + summaries)
+        checks.checkVerdict(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        checks.checkSummaries(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        checks.checkAttestations(report, evidence: evidence, summaries: summaries, ledger: ledger)
         return checks.result(meshChecked: trustedRoot != nil)
     }
 }

@@ -4,10 +4,13 @@ import VantageIdentity
 import VantageLedger
 import VantageWire
 
-/// What a verdict was computed from: every admitted batch with a measurement (placed and in age)
-/// of one of its targets from a day before its start (the chronic look-back and the throughput
-/// baseline) until its end — contrary evidence included. Attestations commit to it by digest, and a
-/// report must carry exactly it (protocol/SPEC.md §13.8, §13b).
+/// What a verdict was computed from (protocol/SPEC.md §13.8, §13c): from a day before its start
+/// (the chronic look-back and the throughput baseline) until its end, every summary batch with a
+/// window there that counts one of its targets, and, of origins that sign no summaries, every
+/// batch with a measurement (placed and in age) of one of its targets there — contrary evidence
+/// included. Every node holds every summary, so ordinary nodes and archivers find the same set.
+/// Attestations commit to it by digest; a report carries it, and the raw batches its summaries
+/// name.
 public enum VerdictEvidenceSet {
     /// How far before a verdict's start its evidence reaches.
     static let lookBackMs: Int64 = 86_400_000
@@ -24,21 +27,40 @@ public enum VerdictEvidenceSet {
         }
 
         func admits(_ o: Observation) -> Bool { span.contains(o.timeMs) && targets.contains(o.target) }
+
+        /// True when `record` has a window in the span that counts one of the targets.
+        func admits(_ record: WindowSummaryRecord) -> Bool {
+            span.contains(record.windowStartMs) && record.targets.contains { targets.contains($0.target) }
+        }
     }
 
-    /// The evidence batches of `verdict` in `ledger`, by origin then seq.
+    /// The raw evidence batches of `verdict` in `ledger`: of origins without a summary log, by
+    /// origin then seq.
     public static func batches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
         let filter = Filter(verdict)
-        return ledger.origins.flatMap { origin in
+        let summarising = Set(ledger.summaryLogs.map { ledger.owner(ofLog: $0) })
+        return ledger.origins.filter { !summarising.contains($0) }.flatMap { origin in
             ledger.batches(of: origin, measuredIn: filter.span).filter { ledger.observations(of: $0).contains(where: filter.admits) }
         }
     }
 
-    /// The summary batches of the signers of `evidence` that summarise a window in the verdict's
-    /// evidence span, by signer then seq.
-    public static func summaryBatches(of verdict: Verdict, evidence: [Verified<Batch>], in ledger: Ledger) -> [Verified<Batch>] {
-        let span = Filter(verdict).span
-        return Set(evidence.map(\.signer.id)).sorted().flatMap { ledger.batches(of: $0.summaryLogID, measuredIn: span) }
+    /// The summary evidence of `verdict` in `ledger`, by signer then seq.
+    public static func summaryBatches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
+        let filter = Filter(verdict)
+        return ledger.summaryLogs.flatMap { log in
+            ledger.batches(of: log, measuredIn: filter.span).filter { $0.record.summaries.contains(where: filter.admits) }
+        }
+    }
+
+    /// The raw batches the summaries among `summaries` name for `verdict`'s windows and targets:
+    /// seqs by signer.
+    public static func rawSeqs(namedBy summaries: [Verified<Batch>], for verdict: Verdict) -> [NodeID: Set<UInt64>] {
+        let filter = Filter(verdict)
+        var named: [NodeID: Set<UInt64>] = [:]
+        for batch in summaries where batch.record.tier == .summary {
+            for record in batch.record.summaries where filter.admits(record) { named[batch.signer.id, default: []].formUnion(record.rawSeqs) }
+        }
+        return named
     }
 
     /// SHA-256 over `"vantage/verdict-evidence/v2\0"` and the sorted batch ids.
@@ -51,6 +73,6 @@ public enum VerdictEvidenceSet {
 
     /// The evidence digest of each verdict in `ledger`, by verdict id.
     public static func digests(of verdicts: [Verdict], in ledger: Ledger) -> [String: Hash256] {
-        Dictionary(verdicts.map { ($0.id, digest(of: batches(of: $0, in: ledger).map(\.id))) }) { first, _ in first }
+        Dictionary(verdicts.map { ($0.id, digest(of: (summaryBatches(of: $0, in: ledger) + batches(of: $0, in: ledger)).map(\.id))) }) { first, _ in first }
     }
 }

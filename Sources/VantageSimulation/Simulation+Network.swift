@@ -12,12 +12,15 @@ extension Simulation {
             case .send(let frame, let peer):
                 if let to = index(of: peer) { send(frame, from: i, to: to) }
             case .apply(let delta, let peer):
-                perform(nodes[i].gossip.onApplied(apply(delta, at: i), from: peer, using: &rng), at: i)
+                let report = apply(delta, at: i)
+                perform(nodes[i].gossip.onApplied(report, from: peer, ledger: nodes[i].ledger, using: &rng), at: i)
             case .dial:
                 break
             case .disconnect(let peer, let reason):
                 protocolErrors.append("node \(i) disconnected \(peer.short): \(reason)")
-            case .exchangeEnded, .rateLimited:
+            case .outOfTier(let peer, let count):
+                protocolErrors.append("node \(i) got \(count) batches of raw logs it does not keep from \(peer.short)")
+            case .exchangeEnded, .rateLimited, .evidence:
                 break
             }
         }
@@ -120,7 +123,7 @@ extension Simulation {
         delta.batches = [envelope]
         tracked[nodes[i].id.logID(batch.tier), default: [:]][batch.seq] = Tracked(createdMs: nowMs)
         apply(delta, at: i)
-        perform(nodes[i].gossip.onLocalBatch(envelope, using: &rng), at: i)
+        perform(nodes[i].gossip.onLocalBatch(envelope, ledger: nodes[i].ledger, using: &rng), at: i)
     }
 
     mutating func crash(_ i: Int) {
@@ -166,6 +169,7 @@ extension Frame {
         case .push: return "push"
         case .want: return "want"
         case .announce: return "announce"
+        case .evidence: return "evidence"
         case .hello: return "hello"
         case .error: return "error"
         case nil: return "unknown"

@@ -54,8 +54,8 @@ public struct TestMesh: Sendable {
         return rootKey.sign(revocation)
     }
 
-    /// A campaign with the given version and name.
-    public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0) -> Envelope {
+    /// A campaign with the given version and name, naming `archivers` (none: every node keeps every log).
+    public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0, archivers: [NodeID] = []) -> Envelope {
         var campaign = Campaign()
         campaign.meshID = Data(meshID.bytes)
         campaign.version = version
@@ -67,6 +67,7 @@ public struct TestMesh: Sendable {
         campaign.targets = [target]
         campaign.probes = [.tls]
         campaign.intervalSeconds = 300
+        campaign.archivers = archivers.map { Data($0.bytes) }
         return rootKey.sign(campaign)
     }
 }

@@ -72,3 +72,5 @@ public typealias TargetSummaryRecord = Vantage_V2_TargetSummary
 public typealias OutcomeCount = Vantage_V2_OutcomeCount
 /// Lazy push: seqs of logs the sender just admitted (SPEC §7.3).
 public typealias Announce = Vantage_V2_Announce
+/// Raw batches sent in answer to a `Want` with `evidence` set.
+public typealias EvidenceFrame = Vantage_V2_Evidence

@@ -759,6 +759,12 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
     set {_uniqueStorage()._summaryGraceSeconds = newValue}
   }
 
+  /// node ids holding every raw log (SPEC §7.6); none: every node does
+  public var archivers: [Data] {
+    get {_storage._archivers}
+    set {_uniqueStorage()._archivers = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1024,6 +1030,23 @@ public nonisolated struct Vantage_V2_Want: Sendable {
 
   public var ranges: [Vantage_V2_WantRange] = []
 
+  /// true: answer with an Evidence frame, from either tier (SPEC §7.6)
+  public var evidence: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Raw batches asked for as evidence (a Want with evidence set): not merged into the receiver's
+/// ledger when they are outside its tier.
+public nonisolated struct Vantage_V2_Evidence: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var batches: [Vantage_V2_Envelope] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1137,6 +1160,15 @@ public nonisolated struct Vantage_V2_Frame: Sendable {
     set {body = .announce(newValue)}
   }
 
+  /// the answer to a Want with evidence set
+  public var evidence: Vantage_V2_Evidence {
+    get {
+      if case .evidence(let v)? = body {return v}
+      return Vantage_V2_Evidence()
+    }
+    set {body = .evidence(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -1150,6 +1182,8 @@ public nonisolated struct Vantage_V2_Frame: Sendable {
     case push(Vantage_V2_Envelope)
     /// lazy push: new seqs the sender holds
     case announce(Vantage_V2_Announce)
+    /// the answer to a Want with evidence set
+    case evidence(Vantage_V2_Evidence)
 
   }
 
@@ -1845,7 +1879,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1861,6 +1895,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _maxBatchesPerDay: UInt32 = 0
     var _maxBatchBytesPerDay: UInt64 = 0
     var _summaryGraceSeconds: UInt32 = 0
+    var _archivers: [Data] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1884,6 +1919,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _maxBatchesPerDay = source._maxBatchesPerDay
       _maxBatchBytesPerDay = source._maxBatchBytesPerDay
       _summaryGraceSeconds = source._summaryGraceSeconds
+      _archivers = source._archivers
     }
   }
 
@@ -1915,6 +1951,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._maxBatchesPerDay) }()
         case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._maxBatchBytesPerDay) }()
         case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._summaryGraceSeconds) }()
+        case 14: try { try decoder.decodeRepeatedBytesField(value: &_storage._archivers) }()
         default: break
         }
       }
@@ -1966,6 +2003,9 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       if _storage._summaryGraceSeconds != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._summaryGraceSeconds, fieldNumber: 13)
       }
+      if !_storage._archivers.isEmpty {
+        try visitor.visitRepeatedBytesField(value: _storage._archivers, fieldNumber: 14)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1988,6 +2028,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._maxBatchesPerDay != rhs_storage._maxBatchesPerDay {return false}
         if _storage._maxBatchBytesPerDay != rhs_storage._maxBatchBytesPerDay {return false}
         if _storage._summaryGraceSeconds != rhs_storage._summaryGraceSeconds {return false}
+        if _storage._archivers != rhs_storage._archivers {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2477,7 +2518,7 @@ nonisolated extension Vantage_V2_WantRange: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Vantage_V2_Want: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Want"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranges\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranges\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2486,6 +2527,7 @@ nonisolated extension Vantage_V2_Want: SwiftProtobuf.Message, SwiftProtobuf._Mes
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.ranges) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.evidence) }()
       default: break
       }
     }
@@ -2495,11 +2537,45 @@ nonisolated extension Vantage_V2_Want: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.ranges.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.ranges, fieldNumber: 1)
     }
+    if self.evidence != false {
+      try visitor.visitSingularBoolField(value: self.evidence, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vantage_V2_Want, rhs: Vantage_V2_Want) -> Bool {
     if lhs.ranges != rhs.ranges {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_Evidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Evidence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}batches\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.batches) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.batches.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.batches, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_Evidence, rhs: Vantage_V2_Evidence) -> Bool {
+    if lhs.batches != rhs.batches {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2577,7 +2653,7 @@ nonisolated extension Vantage_V2_Error: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Frame"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}hello\0\u{1}summary\0\u{3}version_vector\0\u{1}delta\0\u{1}want\0\u{1}error\0\u{1}push\0\u{1}announce\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}hello\0\u{1}summary\0\u{3}version_vector\0\u{1}delta\0\u{1}want\0\u{1}error\0\u{1}push\0\u{1}announce\0\u{1}evidence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2690,6 +2766,19 @@ nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
           self.body = .announce(v)
         }
       }()
+      case 10: try {
+        var v: Vantage_V2_Evidence?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .evidence(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .evidence(v)
+        }
+      }()
       default: break
       }
     }
@@ -2735,6 +2824,10 @@ nonisolated extension Vantage_V2_Frame: SwiftProtobuf.Message, SwiftProtobuf._Me
     case .announce?: try {
       guard case .announce(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .evidence?: try {
+      guard case .evidence(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     }()
     case nil: break
     }

@@ -17,6 +17,9 @@ struct Harness {
     var vectorEntries = 0
     var vectorFrames = 0
     var outcomes: [ExchangeOutcome] = []
+    /// Batches dropped for being outside the receiver's tier, and evidence frames received.
+    var outOfTier = 0
+    var evidence: [NodeID: [Envelope]] = [:]
 
     mutating func add(_ id: NodeID, asn: UInt32, ledger: Ledger, settings: GossipSettings = GossipSettings()) {
         machines[id] = GossipNode(id: id, asn: asn, settings: settings)
@@ -42,9 +45,13 @@ struct Harness {
                 queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
             case .apply(let delta, let from):
                 let report = ledgers[at]!.apply(delta, nowMs: nowMs)
-                queue += machines[at]!.onApplied(report, from: from, using: &rng).map { (at, $0) }
+                queue += machines[at]!.onApplied(report, from: from, ledger: ledgers[at]!, using: &rng).map { (at, $0) }
             case .exchangeEnded(_, let outcome):
                 outcomes.append(outcome)
+            case .outOfTier(_, let count):
+                outOfTier += count
+            case .evidence(let batches, _):
+                evidence[at, default: []] += batches
             case .dial, .disconnect, .rateLimited:
                 break
             }
@@ -130,7 +137,7 @@ struct Harness {
         h.connect(b.id, c.id)
         let batch = a.nextBatch(createdMs: t0)
         try! h.ledgers[a.id]!.insert(envelope: batch, nowMs: t0)
-        h.run(h.machines[a.id]!.onLocalBatch(batch, using: &h.rng), at: a.id)
+        h.run(h.machines[a.id]!.onLocalBatch(batch, ledger: h.ledgers[a.id]!, using: &h.rng), at: a.id)
         #expect(h.ledgers[c.id]!.head(of: a.id).seq == 1, "c pulled the batch b announced")
         #expect(h.outcomes.isEmpty && h.vectorFrames == 0, "no exchange was needed")
         #expect(h.sent[c.id] == 1, "c sent one frame: its Want")
@@ -140,7 +147,7 @@ struct Harness {
         let second = a.nextBatch(createdMs: t0 + 1)
         try! h.ledgers[a.id]!.insert(envelope: second, nowMs: t0)
         h.sent = [:]
-        h.run(h.machines[a.id]!.onLocalBatch(second, using: &h.rng), at: a.id)
+        h.run(h.machines[a.id]!.onLocalBatch(second, ledger: h.ledgers[a.id]!, using: &h.rng), at: a.id)
         #expect(h.ledgers[b.id]!.head(of: a.id).seq == 2 && h.ledgers[c.id]!.head(of: a.id).seq == 2)
         #expect(h.sent[c.id, default: 0] + h.sent[b.id, default: 0] <= 2, "announcements only, no Want: \(h.sent)")
     }
@@ -248,7 +255,7 @@ struct Harness {
         }
         let report = ledgerB.apply(delta, nowMs: t0)
         #expect(report.held == 1 && report.gaps == [ApplyReport.Gap(origin: a.id, fromSeq: 2, toSeq: 3)])
-        let want = node.onApplied(report, from: a.id, using: &rng)
+        let want = node.onApplied(report, from: a.id, ledger: ledgerB, using: &rng)
         guard case .send(let frame, a.id)? = want.first, case .want(let w) = frame.body else {
             Issue.record("no Want")
             return
@@ -258,7 +265,7 @@ struct Harness {
         #expect(served.batches.count == 2)
         // Once the gap is filled, nothing more is asked.
         let filled = ledgerB.apply(served, nowMs: t0)
-        #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id, using: &rng).isEmpty)
+        #expect(filled.gaps.isEmpty && node.onApplied(filled, from: a.id, ledger: ledgerB, using: &rng).isEmpty)
         #expect(ledgerB.head(of: a.id).seq == 4)
     }
 

@@ -68,7 +68,9 @@ import VantageWire
         #expect(verification.checks.contains { $0.part == "attestations" && $0.detail.contains("4 ASNs") })
     }
 
-    @Test func aReportChecksEverySummaryOfItsWindowsAgainstTheRawBatches() async throws {
+    /// The nation-scale scenario with every signer's summaries, scored as a node scores (summaries
+    /// support the verdict), and attested by three ASNs.
+    static func summarised() async throws -> (LedgerScenario, Verdict, [Int64]) {
         var (scenario, _) = try await Self.nationScale()
         let windows = SummaryLogTests.windows(of: scenario.ledger.observations(in: Int64.min..<Int64.max))
         for vantage in scenario.nodes.keys.sorted() {
@@ -76,9 +78,43 @@ import VantageWire
                                        nowMs: LedgerScenario.nowMs)
         }
         let ledger = scenario.ledger
-        let result = Scorer.scoreWithView(ledger.tallies, country: "PK", parameters: ledger.scoringParameters, nowMs: nil) { ledger.observations(in: $0) }.result
+        let result = Scorer.scoreWithView(ledger.tallies, country: "PK", parameters: ledger.scoringParameters, nowMs: nil) { ledger.support(in: $0) }.result
         let verdict = try #require(result.verdicts.first { $0.scope == .nation })
         for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        return (scenario, verdict, windows)
+    }
+
+    @Test func aReportFromAnOrdinaryNodeVerifiesWithEvidenceFetchedAndNamesWhatIsMissing() async throws {
+        let (scenario, verdict, _) = try await Self.summarised()
+        // An ordinary node: every small fact and summary, no raw batch of others.
+        var ordinary = Ledger(root: scenario.mesh.root)
+        var delta = Delta()
+        delta.facts = scenario.ledger.snapshot.facts.filter { $0.kind != .batch }
+        delta.batches = scenario.ledger.summaryLogs.flatMap { scenario.ledger.storedBatches(of: $0).compactMap { $0.decoded?.envelope } }
+        _ = ordinary.apply(delta, nowMs: LedgerScenario.nowMs)
+        #expect(ordinary.origins.isEmpty && ordinary.digest(scope: .summaryTier) == scenario.ledger.digest(scope: .summaryTier))
+        let exporter = scenario.nodes["pk-as17557-0"]!.id
+        let toFetch = Report.rawToFetch(for: verdict, in: ordinary)
+        #expect(toFetch.count == 620, "every raw batch the summaries name")
+        let fetched = toFetch.compactMap { scenario.ledger.batch(of: Hash256(bytes: $0.origin)!, seq: $0.fromSeq) }
+        let complete = Report.build(verdict: verdict, ledger: ordinary, fetched: fetched, meshName: "scoring", exportedBy: exporter, nowMs: 0)
+        let archived = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: exporter, nowMs: 0)
+        #expect(complete.batches == archived.batches && complete.summaries == archived.summaries && complete.missingEvidence == nil)
+        let verification = ReportVerifier.verify(try roundTrip(complete), trustedRoot: scenario.mesh.root)
+        #expect(verification.verified, "\(verification.checks.filter { !$0.holds })")
+
+        // Ten batches could not be fetched: the report says so, and verification names them.
+        let partial = Report.build(verdict: verdict, ledger: ordinary, fetched: Array(fetched.dropFirst(10)), meshName: "scoring", exportedBy: exporter, nowMs: 0)
+        #expect(partial.missingEvidence?.count == 10 && partial.batches.count == 610)
+        let failed = ReportVerifier.verify(try roundTrip(partial), trustedRoot: scenario.mesh.root)
+        let evidence = try #require(failed.checks.first { $0.part == "evidence" })
+        #expect(!failed.verified && !evidence.holds)
+        #expect(evidence.detail.contains("10 of 620 raw batches the summaries name are missing") && evidence.detail.contains("could not fetch 10"), "\(evidence.detail)")
+        #expect(evidence.detail.contains("\(fetched[0].signer.id.short) #\(fetched[0].record.seq)"), "\(evidence.detail)")
+    }
+
+    @Test func aReportChecksEverySummaryOfItsWindowsAgainstTheRawBatches() async throws {
+        var (scenario, verdict, windows) = try await Self.summarised()
         let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
         #expect(report.summaries.count == 20, "one summary batch per signer")
         let verification = ReportVerifier.verify(try roundTrip(report), trustedRoot: scenario.mesh.root)

@@ -153,8 +153,21 @@ import VantageWire
             let after = scenario.ledger.tallies
             #expect(after.cells.allSatisfy { $0.tally.throughputs.isEmpty }, "seed \(seed): the tallies are the summaries'")
             #expect(Self.cells(after) == Self.cells(before), "seed \(seed)")
-            let summarised = Scorer.scoreWithView(after, country: "PK", parameters: parameters, nowMs: nil) { scenario.ledger.observations(in: $0) }
-            #expect(summarised.result == raw.result && summarised.view.cells == raw.view.cells, "seed \(seed)")
+            let summarised = Scorer.scoreWithView(after, country: "PK", parameters: parameters, nowMs: nil) { scenario.ledger.support(in: $0) }
+            // Equal field by field, but that the supporting batches are the summaries, whose raw
+            // batches are those supporting the verdict scored from raw measurements.
+            func unsupported(_ result: ScoreResult) -> [Verdict] { result.verdicts.map { var v = $0; v.supportingBatches = []; return v } }
+            #expect(unsupported(summarised.result) == unsupported(raw.result) && summarised.view.cells == raw.view.cells, "seed \(seed)")
+            var summaryBatches: [String: Verified<Batch>] = [:]
+            for log in scenario.ledger.summaryLogs {
+                for stored in scenario.ledger.storedBatches(of: log) { if let b = stored.decoded { summaryBatches[b.id.hex] = b } }
+            }
+            for (fromSummaries, fromRaw) in zip(summarised.result.verdicts, raw.result.verdicts) {
+                let named = fromSummaries.supportingBatches.compactMap { summaryBatches[$0] }
+                #expect(named.count == fromSummaries.supportingBatches.count && !named.isEmpty, "seed \(seed): supporting batches are summary batches")
+                let rawIDs = Set(named.flatMap { b in b.record.summaries.flatMap(\.rawSeqs).compactMap { scenario.ledger.batch(of: b.signer.id, seq: $0)?.id.hex } })
+                #expect(Set(fromRaw.supportingBatches).isSubset(of: rawIDs), "seed \(seed): their raw batches include the raw supporting batches")
+            }
             // A replica that receives the same facts in another order counts the same.
             var replica = Ledger(root: scenario.mesh.root)
             var delta = Delta()

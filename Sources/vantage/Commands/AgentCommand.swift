@@ -47,6 +47,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-probes"), help: "Do not measure: relay and store only.")
     var noProbes = false
 
+    @Flag(name: .long, help: "Run as an archiver: keep every node's raw batches (the campaign must name this node in `archivers`).")
+    var archive = false
+
     @OptionGroup(title: "Probes") var probes: ProbeOptions
 
     @Option(name: .long, help: ArgumentHelp("Set a limit of protocol/SPEC.md §9, e.g. max_peers=16; repeat for more.", valueName: "NAME=VALUE"))
@@ -134,6 +137,7 @@ struct AgentCommand: AsyncParsableCommand {
         settings.gossip = GossipSettings(intervalMs: resolved.gossipMs, fanout: resolved.fanout)
         settings.probes = resolved.probing ? try resolved.probes.settings() : nil
         settings.attestIntervalMs = resolved.attestMs
+        settings.archive = archive || (file.archive ?? false)
         do {
             try AgentLimit.apply(file.limits ?? [:], to: &settings)
         } catch let error as ConfigError {

@@ -16,8 +16,8 @@ struct StatusCommand: AsyncParsableCommand {
         if json { return try printJSON(status) }
         let l = status.ledger
         print("""
-            node     \(status.nodeID.prefix(12))  \(status.country), AS\(status.asn)\(status.isp.isEmpty ? "" : " \(status.isp)")  mesh \(status.meshName)
-            ledger   digest \(l.digest.prefix(16))  ·  \(l.origins) origins, \(l.batches) batches, \(l.summaryBatches) summary batches, \(l.measurements) measurements\(l.held > 0 ? ", \(l.held) held" : "")\(l.excluded > 0 ? ", \(l.excluded) excluded" : "")
+            node     \(status.nodeID.prefix(12))  \(status.country), AS\(status.asn)\(status.isp.isEmpty ? "" : " \(status.isp)")  mesh \(status.meshName)\(status.archiver ? "  (archiver: keeps every raw batch)" : "")
+            ledger   digest \(l.digest.prefix(16)), summary tier \(l.summaryDigest.prefix(16))  ·  \(l.origins) origins, \(l.batches) batches, \(l.summaryBatches) summary batches, \(l.measurements) measurements\(l.held > 0 ? ", \(l.held) held" : "")\(l.excluded > 0 ? ", \(l.excluded) excluded" : "")
             peers    \(status.peers.count) connected\(status.peers.isEmpty ? "" : ": " + status.peers.map { "\($0.nodeID.prefix(12)) (AS\($0.asn))" }.joined(separator: ", "))
             """)
     }

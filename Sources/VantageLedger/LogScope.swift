@@ -1,0 +1,65 @@
+import VantageIdentity
+
+/// Which logs an exchange between two nodes covers (protocol/SPEC.md §7.6). Summary logs go to
+/// every node; raw logs go between archivers, and an origin's own raw log between it and an
+/// archiver. Both ends compute the scope from the campaign, so their vectors, fingerprints and
+/// digests cover the same logs.
+public enum LogScope: Hashable, Sendable {
+    /// Every log: both ends are archivers (or the campaign names none).
+    case all
+    /// Summary logs, and the raw log of `rawOf` when set (the ordinary end of an exchange with an
+    /// archiver).
+    case summaries(rawOf: NodeID?)
+
+    /// The summary tier alone: what every node holds alike.
+    public static let summaryTier = LogScope.summaries(rawOf: nil)
+}
+
+extension Ledger {
+    /// True when `node` keeps every raw log: it is a named archiver, or the campaign names none.
+    public func isArchiver(_ node: NodeID) -> Bool { archivers.isEmpty || archivers.contains(node) }
+
+    /// True when node `node` keeps log `log`: every summary log, its own raw log, and every raw log
+    /// when it is an archiver.
+    public func keeps(_ log: NodeID, at node: NodeID) -> Bool {
+        log == node || isArchiver(node) || tier(ofLog: log) == .summary
+    }
+
+    /// The logs an exchange between `a` and `b` covers: those both keep.
+    public func scope(between a: NodeID, and b: NodeID) -> LogScope {
+        switch (isArchiver(a), isArchiver(b)) {
+        case (true, true): .all
+        case (true, false): .summaries(rawOf: b)
+        case (false, true): .summaries(rawOf: a)
+        case (false, false): .summaryTier
+        }
+    }
+
+    /// True when `scope` covers log `log`.
+    public func covers(_ scope: LogScope, log: NodeID) -> Bool {
+        switch scope {
+        case .all: true
+        case .summaries(let rawOf): log == rawOf || tier(ofLog: log) == .summary
+        }
+    }
+
+    /// The version vector of the logs in `scope` (fingerprints over those alone).
+    public func versionVector(scope: LogScope) -> VersionVector {
+        scope == .all ? versionVector : scoped(scope).vector
+    }
+
+    /// The digest of the small facts and the logs in `scope`: equal on two nodes iff they hold the
+    /// same there.
+    public func digest(scope: LogScope) -> Hash256 {
+        scope == .all ? digest : scoped(scope).digest
+    }
+
+    private func scoped(_ scope: LogScope) -> (vector: VersionVector, digest: Hash256) {
+        memo.scoped(stamp: stamp, scope) {
+            let whole = versionVector
+            let vector = VersionVector(entries: whole.entries.filter { covers(scope, log: $0.0) },
+                                       smallFactsDigest: whole.smallFactsDigest, smallFactBuckets: whole.smallFactBuckets)
+            return (vector, Self.digest(of: vector))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import VantageIdentity
+import VantageLedger
+import VantageWire
+
+/// What names a verdict's supporting batches (protocol/SPEC.md §13c): the mesh scores summaries,
+/// so for an origin that signs them a verdict is supported by the summary batches counted, and by
+/// raw batches only for an origin that signs none (files, imports). Every node holds every
+/// summary, so ordinary nodes and archivers name the same batches.
+extension Ledger {
+    /// The observations that support verdicts in `span`: the raw observations of origins without
+    /// a summary log, and the stand-ins of every other origin's summaries (`standIns`).
+    public func support(in span: Range<Int64>) -> [Observation] {
+        let summarising = Set(summaryLogs.map { owner(ofLog: $0) })
+        let raw = origins.filter { !summarising.contains($0) }.flatMap { origin in
+            batches(of: origin, measuredIn: span).flatMap { observations(of: $0).filter { span.contains($0.timeMs) } }
+        }
+        return raw + standIns(for: summarising.sorted().flatMap { batches(of: $0.summaryLogID, measuredIn: span) }, in: span)
+    }
+
+    /// Of `summaryBatches`, the latest summary of each signer, window and vantage point with a
+    /// window starting in `span`: one stand-in observation per target it counts (placed as the
+    /// scorer places it), timed at the window's start and carrying the summary batch's id.
+    public func standIns(for summaryBatches: [Verified<Batch>], in span: Range<Int64>) -> [Observation] {
+        latestSummaries(of: summaryBatches, in: span).flatMap { origin, batch, record in
+            let tallies = Placement.tallies(of: record, origin: origin, among: enrollments(of: origin), windowMs: windowMs)
+            return tallies.cells.map { cell in
+                let at = tallies.places[cell.series.vantage]!
+                return Observation(vantage: cell.series.vantage, asn: at.asn, country: at.country, target: cell.series.target,
+                                   timeMs: record.windowStartMs, outcome: .ok, batch: batch)
+            }
+        }
+    }
+
+    /// The tallies of the latest summaries among `summaryBatches` with a window in `span`, of
+    /// `targets` only: what the mesh counted of them (report verification).
+    public func tallies(ofSummaries summaryBatches: [Verified<Batch>], in span: Range<Int64>, targets: Set<String>) -> Tallies {
+        var tallies = Tallies()
+        for (origin, _, record) in latestSummaries(of: summaryBatches, in: span) {
+            var record = record
+            record.targets = record.targets.filter { targets.contains($0.target) }
+            tallies.add(Placement.tallies(of: record, origin: origin, among: enrollments(of: origin), windowMs: windowMs))
+        }
+        return tallies
+    }
+
+    /// The latest summary of each signer, window and vantage point among `summaryBatches` with a
+    /// window starting in `span`, with its batch's id, by signer then key.
+    public func latestSummaries(of summaryBatches: [Verified<Batch>], in span: Range<Int64>) -> [(origin: NodeID, batch: Hash256, record: WindowSummaryRecord)] {
+        struct Place: Hashable { var origin: NodeID; var key: WindowSummaryRecord.Key }
+        var latest: [Place: (seq: UInt64, batch: Hash256, record: WindowSummaryRecord)] = [:]
+        for batch in summaryBatches where batch.record.tier == .summary {
+            for record in batch.record.summaries where span.contains(record.windowStartMs) {
+                let place = Place(origin: batch.signer.id, key: record.key)
+                if batch.record.seq > latest[place]?.seq ?? 0 { latest[place] = (batch.record.seq, batch.id, record) }
+            }
+        }
+        return latest.sorted { ($0.key.origin, $0.key.key) < ($1.key.origin, $1.key.key) }.map { ($0.key.origin, $0.value.batch, $0.value.record) }
+    }
+}

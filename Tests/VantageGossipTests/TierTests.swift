@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import VantageGossip
+import VantageIdentity
+import VantageLedger
+import VantageTestKit
+import VantageWire
+
+/// The two tiers (protocol/SPEC.md §7.6): summary logs reach every node, raw logs only archivers.
+@Suite struct TierTests {
+    let mesh = TestMesh(name: "tiers")
+    let t0: Int64 = 1_705_755_600_000
+
+    /// Five nodes, the first two named archivers; each signs three raw batches and their summaries.
+    func mesh(archiverCount: Int = 2) -> (Harness, [TestNode]) {
+        var nodes = (0..<5).map { mesh.node("n\($0)", asn: UInt32(100 + $0)) }
+        let small = nodes.map { mesh.enroll($0) } + [mesh.campaign(version: 1, archivers: nodes.prefix(archiverCount).map(\.id))]
+        var h = Harness()
+        for i in nodes.indices {
+            var ledger = Ledger(root: mesh.root)
+            for envelope in small { try! ledger.insert(envelope: envelope, nowMs: t0 + 3_600_000) }
+            for k in 1...3 {
+                let raw = nodes[i].nextBatch(createdMs: t0 + Int64(k) * 1_000)
+                let summary = nodes[i].nextSummaryBatch(createdMs: t0 + Int64(k) * 1_000 + 1, summaries: [nodes[i].summary(of: raw)])
+                try! ledger.insert(envelope: raw, nowMs: t0 + 3_600_000)
+                try! ledger.insert(envelope: summary, nowMs: t0 + 3_600_000)
+            }
+            h.add(nodes[i].id, asn: nodes[i].asn, ledger: ledger)
+        }
+        h.nowMs = t0 + 3_600_000
+        for i in nodes.indices { for j in nodes.indices where j > i { h.connect(nodes[i].id, nodes[j].id) } }
+        return (h, nodes)
+    }
+
+    @Test func ordinaryNodesKeepTheirOwnRawLogAndEveryonesSummariesWhileArchiversKeepEverything() {
+        var (h, nodes) = mesh()
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        let everyone = Set(nodes.map(\.id))
+        let summaryDigests = Set(nodes.map { h.ledgers[$0.id]!.digest(scope: .summaryTier) })
+        #expect(summaryDigests.count == 1, "every node holds the same summary tier")
+        for node in nodes {
+            let ledger = h.ledgers[node.id]!
+            #expect(Set(ledger.summaryLogs.map { ledger.owner(ofLog: $0) }) == everyone, "\(node.id.short) holds every summary log")
+            if ledger.archivers.contains(node.id) {
+                #expect(Set(ledger.origins) == everyone && ledger.batchCount == 15 && ledger.summaryBatchCount == 15, "archiver \(node.id.short) holds every raw log")
+            } else {
+                #expect(ledger.origins == [node.id] && ledger.batchCount == 3 && ledger.summaryBatchCount == 15, "\(node.id.short) holds its own raw log only")
+            }
+        }
+        #expect(h.ledgers[nodes[0].id]!.digest == h.ledgers[nodes[1].id]!.digest, "the archivers agree on everything")
+        #expect(h.outOfTier == 0, "no honest node sends a raw batch outside its tier")
+    }
+
+    @Test func withoutArchiversNamedEveryNodeKeepsEveryLog() {
+        var (h, nodes) = mesh(archiverCount: 0)
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        #expect(Set(nodes.map { h.ledgers[$0.id]!.digest }).count == 1)
+        #expect(nodes.allSatisfy { h.ledgers[$0.id]!.batchCount == 15 })
+    }
+
+    @Test func aRawBatchPushedToAnOrdinaryNodeIsDroppedAndEvidenceIsAnsweredFromEitherTier() {
+        var (h, nodes) = mesh()
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        let ordinary = nodes[4].id, archiver = nodes[0].id, other = nodes[3]
+        // A peer that ignores the tiers pushes another origin's raw batch: it is dropped, named.
+        let stray = h.ledgers[archiver]!.batch(of: other.id, seq: 1)!.envelope
+        let directives = h.machines[ordinary]!.onFrame(Frame.with { $0.push = stray }, from: archiver, ledger: h.ledgers[ordinary]!,
+                                                       nowMs: h.nowMs, using: &h.rng)
+        guard case .outOfTier(archiver, 1)? = directives.first else {
+            Issue.record("expected the stray batch to be refused as out of tier: \(directives)")
+            return
+        }
+        #expect(directives.count == 1)
+        // A Want of evidence is answered with the raw batches, and is not applied to the ledger.
+        let ranges = [WantRange.with { $0.origin = Data(other.id.bytes); $0.fromSeq = 1; $0.toSeq = 3 }]
+        h.run([.send(.evidenceWant(ranges), to: archiver)], at: ordinary)
+        #expect(h.evidence[ordinary]?.count == 3)
+        #expect(h.ledgers[ordinary]!.origins == [ordinary])
+        // An ordinary node answers evidence of what it holds: its own raw log.
+        h.run([.send(.evidenceWant([WantRange.with { $0.origin = Data(other.id.bytes); $0.fromSeq = 1; $0.toSeq = 3 }]), to: nodes[2].id)], at: ordinary)
+        #expect(h.evidence[ordinary]?.count == 3, "another ordinary node holds none of it")
+        h.run([.send(.evidenceWant(ranges), to: other.id)], at: ordinary)
+        #expect(h.evidence[ordinary]?.count == 6, "the origin answers with its own")
+    }
+}
