@@ -17,8 +17,7 @@ extension NodeAgent {
     /// verified; waits up to `evidenceWaitMs`, asking again half-way for what is still missing.
     nonisolated func fetchEvidence(_ ranges: [WantRange]) async -> [Verified<Batch>] {
         let wanted = Set(ranges.compactMap { range in Hash256(bytes: range.origin).map { EvidencePlace(origin: $0, seq: range.fromSeq) } })
-        guard !wanted.isEmpty else { return [] }
-        await askForEvidence(wanted)
+        guard !wanted.isEmpty, await askForEvidence(wanted) > 0 else { return [] }
         let start = Date().unixMilliseconds
         var askedAgain = false
         while Date().unixMilliseconds - start < Self.evidenceWaitMs {
@@ -34,12 +33,15 @@ extension NodeAgent {
     }
 
     /// Sends `Want`s of evidence for `places` to every connected archiver, and to each origin for
-    /// its own.
-    private func askForEvidence(_ places: Set<EvidencePlace>) {
+    /// its own; returns how many peers were asked.
+    @discardableResult
+    private func askForEvidence(_ places: Set<EvidencePlace>) -> Int {
         evidenceAsked.formUnion(places)
         let sorted = places.sorted()
+        var peers = 0
         for peer in connections.keys.sorted() {
             let asked = ledger.archivers.contains(peer) ? sorted : sorted.filter { $0.origin == peer }
+            if !asked.isEmpty { peers += 1 }
             for chunk in stride(from: 0, to: asked.count, by: Self.evidenceRangesPerWant) {
                 let ranges = asked[chunk..<min(chunk + Self.evidenceRangesPerWant, asked.count)].map { place in
                     WantRange.with { $0.origin = Data(place.origin.bytes); $0.fromSeq = place.seq; $0.toSeq = place.seq }
@@ -47,6 +49,7 @@ extension NodeAgent {
                 connections[peer]?.send(Frame.evidenceWant(ranges))
             }
         }
+        return peers
     }
 
     private func missingEvidence(of wanted: Set<EvidencePlace>) -> Set<EvidencePlace> {

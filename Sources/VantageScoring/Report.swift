@@ -50,7 +50,7 @@ public struct Report: Codable, Sendable, Equatable {
     /// The raw batches the summary evidence of `verdict` names that `ledger` does not hold (at an
     /// ordinary node: other origins' raw logs, SPEC §7.6): what to fetch from archivers.
     public static func rawToFetch(for verdict: Verdict, in ledger: Ledger) -> [WantRange] {
-        let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict)
+        let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict, windowMs: ledger.windowMs)
         return named.sorted { $0.key < $1.key }.flatMap { origin, seqs in
             seqs.sorted().filter { ledger.batch(of: origin, seq: $0) == nil }.map { seq in
                 WantRange.with { $0.origin = Data(origin.bytes); $0.fromSeq = seq; $0.toSeq = seq }
@@ -64,7 +64,7 @@ public struct Report: Codable, Sendable, Equatable {
         let fetchedByPlace = Dictionary(fetched.map { ("\($0.signer.id.hex) #\($0.record.seq)", $0) }) { first, _ in first }
         var raw = VerdictEvidenceSet.batches(of: verdict, in: ledger)
         var missing: [String] = []
-        for (origin, seqs) in VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: verdict).sorted(by: { $0.key < $1.key }) {
+        for (origin, seqs) in VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: verdict, windowMs: ledger.windowMs).sorted(by: { $0.key < $1.key }) {
             for seq in seqs.sorted() {
                 let place = "\(origin.hex) #\(seq)"
                 if let batch = ledger.batch(of: origin, seq: seq) ?? fetchedByPlace[place] { raw.append(batch) } else { missing.append(place) }

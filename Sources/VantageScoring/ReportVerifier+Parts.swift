@@ -88,7 +88,7 @@ extension ReportChecks {
     /// The verdict recomputed as the mesh computes it — from the summaries, and the raw batches
     /// of signers without summaries — equals the report's, field by field.
     mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
-        let filter = VerdictEvidenceSet.Filter(report.verdict)
+        let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
         let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter(filter.admits) }
         var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
@@ -109,7 +109,7 @@ extension ReportChecks {
     /// Attestations by enrolled, unrevoked, unexcluded nodes that name the verdict and exactly this
     /// evidence, from at least `min_asns` ASNs.
     mutating func checkAttestations(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
-        let filter = VerdictEvidenceSet.Filter(report.verdict)
+        let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
         let unsummarised = evidence.filter { !summarising.contains($0.signer.id) && ledger.observations(of: $0).contains(where: filter.admits) }
         let digest = VerdictEvidenceSet.digest(of: (summaries.filter { $0.record.summaries.contains(where: filter.admits) } + unsummarised).map(\.id))

@@ -27,7 +27,7 @@ extension ReportChecks {
     }
 
     mutating func checkSummaries(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
-        let filter = VerdictEvidenceSet.Filter(report.verdict)
+        let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let windowMs = report.policy.windowMs
         checkEvidenceNamed(report, evidence: evidence, summaries: summaries)
         // A signer's window and vantage point.
@@ -76,7 +76,7 @@ extension ReportChecks {
     /// Every raw batch the summaries name for the verdict's windows and targets is in the report;
     /// the missing ones are named (with what the exporter said it could not fetch).
     private mutating func checkEvidenceNamed(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>]) {
-        let named = VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: report.verdict)
+        let named = VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: report.verdict, windowMs: report.policy.windowMs)
         guard !named.isEmpty else { return }
         var held: [NodeID: Set<UInt64>] = [:]
         for batch in evidence { held[batch.signer.id, default: []].insert(batch.record.seq) }

@@ -5,7 +5,8 @@ import VantageLedger
 import VantageWire
 
 /// What a verdict was computed from (protocol/SPEC.md §13.8, §13c): from a day before its start
-/// (the chronic look-back and the throughput baseline) until its end, every summary batch with a
+/// (the chronic look-back and the throughput baseline) until a window after its end (its last
+/// window is tested with that neighbour), every summary batch with a
 /// window there that counts one of its targets, and, of origins that sign no summaries, every
 /// batch with a measurement (placed and in age) of one of its targets there — contrary evidence
 /// included. Every node holds every summary, so ordinary nodes and archivers find the same set.
@@ -20,10 +21,10 @@ public enum VerdictEvidenceSet {
         let targets: Set<String>
         let span: Range<Int64>
 
-        init(_ verdict: Verdict) {
+        init(_ verdict: Verdict, windowMs: Int64) {
             targets = Set(verdict.targets)
             let start = RFC3339.milliseconds(verdict.start) ?? 0, end = RFC3339.milliseconds(verdict.end) ?? 0
-            span = (start - VerdictEvidenceSet.lookBackMs)..<max(start - VerdictEvidenceSet.lookBackMs, end)
+            span = (start - VerdictEvidenceSet.lookBackMs)..<max(start - VerdictEvidenceSet.lookBackMs, end + windowMs)
         }
 
         func admits(_ o: Observation) -> Bool { span.contains(o.timeMs) && targets.contains(o.target) }
@@ -37,7 +38,7 @@ public enum VerdictEvidenceSet {
     /// The raw evidence batches of `verdict` in `ledger`: of origins without a summary log, by
     /// origin then seq.
     public static func batches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
-        let filter = Filter(verdict)
+        let filter = Filter(verdict, windowMs: ledger.windowMs)
         let summarising = Set(ledger.summaryLogs.map { ledger.owner(ofLog: $0) })
         return ledger.origins.filter { !summarising.contains($0) }.flatMap { origin in
             ledger.batches(of: origin, measuredIn: filter.span).filter { ledger.observations(of: $0).contains(where: filter.admits) }
@@ -46,7 +47,7 @@ public enum VerdictEvidenceSet {
 
     /// The summary evidence of `verdict` in `ledger`, by signer then seq.
     public static func summaryBatches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
-        let filter = Filter(verdict)
+        let filter = Filter(verdict, windowMs: ledger.windowMs)
         return ledger.summaryLogs.flatMap { log in
             ledger.batches(of: log, measuredIn: filter.span).filter { $0.record.summaries.contains(where: filter.admits) }
         }
@@ -54,8 +55,8 @@ public enum VerdictEvidenceSet {
 
     /// The raw batches the summaries among `summaries` name for `verdict`'s windows and targets:
     /// seqs by signer.
-    public static func rawSeqs(namedBy summaries: [Verified<Batch>], for verdict: Verdict) -> [NodeID: Set<UInt64>] {
-        let filter = Filter(verdict)
+    public static func rawSeqs(namedBy summaries: [Verified<Batch>], for verdict: Verdict, windowMs: Int64) -> [NodeID: Set<UInt64>] {
+        let filter = Filter(verdict, windowMs: windowMs)
         var named: [NodeID: Set<UInt64>] = [:]
         for batch in summaries where batch.record.tier == .summary {
             for record in batch.record.summaries where filter.admits(record) { named[batch.signer.id, default: []].formUnion(record.rawSeqs) }

@@ -29,10 +29,18 @@ struct ReportExport: AsyncParsableCommand {
         print("""
             wrote \(out)
               verdict       \(report.verdict.sentence)
-              evidence      \(report.batches.count) signed batches, \(report.enrollments.count) enrollments
+              evidence      \(report.batches.count) raw batches, \(report.summaries.count) summary batches, \(report.enrollments.count) enrollments
               attestations  \(report.attestations.count)
             check it anywhere with: vantage report verify \(out) --mesh-key \(meshKeyHint(report))
             """)
+        if let missing = report.missingEvidence {
+            FileHandle.standardError.write(Data("""
+                warning: \(missing.count) raw batches the summaries name could not be fetched from an archiver or their origin \
+                (first: \(missing.prefix(3).joined(separator: ", "))); the report will not verify until they are in it. \
+                Export again once an archiver is reachable.
+
+                """.utf8))
+        }
     }
 
     /// The mesh key to name in the verify command: the node's mesh.json, or the key itself in hex.

@@ -1,0 +1,112 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VantageAgent
+import VantageDemo
+import VantageIdentity
+import VantageScoring
+import VantageTestKit
+import VantageWire
+
+/// The two tiers over real agents (protocol/SPEC.md §7.6): two archivers keep every raw batch,
+/// four ordinary nodes their own and everyone's summaries; a report exported from an ordinary node
+/// pulls its evidence from the archivers.
+extension MeshSuite {
+@Suite struct TierMeshTests {
+    @Test func ordinaryNodesHoldNoOtherRawBatchAndExportReportsWithEvidenceFromArchivers() async throws {
+        let folders = try MeshFolders.create("tiers", nodes: (1...6).map { ($0 <= 2 ? "archive\($0)" : "isp\($0)", UInt32(64700 + $0)) })
+        let runner = try CommandRunner(directory: folders.base)
+        let ids = try folders.nodes.map { try KeyFile.read($0.keyPath).publicKey.id }
+        let campaign = """
+            {"name": "tiers", "version": 1, "interval_seconds": 300, "probes": ["tls"],
+             "targets": [{"name": "facebook", "inputs": ["https://facebook.example/"]}, {"name": "x", "inputs": ["https://x.example/"]},
+                         {"name": "wikipedia", "inputs": ["https://wikipedia.example/"]}],
+             "archivers": ["\(ids[0].hex)", "\(ids[1].hex)"]}
+            """
+        try campaign.write(to: folders.base.appendingPathComponent("campaign.json"), atomically: true, encoding: .utf8)
+        let signed = try runner.run("admin", "campaign", "--mesh", folders.mesh.path, "--file", "campaign.json", "--out", "campaign.envelope")
+        #expect(signed.status == 0, "\(signed.stderr)")
+
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        let common = ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms", "--attest-interval", "500ms", "--no-probes"]
+        var archiverAddresses: [String] = []
+        for node in folders.nodes.prefix(2) {
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + ["--archive"] + archiverAddresses.flatMap { ["--join", $0] })
+            archiverAddresses.append(try #require(try await agent.waitUntilReady()))
+            agents.append(agent)
+        }
+        // The campaign reaches both archivers before any ordinary node joins: from the start,
+        // ordinary nodes send their raw batches to archivers only.
+        #expect(try runner.run("admin", "publish", "--node", folders.nodes[0].path, "campaign.envelope").status == 0)
+        for node in folders.nodes.dropFirst(2) {
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + archiverAddresses.flatMap { ["--join", $0] })
+            _ = try await agent.waitUntilReady()
+            agents.append(agent)
+        }
+        #expect(try await eventually(timeout: 30) { try await statuses(folders).filter(\.archiver).count == 2 }, "the campaign names two archivers")
+
+        for (index, node) in folders.nodes.enumerated() {
+            let submitted = try await AgentClient(node: node.path).submit(jsonLines: VerdictTests().day(blocked: index >= 1))
+            #expect(submitted.refused == 0)
+        }
+        let converged = try await eventually(timeout: 90) {
+            let all = try await statuses(folders)
+            return Set(all.map(\.ledger.summaryDigest)).count == 1 && all.allSatisfy { $0.ledger.summaryBatches >= 6 }
+                && all.prefix(2).allSatisfy { $0.ledger.origins == 6 }
+        }
+        #expect(converged, "every node holds every summary, the archivers every raw batch")
+        let all = try await statuses(folders)
+        #expect(all[0].ledger.digest == all[1].ledger.digest, "the archivers agree on everything")
+        for (index, node) in folders.nodes.enumerated().dropFirst(2) {
+            // From the store: the node's own raw log and nothing else of the raw tier.
+            let ledger = try LedgerTransfer.ledger(ofNode: node.path)
+            #expect(ledger.origins == [ids[index]], "\(node.path): raw logs \(ledger.origins.map(\.short))")
+            #expect(ledger.summaryLogs.count == 6)
+            // From its counters: no raw batch ever arrived, and none was refused as out of tier.
+            let metrics = String(decoding: try await URLSession.shared.data(from: AgentClient(node: node.path).baseURL.appendingPathComponent("metrics")).0, as: UTF8.self)
+            #expect(metrics.contains("vantage_batches_in_total 0"), "\(metrics)")
+            #expect(!metrics.contains("out_of_tier"))
+        }
+
+        let ordinary = folders.nodes[5]
+        let result = try await AgentClient(node: ordinary.path).verdicts(country: nil)
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation }, "\(result.verdicts.map(\.sentence))")
+        #expect(verdict.targets == ["facebook", "x"] && verdict.asnsAffected == 5)
+        // The export pulls the raw evidence from the archivers; attestations spread meanwhile.
+        let reportPath = folders.base.appendingPathComponent("report.json").path
+        let verified = try await eventually(timeout: 60) {
+            guard try runner.run("report", "export", "--node", ordinary.path, "--verdict", verdict.id, "--out", reportPath).status == 0 else { return false }
+            return try runner.run("report", "verify", reportPath, "--mesh-key", folders.mesh.descriptionPath).status == 0
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+        let verifyOutput = try runner.run("report", "verify", reportPath).stdout
+        #expect(verified, "\(verifyOutput)")
+        #expect(report.missingEvidence == nil && Set(report.batches.compactMap { ReportTestsSupport.signer(of: $0) }).count == 6,
+                "raw evidence of all six signers, five of them fetched")
+
+        // Both archivers stopped: the export names the evidence it could not fetch, and so does verify.
+        agents[0].stop()
+        agents[1].stop()
+        #expect(try await eventually(timeout: 30) { try await AgentClient(node: ordinary.path).status().peers.isEmpty })
+        let orphanPath = folders.base.appendingPathComponent("orphan.json").path
+        let export = try runner.run("report", "export", "--node", ordinary.path, "--verdict", verdict.id, "--out", orphanPath)
+        #expect(export.status == 0 && export.stderr.contains("raw batches the summaries name could not be fetched"), "\(export.stderr)")
+        let orphan = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: orphanPath)))
+        #expect(orphan.missingEvidence?.isEmpty == false && orphan.batches.count < report.batches.count)
+        let verify = try runner.run("report", "verify", orphanPath, "--mesh-key", folders.mesh.descriptionPath)
+        #expect(verify.status == 1 && verify.stdout.contains("FAIL evidence: ") && verify.stdout.contains("raw batches the summaries name are missing"), "\(verify.stdout)")
+    }
+}
+}
+
+/// Reading a report's envelopes in tests.
+enum ReportTestsSupport {
+    /// The signer of a base64 batch envelope.
+    static func signer(of text: String) -> NodeID? {
+        guard let data = Data(base64Encoded: text), case .batch(let b)? = try? SignedFact(verifying: Envelope(serializedBytes: data)) else { return nil }
+        return b.signer.id
+    }
+}
