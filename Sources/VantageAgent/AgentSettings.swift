@@ -33,7 +33,7 @@ public struct AgentSettings: Sendable {
     /// How often the node rescores its country to attest changed verdicts, in ms (default 60 s; 0: never).
     public var attestIntervalMs: Int64 = 60_000
     /// The operator means this node to be an archiver (`--archive`): it refuses to start when the
-    /// campaign names archivers and not this node (protocol/SPEC.md §7.6).
+    /// campaign names archivers and not this node (protocol/SPEC.md §7.4).
     public var archive = false
 
     /// Remote addresses whose handshake-flood refusals are counted for logging at once; past it the

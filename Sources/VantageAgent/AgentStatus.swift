@@ -4,7 +4,7 @@ public struct AgentStatus: Codable, Sendable {
         /// The digest of everything this node holds.
         public var digest: String
         /// The digest of the small facts and the summary tier: equal on every node in sync,
-        /// archivers and ordinary nodes alike (protocol/SPEC.md §7.6).
+        /// archivers and ordinary nodes alike (protocol/SPEC.md §7.4).
         public var summaryDigest: String
         public var origins: Int
         /// Raw batches (measurements), and batches of window summaries.

@@ -5,7 +5,7 @@ import VantageLedger
 import VantageScoring
 import VantageWire
 
-/// Raw evidence from archivers (protocol/SPEC.md §7.6): an ordinary node holds only its own raw
+/// Raw evidence from archivers (protocol/SPEC.md §7.4): an ordinary node holds only its own raw
 /// log, so the raw batches a report needs come from the archivers and origins it is connected to,
 /// by a `Want` of evidence. What arrives is verified and kept only for the report that asked.
 extension NodeAgent {

@@ -17,7 +17,7 @@ public enum GossipDirective: Sendable {
     /// A request of the peer was not answered: it asked for more deltas in one gossip interval
     /// than `max_answers_per_interval`; for logs and metrics.
     case rateLimited(NodeID)
-    /// The peer sent this many batches of logs this node does not keep (SPEC §7.6); they were
+    /// The peer sent this many batches of logs this node does not keep (SPEC §7.4); they were
     /// dropped. For logs and metrics.
     case outOfTier(NodeID, count: Int)
     /// Raw batches the peer sent in answer to a `Want` of evidence: for whoever asked, not the ledger.

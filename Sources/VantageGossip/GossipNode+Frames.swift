@@ -82,7 +82,7 @@ extension GossipNode {
     }
 
     /// Drops the batches of logs this node does not keep (another origin's raw log at an ordinary
-    /// node, SPEC §7.6), reporting them: a peer that follows the protocol never sends them.
+    /// node, SPEC §7.4), reporting them: a peer that follows the protocol never sends them.
     private func keepingOwnTier(_ batches: inout [Envelope], from peer: NodeID, ledger: Ledger) -> [GossipDirective] {
         let before = batches.count
         batches.removeAll { envelope in envelope.batchPosition.map { !ledger.keeps($0.log, at: id) } ?? false }
@@ -107,7 +107,7 @@ extension GossipNode {
     /// below batches that arrived ahead of their predecessors, as after an eager push; and tell a
     /// few other peers what was admitted (lazy push), so they pull it now rather than at their
     /// next exchange.
-    /// Each peer is told only of the logs it keeps (SPEC §7.6).
+    /// Each peer is told only of the logs it keeps (SPEC §7.4).
     public func onApplied<G: RandomNumberGenerator>(_ report: ApplyReport, from peer: NodeID, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
         var directives: [GossipDirective] = []
         if !report.gaps.isEmpty {
@@ -184,7 +184,7 @@ extension Frame {
 }
 
 extension Frame {
-    /// A `Want` of evidence: the raw batches of `ranges`, answered from either tier (SPEC §7.6).
+    /// A `Want` of evidence: the raw batches of `ranges`, answered from either tier (SPEC §7.4).
     public static func evidenceWant(_ ranges: [WantRange]) -> Frame {
         Frame.with { $0.want = Want.with { $0.ranges = ranges; $0.evidence = true } }
     }

@@ -116,7 +116,7 @@ public struct GossipNode: Sendable {
     }
 
     /// A batch this node just signed (and made durable): push it to a few of the peers that keep
-    /// its log (a raw batch only to archivers, SPEC §7.6).
+    /// its log (a raw batch only to archivers, SPEC §7.4).
     public func onLocalBatch<G: RandomNumberGenerator>(_ envelope: Envelope, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
         let log = envelope.batchPosition?.log ?? id
         let connected = peers.values.filter { $0.connected && ledger.keeps(log, at: $0.id) }

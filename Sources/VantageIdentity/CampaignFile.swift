@@ -78,7 +78,7 @@ public struct CampaignFile: Codable, Sendable {
     public var maxBatchBytesPerDay: UInt64?
     /// How long after a window ends its summaries are signed (protocol/SPEC.md §13c); absent: 60 s.
     public var summaryGraceSeconds: UInt32?
-    /// Node ids (hex) of the archivers, which keep every raw log (protocol/SPEC.md §7.6); absent
+    /// Node ids (hex) of the archivers, which keep every raw log (protocol/SPEC.md §7.4); absent
     /// or empty: every node keeps every raw log.
     public var archivers: [String]?
 

@@ -17,7 +17,7 @@ extension Ledger {
     /// then batches (at least one, so an exchange always makes progress). When the peer's head of
     /// an origin differs from ours at the same seq, our batch at that seq is sent too, so the peer
     /// can detect the fork. Of a partial vector only the origins it covers are answered, and of
-    /// the logs only those in `scope` (SPEC §7.6).
+    /// the logs only those in `scope` (SPEC §7.4).
     public func delta(since peer: VersionVector, scope: LogScope = .all, maxBytes: Int = Int.max, startBucket: Int = 0) -> Delta {
         var delta = Delta()
         var budget = maxBytes

@@ -1,6 +1,6 @@
 import VantageIdentity
 
-/// Which logs an exchange between two nodes covers (protocol/SPEC.md §7.6). Summary logs go to
+/// Which logs an exchange between two nodes covers (protocol/SPEC.md §7.4). Summary logs go to
 /// every node; raw logs go between archivers, and an origin's own raw log between it and an
 /// archiver. Both ends compute the scope from the campaign, so their vectors, fingerprints and
 /// digests cover the same logs.

@@ -48,7 +48,7 @@ public struct Report: Codable, Sendable, Equatable {
     }
 
     /// The raw batches the summary evidence of `verdict` names that `ledger` does not hold (at an
-    /// ordinary node: other origins' raw logs, SPEC §7.6): what to fetch from archivers.
+    /// ordinary node: other origins' raw logs, SPEC §7.4): what to fetch from archivers.
     public static func rawToFetch(for verdict: Verdict, in ledger: Ledger) -> [WantRange] {
         let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict, windowMs: ledger.windowMs)
         return named.sorted { $0.key < $1.key }.flatMap { origin, seqs in

@@ -85,24 +85,35 @@ extension ReportChecks {
                                                                   : "\(missing.count) missing or not admitted, first \(missing[0].prefix(16))")
     }
 
-    /// The verdict recomputed as the mesh computes it — from the summaries, and the raw batches
-    /// of signers without summaries — equals the report's, field by field.
+    /// How far the recomputed confidence may be from the report's: confidence rests on the
+    /// vantage points' whole history (their link priors) and on every cell of the day (the false
+    /// discovery control), which a report does not carry.
+    static let confidenceTolerance = 0.05
+
+    /// The verdict recomputed as the mesh computes it — from the summaries (every target they
+    /// count), and the raw batches of signers without summaries — equals the report's, field by
+    /// field, its confidence within `confidenceTolerance`.
     mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
-        let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter(filter.admits) }
+        let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter { filter.span.contains($0.timeMs) } }
         var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
-        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span, targets: filter.targets))
+        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span))
         let recomputed = Scorer.scoreWithView(tallies, country: report.verdict.country, parameters: report.policy, nowMs: nil) { span in
-            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span).filter { filter.targets.contains($0.target) }
+            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span)
         }.result.verdicts
         guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
             add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "
                 + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
             return
         }
-        let differences = Self.fieldsDiffering(report.verdict, same)
+        var differences = Self.fieldsDiffering(report.verdict, same).filter { !$0.hasPrefix("confidence:") }
+        let drift = abs(report.verdict.confidence - same.confidence)
+        if drift > Self.confidenceTolerance {
+            differences.append("confidence: report says \(report.verdict.confidence), evidence gives \(same.confidence) (more than \(Self.confidenceTolerance) apart)")
+        }
         add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(summaries.count) summary batches and \(observations.count) unsummarised measurements: \(same.sentence)"
+                                                                + (drift > 0 ? " (the report says confidence \(report.verdict.confidence): the mesh's baselines reach past the evidence)" : "")
                                                                 : "the evidence gives different " + differences.joined(separator: "; "))
     }
 

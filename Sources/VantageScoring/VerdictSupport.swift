@@ -31,13 +31,11 @@ extension Ledger {
         }
     }
 
-    /// The tallies of the latest summaries among `summaryBatches` with a window in `span`, of
-    /// `targets` only: what the mesh counted of them (report verification).
-    public func tallies(ofSummaries summaryBatches: [Verified<Batch>], in span: Range<Int64>, targets: Set<String>) -> Tallies {
+    /// The tallies of the latest summaries among `summaryBatches` with a window in `span`: what
+    /// the mesh counted of them (report verification).
+    public func tallies(ofSummaries summaryBatches: [Verified<Batch>], in span: Range<Int64>) -> Tallies {
         var tallies = Tallies()
         for (origin, _, record) in latestSummaries(of: summaryBatches, in: span) {
-            var record = record
-            record.targets = record.targets.filter { targets.contains($0.target) }
             tallies.add(Placement.tallies(of: record, origin: origin, among: enrollments(of: origin), windowMs: windowMs))
         }
         return tallies

@@ -69,7 +69,8 @@ public enum ProtocolVectors {
             r.createdMs = t0
             return r
         }())
-        let campaign = mesh.campaign(version: 1, name: "social-media")
+        // The campaign names the vectors' second node as its archiver (SPEC §7.4).
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [mesh.node("b", asn: 17564).id])
         let batch = a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)
         return [
             ("batch", batch),
@@ -144,7 +145,7 @@ public enum ProtocolVectors {
         var a = mesh.node("pk-ptcl-1", asn: 17557, isp: "PTCL")
         var b = mesh.node("pk-jazz-1", asn: 45669, isp: "Jazz")
         var ledger = Ledger(root: mesh.root)
-        let campaign = mesh.campaign(version: 1, name: "social-media")
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [b.id])
         var envelopes = [mesh.enroll(a), mesh.enroll(b), campaign]
         var summaries: [WindowSummaryRecord] = []
         for i in 1...3 {

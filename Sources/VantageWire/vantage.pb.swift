@@ -759,7 +759,7 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
     set {_uniqueStorage()._summaryGraceSeconds = newValue}
   }
 
-  /// node ids holding every raw log (SPEC §7.6); none: every node does
+  /// node ids holding every raw log (SPEC §7.4); none: every node does
   public var archivers: [Data] {
     get {_storage._archivers}
     set {_uniqueStorage()._archivers = newValue}
@@ -1030,7 +1030,7 @@ public nonisolated struct Vantage_V2_Want: Sendable {
 
   public var ranges: [Vantage_V2_WantRange] = []
 
-  /// true: answer with an Evidence frame, from either tier (SPEC §7.6)
+  /// true: answer with an Evidence frame, from either tier (SPEC §7.4)
   public var evidence: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

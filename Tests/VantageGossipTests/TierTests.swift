@@ -6,7 +6,7 @@ import VantageLedger
 import VantageTestKit
 import VantageWire
 
-/// The two tiers (protocol/SPEC.md §7.6): summary logs reach every node, raw logs only archivers.
+/// The two tiers (protocol/SPEC.md §7.4): summary logs reach every node, raw logs only archivers.
 @Suite struct TierTests {
     let mesh = TestMesh(name: "tiers")
     let t0: Int64 = 1_705_755_600_000

@@ -10,7 +10,7 @@ import VantageScoring
 import VantageTestKit
 import VantageWire
 
-/// The two tiers over real agents (protocol/SPEC.md §7.6): two archivers keep every raw batch,
+/// The two tiers over real agents (protocol/SPEC.md §7.4): two archivers keep every raw batch,
 /// four ordinary nodes their own and everyone's summaries; a report exported from an ordinary node
 /// pulls its evidence from the archivers.
 extension MeshSuite {

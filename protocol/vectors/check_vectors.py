@@ -10,6 +10,7 @@
   without the strings; the plain batch's measurements carry names and no numbers.
 - summary log (SPEC §5.4, §13c): the summary batch is of tier 1, carries no measurements, and its
   summary commits to the plain batch by raw_seqs and raw_hash = SHA-256(domain || the batch's id).
+- archivers (SPEC §7.4): the campaign names its archivers' node ids in field 14, 32 bytes each.
 
 Exits 1 and names every entry that disagrees; prints "N passed, 0 failed" otherwise.
 """
@@ -70,6 +71,14 @@ def parse_envelope(data: bytes) -> dict:
 
 def repeated(fields: list, number: int) -> list:
     return [value for n, value in fields if n == number]
+
+
+def archiver_problems(campaign_payload: bytes) -> list:
+    """Campaign field 14: the archivers' node ids, 32 bytes each (SPEC §5.1, §7.4)."""
+    archivers = repeated(parse_fields(campaign_payload), 14)
+    if not archivers:
+        return ["the campaign names no archiver in field 14"]
+    return [f"archiver {i} is {len(a)} bytes, not a 32-byte node id" for i, a in enumerate(archivers) if len(a) != 32]
 
 
 def numbering_problems(batch_payload: bytes, campaign_payload: bytes, campaign_id: str) -> list:
@@ -155,6 +164,7 @@ def main() -> int:
     payload = {name: parse_envelope(bytes.fromhex(entry["envelope"])).get(2, b"") for name, entry in envelopes.items()}
     for name, problems in [
         ("numbered-batch", numbering_problems(payload["numbered-batch"], payload["campaign"], envelopes["campaign"]["id"])),
+        ("campaign", archiver_problems(payload["campaign"])),
         ("batch", named_problems(payload["batch"])),
         ("summary-batch", summary_problems(payload["summary-batch"], envelopes["batch"])),
     ]:
