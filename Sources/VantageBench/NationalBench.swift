@@ -8,8 +8,9 @@ import VantageSimulation
 /// into their summary logs instead, and gossip nothing else: the traffic of an ordinary node once
 /// raw batches go only to archivers (SPEC §5.8).
 public enum NationalBench {
-    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, gossipIntervalMs: Int64 = 1000) -> BenchReport {
-        var report = BenchReport(summaryTier ? "national traffic, summary tier only (simulated)" : "national traffic (simulated)")
+    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, archivers: Int = 0, gossipIntervalMs: Int64 = 1000) -> BenchReport {
+        var report = BenchReport(archivers > 0 ? "national traffic, \(archivers) archivers (simulated)"
+                                 : summaryTier ? "national traffic, summary tier only (simulated)" : "national traffic (simulated)")
         var settings = SimulationSettings(nodes: nodes, seed: 1, scenario: .calm)
         settings.faultMs = Int64(hours * 3_600_000)
         settings.healBoundMs = 60_000
@@ -20,6 +21,7 @@ public enum NationalBench {
         } else {
             settings.batchesPerSecond = Double(nodes) / Double(CampaignRound.intervalSeconds)
             settings.measurementsPerBatch = CampaignRound.targets.count * CampaignRound.probes.count
+            settings.archivers = archivers
         }
         var simulation = Simulation(settings)
         var outcome: SimulationReport?
@@ -38,6 +40,13 @@ public enum NationalBench {
             report.add("received per node per day, median", received / 1_000_000, "MB")
         }
         report.add("received per node per day, max", Double(o.bytesReceivedMax) * perDay / 1_000_000, "MB")
+        if archivers > 0 {
+            // An archiver stores every batch but its own.
+            let stored = Double(o.signedBatchBytes) * Double(nodes - 1) / Double(nodes)
+            let ratio = Double(o.bytesReceivedArchiverMedian) / stored
+            report.add("received per archiver per day, median", Double(o.bytesReceivedArchiverMedian) * perDay / 1_000_000, "MB")
+            report.add("archiver: frame bytes received ÷ signed bytes stored", ratio, "", target: "≤ 1.10", met: ratio <= 1.10)
+        }
         report.add("received per measurement made anywhere", Double(o.bytesReceivedMedian) / Double(max(1, measurements)), "bytes")
         report.add("a batch reaching every node, median", o.delivery.medianRounds, "rounds",
                    target: "≤ log₂N = \(String(format: "%.1f", log2(Double(nodes))))", met: o.delivery.medianRounds <= log2(Double(nodes)))

@@ -73,7 +73,7 @@ extension Simulation {
             guard var batch = tracked[origin]?[seq] else { continue }
             batch.heldBy += 1
             if i != nodeIndex[nodes[i].ledger.owner(ofLog: origin)] { deliveries += 1 }
-            if batch.heldBy == nodes.count { batch.allByMs = nowMs }
+            if batch.heldBy == batch.keptBy { batch.allByMs = nowMs }
             tracked[origin]![seq] = batch
         }
     }
@@ -86,7 +86,7 @@ extension Simulation {
             signSummary(at: i)
             return
         }
-        if settings.measurementsPerBatch > 1 {
+        if settings.measurementsPerBatch > 1 || settings.archivers > 0 {
             let rounds = (settings.measurementsPerBatch + CampaignRound.targets.count * CampaignRound.probes.count - 1)
                 / (CampaignRound.targets.count * CampaignRound.probes.count)
             measurements = (0..<rounds).flatMap { CampaignRound.measurements(origin: i, startMs: localNow(i) - 60_000 - Int64($0) * 300_000) }
@@ -101,6 +101,7 @@ extension Simulation {
             measurements = [measurement]
         }
         publish(nodes[i].ledger.nextBatch(of: id, createdMs: localNow(i), measurements: measurements), at: i)
+        if settings.archivers > 0, nodes[i].ledger.span(of: id).head.seq % 2 == 0 { signSummary(at: i) }
     }
 
     /// Node `i` signs the summary of its last window into its summary log.
@@ -121,7 +122,8 @@ extension Simulation {
         signedBatchBytes += envelope.wireSize
         var delta = Delta()
         delta.batches = [envelope]
-        tracked[nodes[i].id.logID(batch.tier), default: [:]][batch.seq] = Tracked(createdMs: nowMs)
+        let log = nodes[i].id.logID(batch.tier)
+        tracked[log, default: [:]][batch.seq] = Tracked(createdMs: nowMs, keptBy: nodes.filter { nodes[i].ledger.keeps(log, at: $0.id) }.count)
         apply(delta, at: i)
         perform(nodes[i].gossip.onLocalBatch(envelope, ledger: nodes[i].ledger, using: &rng), at: i)
     }
@@ -150,13 +152,21 @@ extension Simulation {
         }
     }
 
-    /// All nodes up, one digest, and every signed batch held everywhere.
+    /// All nodes up, one summary-tier digest, one digest over the archivers, and every signed
+    /// batch held by every node that keeps its log.
     func isConverged() -> Bool {
-        guard nodes.allSatisfy(\.up) else { return false }
-        let digest = nodes[0].ledger.digest
-        guard nodes.allSatisfy({ $0.ledger.digest == digest }) else { return false }
-        return tracked.values.allSatisfy { $0.values.allSatisfy { $0.heldBy == nodes.count } }
+        guard nodes.allSatisfy(\.up), digestGroups().allSatisfy({ $0.count == 1 }) else { return false }
+        return tracked.values.allSatisfy { $0.values.allSatisfy { $0.heldBy == $0.keptBy } }
     }
+
+    /// The distinct summary-tier digests of all nodes, and the distinct digests of the archivers
+    /// (every node when the campaign names none).
+    func digestGroups() -> [Set<Hash256>] {
+        [Set(nodes.map { $0.ledger.digest(scope: .summaryTier) }), Set(archiverIndices.map { nodes[$0].ledger.digest })]
+    }
+
+    /// The nodes that keep every log.
+    var archiverIndices: [Int] { nodes.indices.filter { nodes[$0].ledger.isArchiver(nodes[$0].id) } }
 }
 
 extension Frame {

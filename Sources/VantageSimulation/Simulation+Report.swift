@@ -13,19 +13,22 @@ extension Simulation {
             medianMs: quantile(0.5), p99Ms: quantile(0.99), maxMs: times.last ?? 0,
             medianRounds: Double(quantile(0.5)) / interval, p99Rounds: Double(quantile(0.99)) / interval,
             maxRounds: Double(times.last ?? 0) / interval)
-        let lost = batches.filter { $0.heldBy < nodes.count }.count
+        let lost = batches.filter { $0.heldBy < $0.keptBy }.count
         let unverified = nodes.reduce(0) { sum, node in
             sum + node.ledger.snapshot.facts.filter { !cache.passed($0) }.count
         } + cache.reverifyAll()
-        let digests = Set(nodes.map(\.ledger.digest))
+        let groups = digestGroups()
+        let archiving = Set(settings.archivers > 0 ? archiverIndices : [])
+        let ordinary = bytesReceived.indices.filter { !archiving.contains($0) }.map { bytesReceived[$0] }.sorted()
+        let archived = archiving.sorted().map { bytesReceived[$0] }.sorted()
         let checks: [SimulationReport.Check] = [
             .init(name: "only verified facts", passed: unverified == 0,
                   detail: "\(unverified) facts held without passing Ed25519 verification"),
             .init(name: "no acknowledged batch lost", passed: restartLosses == 0 && lost == 0,
                   detail: "\(restartLosses) lost across restarts, \(lost) of \(batches.count) never reached every node"),
-            .init(name: "one digest after heal", passed: convergedAtMs != nil && digests.count == 1,
+            .init(name: "one digest after heal", passed: convergedAtMs != nil && groups.allSatisfy { $0.count == 1 },
                   detail: convergedAtMs.map { "converged \($0 - settings.faultMs) ms after heal" }
-                      ?? "\(digests.count) different digests \(settings.healBoundMs) ms after heal"),
+                      ?? "\(groups[0].count) different summary-tier digests, \(groups[1].count) over the archivers, \(settings.healBoundMs) ms after heal"),
             .init(name: "no protocol errors", passed: protocolErrors.isEmpty,
                   detail: protocolErrors.isEmpty ? "none" : protocolErrors.prefix(3).joined(separator: "; ")),
         ]
@@ -34,7 +37,8 @@ extension Simulation {
             converged: convergedAtMs != nil, healToConvergenceMs: convergedAtMs.map { $0 - settings.faultMs },
             delivery: delivery, bytesSent: bytesSent, deliveries: deliveries,
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
-            bytesReceivedMedian: bytesReceived.sorted()[bytesReceived.count / 2], bytesReceivedMax: bytesReceived.max() ?? 0,
+            bytesReceivedMedian: ordinary[ordinary.count / 2], bytesReceivedMax: ordinary.last ?? 0,
+            bytesReceivedArchiverMedian: archived.isEmpty ? 0 : archived[archived.count / 2],
             bytesReceivedByKind: bytesReceivedByKind,
             measurements: batches.count * settings.measurementsPerBatch, signedBatchBytes: signedBatchBytes,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,

@@ -26,9 +26,11 @@ public struct Simulation {
         static func == (a: Scheduled, b: Scheduled) -> Bool { (a.timeMs, a.order) == (b.timeMs, b.order) }
     }
 
-    /// A batch some node signed and made durable, and who holds it since when.
+    /// A batch some node signed and made durable, how many nodes keep its log, and who holds it
+    /// since when.
     struct Tracked {
         let createdMs: Int64
+        let keptBy: Int
         var heldBy = 0
         var allByMs: Int64?
     }
@@ -79,10 +81,11 @@ public struct Simulation {
             nodes.append(SimNode(index: index, key: key, asn: asn,
                                  gossip: GossipNode(id: key.publicKey.id, asn: asn, settings: settings.gossip), ledger: base))
         }
-        if settings.measurementsPerBatch > 1 {
+        if settings.measurementsPerBatch > 1 || settings.archivers > 0 {
             var campaign = CampaignRound.campaign()
             campaign.meshID = Data(rootKey.publicKey.id.bytes)
             campaign.maxBatchesPerDay = UInt32.max
+            campaign.archivers = nodes.prefix(settings.archivers).map { Data($0.id.bytes) }
             _ = try! base.insert(cache.verify(rootKey.sign(campaign)), nowMs: 0)
         }
         try! base.commit()
@@ -92,15 +95,24 @@ public struct Simulation {
             nodes[i].ledger = base
             nodeIndex[nodes[i].id] = i
         }
-        links = Self.graph(settings.nodes, links: settings.links, using: &self.rng)
+        links = Self.graph(settings.nodes, links: settings.links, archivers: settings.archivers, using: &self.rng)
         for (a, peers) in links.enumerated() {
             for b in peers { _ = nodes[a].gossip.onConnected(nodes[b].id, asn: nodes[b].asn, address: nil, nowMs: 0) }
         }
     }
 
-    /// A connected graph: a ring plus random chords until each node has about `links` peers.
-    static func graph<G: RandomNumberGenerator>(_ n: Int, links: Int, using rng: inout G) -> [[Int]] {
+    /// A connected graph: a ring plus random chords until each node has about `links` peers;
+    /// with archivers, each other node is linked to archiver `i mod archivers`, and the archivers
+    /// to each other.
+    static func graph<G: RandomNumberGenerator>(_ n: Int, links: Int, archivers: Int, using rng: inout G) -> [[Int]] {
         var sets = (0..<n).map { i in Set([(i + 1) % n, (i + n - 1) % n]).subtracting([i]) }
+        if archivers > 0 {
+            for i in 0..<n where i % archivers != i {
+                sets[i].insert(i % archivers)
+                sets[i % archivers].insert(i)
+            }
+            for a in 0..<archivers { for b in 0..<archivers where a != b { sets[a].insert(b) } }
+        }
         for i in 0..<n {
             while sets[i].count < min(links, n - 1) {
                 let j = Int.random(in: 0..<n, using: &rng)

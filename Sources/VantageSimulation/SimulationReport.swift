@@ -32,9 +32,11 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var bytesSent: Int
     public var deliveries: Int
     public var bytesPerDeliveredBatch: Double
-    /// Frame bytes delivered to a node: the median and the largest over the nodes.
+    /// Frame bytes delivered to a node: the median and the largest over the nodes (the ordinary
+    /// ones when there are archivers), and the median over the archivers (0 without).
     public var bytesReceivedMedian: Int
     public var bytesReceivedMax: Int
+    public var bytesReceivedArchiverMedian: Int
     /// Frame bytes delivered to all nodes, by frame type.
     public var bytesReceivedByKind: [String: Int]
     /// Measurements signed by all nodes, and the bytes of their batches (as deltas count them).
@@ -55,6 +57,7 @@ public struct SimulationReport: Codable, Sendable, Equatable {
         case bytesSent = "bytes_sent"
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
         case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
+        case bytesReceivedArchiverMedian = "bytes_received_archiver_median"
         case bytesReceivedByKind = "bytes_received_by_kind", signedBatchBytes = "signed_batch_bytes"
         case lostBatches = "lost_batches"
         case realVerifications = "real_verifications"

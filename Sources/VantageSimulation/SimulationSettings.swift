@@ -25,6 +25,10 @@ public struct SimulationSettings: Sendable {
     /// campaign (two rounds of it), signed into the node's summary log — the traffic of the summary
     /// tier alone, which is what an ordinary node receives under the two tiers (SPEC §5.8).
     public var summaryTier = false
+    /// Archivers (SPEC §7.4): the first `archivers` nodes, named by the campaign; every other node
+    /// is linked to one of them. Above 0 each new batch is a campaign round (as with
+    /// `measurementsPerBatch`), and every second one is followed by the summary of both.
+    public var archivers = 0
     /// One-way latency: a base plus uniform jitter, in ms (defaults 5 and 45).
     public var latencyMs: Int64 = 5
     public var jitterMs: Int64 = 45

@@ -28,6 +28,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "National traffic: nodes gossip only window summaries (an ordinary node's traffic under the two tiers).")
     var summaryTier = false
 
+    @Option(name: .long, help: ArgumentHelp("National traffic with this many archivers (SPEC §7.4): every node signs raw rounds and their summaries; raw batches go to archivers only.", valueName: "K"))
+    var archivers = 0
+
     @Option(name: .long, help: ArgumentHelp("National traffic: the anti-entropy interval in ms (default 1000, the agent's).", valueName: "MS"))
     var gossipIntervalMs: Int64 = 1000
 
@@ -51,7 +54,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "propagation": report = try await PropagationBench.run()
             case "scoring": report = ScoringBench.run()
             case "ledger": report = try await LedgerBench.run(measurements: measurements)
-            case "national": report = NationalBench.run(nodes: nodes, summaryTier: summaryTier, gossipIntervalMs: gossipIntervalMs)
+            case "national": report = NationalBench.run(nodes: nodes, summaryTier: summaryTier, archivers: archivers, gossipIntervalMs: gossipIntervalMs)
             default: report = SimulationBench.run()
             }
             if !json { print(report.text) }
