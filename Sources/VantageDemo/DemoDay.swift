@@ -1,5 +1,6 @@
 import Foundation
 import VantageIdentity
+import VantageWire
 
 /// The recorded-style day the demo replays: ten ISPs of one country and two controls abroad
 /// measure six platforms every five minutes on 20 January 2024; from 13:00 to 17:30 UTC four
@@ -33,6 +34,23 @@ public struct DemoDay: Sendable {
 
     /// The country scored.
     public static let country = "PK"
+
+    /// The controls abroad are the mesh's archivers (protocol/SPEC.md §7.4): they keep every raw
+    /// batch; the ten ISPs keep their own and everyone's summaries.
+    public static func isArchiver(_ point: Point) -> Bool { point.profile.country != country }
+
+    /// The demo's campaign: the six platforms (wikipedia the control target), TLS every five
+    /// minutes, the controls as archivers.
+    public static func campaign(archivers: [NodeID]) -> Campaign {
+        Campaign.with { c in
+            c.name = "demo"
+            c.version = 1
+            c.intervalSeconds = 300
+            c.probes = [.tls]
+            c.targets = targets.map { name in Target.with { $0.name = name; $0.inputs = ["https://\(host(name))/"]; $0.control = name == "wikipedia" } }
+            c.archivers = archivers.map { Data($0.bytes) }
+        }
+    }
 
     /// JSON Lines of what `point` measured during hour `hour` (0–23): every target every five
     /// minutes, 1 % background failures.

@@ -18,18 +18,42 @@ public struct DemoOutcome: Codable, Sendable {
         public var country: String
         public var asn: UInt32
         public var nodeID: String
+        /// True for the archivers (the controls abroad).
+        public var archiver: Bool
+        /// Everything the node holds, and the summary tier alone (equal on every node).
         public var digest: String
+        public var summaryDigest: String
+        public var rawBatches: Int
         public var dashboard: String
-        enum CodingKeys: String, CodingKey { case name, isp, country, asn, digest, dashboard, nodeID = "node_id" }
+        enum CodingKeys: String, CodingKey {
+            case name, isp, country, asn, archiver, digest, dashboard, nodeID = "node_id", summaryDigest = "summary_digest", rawBatches = "raw_batches"
+        }
+    }
+
+    /// The nation-scale verdict's report, exported from the first ISP node (an ordinary node,
+    /// which fetched the raw evidence from the archivers) and verified against the mesh key.
+    public struct ReportOutcome: Codable, Sendable {
+        public var exportedBy: String
+        public var rawBatches: Int
+        public var summaryBatches: Int
+        public var attestations: Int
+        public var verified: Bool
+        /// The checks that do not hold (none when verified).
+        public var failing: [String]
+        enum CodingKeys: String, CodingKey {
+            case verified, failing, attestations, exportedBy = "exported_by", rawBatches = "raw_batches", summaryBatches = "summary_batches"
+        }
     }
 
     public var folder: String
     public var nodes: [Node]
+    /// Every node holds the same summary tier, and the archivers the same everything.
     public var digestsEqual: Bool
     public var verdicts: ScoreResult
     public var view: ViewResult
+    public var report: ReportOutcome?
 
-    enum CodingKeys: String, CodingKey { case folder, nodes, verdicts, view, digestsEqual = "digests_equal" }
+    enum CodingKeys: String, CodingKey { case folder, nodes, verdicts, view, report, digestsEqual = "digests_equal" }
 }
 
 /// Runs the demo: a throwaway mesh of real `vantage agent` processes over mutual TLS on
@@ -41,6 +65,7 @@ public final class DemoRun: @unchecked Sendable {
     let stepMs: Int64
     var agents: [AgentProcess] = []
     var clients: [AgentClient] = []
+    var meshRoot: PublicKey?
 
     /// A demo that starts agents from `executable` in `folder`, replaying one hour every `stepMs`.
     public init(executable: URL, folder: String, stepMs: Int64) {
@@ -49,20 +74,37 @@ public final class DemoRun: @unchecked Sendable {
         self.stepMs = stepMs
     }
 
-    /// Creates the mesh and starts one agent per vantage point; node i joins nodes i−1 and i/2.
+    /// Creates the mesh and starts one agent per vantage point: first the two controls, which are
+    /// the archivers, then the ISPs; ISP node i joins both archivers and the ISP node before it.
+    /// The campaign naming the archivers is published before any ISP node starts.
     public func start(_ report: (DemoEvent) -> Void) async throws {
-        let (_, nodes) = try LocalMesh.create(at: folder, name: "demo-pakistan", nodes: DemoDay.points.map { ($0.name, $0.profile) }, now: Date(),
-                                              enrolledSince: Date(unixMilliseconds: DemoDay.startMs - 86_400_000))
+        let (mesh, nodes) = try LocalMesh.create(at: folder, name: "demo-pakistan", nodes: DemoDay.points.map { ($0.name, $0.profile) }, now: Date(),
+                                                 enrolledSince: Date(unixMilliseconds: DemoDay.startMs - 86_400_000))
         report(.meshCreated(path: folder))
-        var addresses: [String] = []
-        for (i, (point, node)) in zip(DemoDay.points, nodes).enumerated() {
+        meshRoot = try MeshDescription.read(mesh.descriptionPath).rootKey(path: mesh.descriptionPath)
+        let archivers = DemoDay.points.indices.filter { DemoDay.isArchiver(DemoDay.points[$0]) }
+        let campaign = try mesh.loadAdmin().sign(DemoDay.campaign(archivers: archivers.map { try KeyFile.read(nodes[$0].keyPath).publicKey.id }))
+        var addresses: [Int: String] = [:]
+        var started: [Int: (AgentProcess, AgentClient)] = [:]
+        for i in archivers + DemoDay.points.indices.filter({ !archivers.contains($0) }) {
+            let point = DemoDay.points[i]
             var arguments = ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms", "--attest-interval", "2s", "--no-probes", "--log-level", "warning"]
-            for j in Set([i - 1, i / 2]) where j >= 0 && j < i { arguments += ["--join", addresses[j]] }
-            let agent = try AgentProcess(executable: executable, node: node.path, arguments: arguments)
-            agents.append(agent)
-            addresses.append(try await agent.waitUntilReady() ?? "")
-            clients.append(try AgentClient(node: node.path))
+            var joins = archivers.compactMap { addresses[$0] }
+            if let previous = (0..<i).last(where: { !archivers.contains($0) }), let address = addresses[previous] { joins.append(address) }
+            for address in joins { arguments += ["--join", address] }
+            if DemoDay.isArchiver(point) { arguments.append("--archive") }
+            let agent = try AgentProcess(executable: executable, node: nodes[i].path, arguments: arguments)
+            addresses[i] = try await agent.waitUntilReady() ?? ""
+            let client = try AgentClient(node: nodes[i].path)
+            started[i] = (agent, client)
+            if i == archivers.last, try await client.publish(file: RecordFile.encode(campaign)).refused > 0 {
+                throw DemoError("the archivers refused the demo's campaign")
+            }
             report(.nodeStarted(name: point.name, isp: point.profile.isp, country: point.profile.country, asn: point.profile.asn))
+        }
+        for i in DemoDay.points.indices {
+            agents.append(started[i]!.0)
+            clients.append(started[i]!.1)
         }
     }
 
@@ -77,29 +119,53 @@ public final class DemoRun: @unchecked Sendable {
             let rest = stepMs - Int64((ContinuousClock.now - started) / .milliseconds(1))
             if rest > 0 { try await Task.sleep(for: .milliseconds(rest)) }
             let statuses = try await self.statuses()
-            let digest = statuses[0].ledger.digest
+            let digest = statuses[0].ledger.summaryDigest
             let verdicts = try await clients[0].verdicts(country: DemoDay.country).verdicts
-            report(.hourReplayed(hour: hour, batches: statuses[0].ledger.batches, agreeing: statuses.filter { $0.ledger.digest == digest }.count,
+            let archived = statuses.filter(\.archiver).map(\.ledger.batches).max() ?? 0
+            report(.hourReplayed(hour: hour, batches: archived, agreeing: statuses.filter { $0.ledger.summaryDigest == digest }.count,
                                  nodes: statuses.count, verdicts: verdicts))
         }
     }
 
-    /// Waits until every node holds every batch and all digests are equal; returns the outcome.
+    /// Waits until the archivers hold every raw batch, every node its own, and the summary tier
+    /// and the archivers' digests are equal; exports the nation-scale verdict's report from the
+    /// first ISP node and verifies it (waiting for attestations); returns the outcome.
     public func finish(timeout: TimeInterval = 60) async throws -> DemoOutcome {
-        let expected = 24 * DemoDay.points.count
         let deadline = Date().addingTimeInterval(timeout)
         var statuses = try await self.statuses()
-        while Date() < deadline, Set(statuses.map(\.ledger.digest)).count > 1 || statuses.contains(where: { $0.ledger.batches < expected }) {
+        func settled() -> Bool {
+            Set(statuses.map(\.ledger.summaryDigest)).count == 1 && Set(statuses.filter(\.archiver).map(\.ledger.digest)).count == 1
+                && statuses.allSatisfy { $0.ledger.batches >= ($0.archiver ? 24 * DemoDay.points.count : 24) }
+        }
+        while Date() < deadline, !settled() {
             try await Task.sleep(for: .milliseconds(200))
             statuses = try await self.statuses()
         }
         let nodes = zip(DemoDay.points, zip(statuses, clients)).map { point, pair in
             DemoOutcome.Node(name: point.name, isp: point.profile.isp, country: point.profile.country, asn: point.profile.asn,
-                             nodeID: pair.0.nodeID, digest: pair.0.ledger.digest, dashboard: pair.1.baseURL.absoluteString + "/")
+                             nodeID: pair.0.nodeID, archiver: pair.0.archiver, digest: pair.0.ledger.digest, summaryDigest: pair.0.ledger.summaryDigest,
+                             rawBatches: pair.0.ledger.batches, dashboard: pair.1.baseURL.absoluteString + "/")
         }
-        return DemoOutcome(folder: folder, nodes: nodes, digestsEqual: Set(statuses.map(\.ledger.digest)).count == 1,
-                           verdicts: try await clients[0].verdicts(country: DemoDay.country),
-                           view: try await clients[0].view(country: DemoDay.country))
+        let verdicts = try await clients[0].verdicts(country: DemoDay.country)
+        return DemoOutcome(folder: folder, nodes: nodes, digestsEqual: settled(), verdicts: verdicts,
+                           view: try await clients[0].view(country: DemoDay.country),
+                           report: try await exportReport(of: verdicts.verdicts.first { $0.scope == .nation }, deadline: deadline))
+    }
+
+    /// The report of `verdict` from the first ISP node, verified against the mesh key; retried
+    /// until it verifies (attestations arrive every couple of seconds) or `deadline`.
+    func exportReport(of verdict: Verdict?, deadline: Date) async throws -> DemoOutcome.ReportOutcome? {
+        guard let verdict, let meshRoot else { return nil }
+        var outcome: DemoOutcome.ReportOutcome?
+        repeat {
+            if outcome != nil { try await Task.sleep(for: .milliseconds(500)) }
+            let report = try await clients[0].report(verdictID: verdict.id, country: DemoDay.country)
+            let verification = ReportVerifier.verify(report, trustedRoot: meshRoot)
+            outcome = DemoOutcome.ReportOutcome(exportedBy: DemoDay.points[0].name, rawBatches: report.batches.count, summaryBatches: report.summaries.count,
+                                                attestations: report.attestations.count, verified: verification.verified,
+                                                failing: verification.checks.filter { !$0.holds }.map { "\($0.part): \($0.detail)" })
+        } while !outcome!.verified && Date() < deadline
+        return outcome
     }
 
     func statuses() async throws -> [AgentStatus] {

@@ -12,7 +12,14 @@ extension MeshSuite {
         #expect(result.status == 0, "\(result.stderr)")
         let outcome = try JSONDecoder().decode(DemoOutcome.self, from: Data(result.stdout.utf8))
         #expect(outcome.nodes.count == 12)
-        #expect(outcome.digestsEqual, "\(outcome.nodes.map { $0.digest.prefix(12) })")
+        #expect(outcome.digestsEqual, "\(outcome.nodes.map { $0.summaryDigest.prefix(12) })")
+        // Two tiers: the controls abroad archive every raw batch, each ISP node keeps its own.
+        #expect(outcome.nodes.filter(\.archiver).map(\.name) == ["de-dtag", "nl-kpn"])
+        #expect(outcome.nodes.allSatisfy { $0.rawBatches == ($0.archiver ? 24 * 12 : 24) }, "\(outcome.nodes.map { "\($0.name) \($0.rawBatches)" })")
+        // The report exported from an ISP node carries raw evidence fetched from the archivers.
+        let report = try #require(outcome.report)
+        #expect(report.verified, "\(report.failing)")
+        #expect(report.rawBatches > 24, "\(report.rawBatches) raw batches: more than the exporting node's own")
         let nation = outcome.verdicts.verdicts.filter { $0.scope == .nation }
         #expect(nation.count == 1 && outcome.verdicts.verdicts.count == 1, "\(outcome.verdicts.verdicts.map(\.sentence))")
         #expect(nation.first?.targets == ["facebook", "instagram", "x", "youtube"])

@@ -55,12 +55,13 @@ struct DemoCommand: AsyncParsableCommand {
             default: break
             }
         }
-        say("12 real agents gossip over mutual TLS on 127.0.0.1. Replaying 2024-01-20, one hour every \(step):")
+        say("12 real agents gossip over mutual TLS on 127.0.0.1; the two controls abroad are the archivers, which keep every raw")
+        say("batch, the ten ISPs keep their own and everyone's window summaries. Replaying 2024-01-20, one hour every \(step):")
         try await demo.replay { event in
             guard case .hourReplayed(let hour, let batches, let agreeing, let nodes, let verdicts) = event else { return }
-            let digests = agreeing == nodes ? style.green("digests \(agreeing)/\(nodes) equal") : "digests \(agreeing)/\(nodes) equal"
+            let digests = agreeing == nodes ? style.green("summaries \(agreeing)/\(nodes) equal") : "summaries \(agreeing)/\(nodes) equal"
             let verdict = verdicts.first { $0.scope == .nation }.map { style.red($0.sentence) } ?? "no nation-scale verdict"
-            say(String(format: "  %02d:00 UTC  %4d batches  ", hour, batches) + digests + "  " + verdict)
+            say(String(format: "  %02d:00 UTC  %4d raw batches archived  ", hour, batches) + digests + "  " + verdict)
         }
         let outcome = try await demo.finish()
         if json { return try printJSON(outcome) }
@@ -70,8 +71,16 @@ struct DemoCommand: AsyncParsableCommand {
         say("")
         say(style.bold("Verdicts") + " (identical on every node once digests agree):")
         for verdict in outcome.verdicts.verdicts { say("  " + (verdict.scope == .nation ? style.red(verdict.sentence) : verdict.sentence)) }
-        say(String(format: "\n%@ after %.0f s: %d nodes, digest %@.", outcome.digestsEqual ? "All digests equal" : "Digests still differ",
-                   Date().timeIntervalSince(started), outcome.nodes.count, String(outcome.nodes[0].digest.prefix(16))))
+        if let report = outcome.report {
+            say("")
+            say(style.bold("Report") + " exported from \(report.exportedBy), an ordinary node: \(report.summaryBatches) summary batches, \(report.rawBatches) raw batches "
+                + "(other nodes' fetched from the archivers), \(report.attestations) attestations — "
+                + (report.verified ? style.green("VERIFIED") + " against the mesh key" : "not verified: \(report.failing.first ?? "")"))
+        }
+        let archived = outcome.nodes.filter(\.archiver).map(\.rawBatches).max() ?? 0
+        say(String(format: "\n%@ after %.0f s: %d nodes, summary tier %@; the archivers hold %d raw batches, each ISP node its own %d.",
+                   outcome.digestsEqual ? "All digests agree" : "Digests still differ", Date().timeIntervalSince(started), outcome.nodes.count,
+                   String(outcome.nodes[0].summaryDigest.prefix(16)), archived, outcome.nodes.first { !$0.archiver }?.rawBatches ?? 0))
         if exit { return }
         say("Dashboard: \(outcome.nodes[0].dashboard)  (every node serves one). Ctrl-C stops the mesh.")
         await waitForInterrupt()
