@@ -13,6 +13,7 @@ public enum AgentLimit: String, CaseIterable, Sendable {
     case maxHandshakesPerAddress = "max_handshakes_per_address"
     case maxHandshakes = "max_handshakes"
     case maxPeers = "max_peers"
+    case relayMaxPeers = "relay_max_peers"
     case helloTimeoutMs = "hello_timeout_ms"
     case idleTimeoutMs = "idle_timeout_ms"
     case frameTimeoutMs = "frame_timeout_ms"
@@ -42,6 +43,7 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         case .maxHandshakesPerAddress: return \.transport.maxHandshakesPerAddress.asInt64
         case .maxHandshakes: return \.transport.maxHandshakes.asInt64
         case .maxPeers: return \.maxPeers.asInt64
+        case .relayMaxPeers: return \.relayMaxPeers.asInt64
         case .helloTimeoutMs: return \.transport.helloTimeoutMs
         case .idleTimeoutMs: return \.transport.idleTimeoutMs
         case .frameTimeoutMs: return \.transport.frameTimeoutMs

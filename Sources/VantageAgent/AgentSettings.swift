@@ -22,6 +22,9 @@ public struct AgentSettings: Sendable {
     public var ledger = LedgerLimits()
     /// Most peers connected at once; a further peer is refused with BUSY at Hello (default 32).
     public var maxPeers = 32
+    /// Connected peers at most, instead of `maxPeers`, when the campaign lists this node as a
+    /// relay (protocol/SPEC.md §7.5, §9): every ordinary node dials the relays.
+    public var relayMaxPeers = 512
     /// Longest JSON line accepted by the API, in bytes (default 64 KiB).
     public var maxLineBytes = MeasurementLines.defaultMaxLineBytes
     /// Most measurements signed into one batch from the API (default 1,000).

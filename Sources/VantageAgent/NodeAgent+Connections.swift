@@ -22,7 +22,7 @@ extension NodeAgent: ConnectionHandler {
         let now = nowMs
         let decided = HelloRules.identity(hello, peerKey: peerKey, meshID: ledger.meshID, selfID: id).flatMap { peer in
             if hello.hasEnrollment { insert([hello.enrollment], from: "hello of \(peer.short)") }
-            let slots = HelloRules.Connections(peerConnected: connections[peer] != nil, count: connections.count, maxPeers: settings.maxPeers)
+            let slots = HelloRules.Connections(peerConnected: connections[peer] != nil, count: connections.count, maxPeers: peerLimit)
             return HelloRules.standing(of: peer, in: ledger, nowMs: now, connections: slots).map { AdmittedPeer(id: peer, asn: $0) }
         }
         return decided.mapError { TransportError.refused($0.code, $0.message) }

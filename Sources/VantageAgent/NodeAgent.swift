@@ -73,6 +73,15 @@ public actor NodeAgent {
             metrics.refused("quarantined")
         }
         _ = try? ledger.insert(.enrollment(enrollment), nowMs: Date().unixMilliseconds)
+        // The campaign sent with the enrollment: its relays say where to dial before any peer is known.
+        let campaignPath = node.campaignPath
+        if FileManager.default.fileExists(atPath: campaignPath) {
+            do {
+                try ledger.insert(envelope: RecordFile.readEnvelope(campaignPath), nowMs: Date().unixMilliseconds)
+            } catch {
+                logger.warning("the campaign file sent with the enrollment is not used", metadata: ["file": "\(campaignPath)", "reason": "\(error)"])
+            }
+        }
         try ledger.commit()
         let id = key.publicKey.id
         if settings.archive, !ledger.archivers.isEmpty, !ledger.archivers.contains(id) {
@@ -114,7 +123,9 @@ public actor NodeAgent {
 
     /// Runs the node until the task is cancelled: listener, dialer and the gossip clock.
     public func run() async throws {
-        let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: settings.transport, handler: self) { [weak self] in
+        var transportSettings = settings.transport
+        if ledger.relays[id] != nil { transportSettings.maxConnections = max(transportSettings.maxConnections, settings.relayMaxPeers + 64) }
+        let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: transportSettings, handler: self) { [weak self] in
             await self?.hello() ?? Hello()
         }
         let (dials, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(AgentSettings.maxQueuedDials))
@@ -146,13 +157,17 @@ public actor NodeAgent {
         }
     }
 
+    /// Peers this node keeps at most: `relayMaxPeers` when the campaign lists it as a relay.
+    var peerLimit: Int { ledger.relays[id] != nil ? max(settings.maxPeers, settings.relayMaxPeers) : settings.maxPeers }
+
     /// One step of the gossip clock.
     func tick() throws {
         if let storeFailure { throw storeFailure }
-        let advertised = ledger.enrollments.values.map(\.record).filter {
+        // Where to dial: the relays the campaign lists, else the addresses enrollments advertise.
+        let addresses = ledger.relayAddresses(for: id, nowMs: nowMs) ?? ledger.enrollments.values.map(\.record).filter {
             !$0.advertise.isEmpty && Hash256.of(Array($0.nodePublicKey)) != id && !ledger.excluded.contains(Hash256.of(Array($0.nodePublicKey)))
         }.map(\.advertise)
-        gossip.learn(addresses: advertised.filter { $0 != settings.listen })
+        gossip.learn(addresses: addresses.filter { $0 != settings.listen })
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
         ledger.expireHeld(nowMs: nowMs, ttlMs: settings.ledger.heldTTLMs)
         signClosedSummaries()

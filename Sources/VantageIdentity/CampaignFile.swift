@@ -81,13 +81,23 @@ public struct CampaignFile: Codable, Sendable {
     /// Node ids (hex) of the archivers, which keep every raw log (protocol/SPEC.md §7.4); absent
     /// or empty: every node keeps every raw log.
     public var archivers: [String]?
+    /// The relays: where nodes dial (protocol/SPEC.md §7.5); absent or empty: nodes dial the
+    /// addresses enrollments advertise.
+    public var relays: [RelayEntryFile]?
+
+    /// A relay as the file names it.
+    public struct RelayEntryFile: Codable, Sendable {
+        public var nodeID: String
+        public var address: String
+        enum CodingKeys: String, CodingKey { case address, nodeID = "node_id" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, version, probes, targets, fingerprints, policy
         case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
         case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
         case summaryGraceSeconds = "summary_grace_seconds"
-        case archivers
+        case archivers, relays
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -130,6 +140,10 @@ public struct CampaignFile: Codable, Sendable {
             return "archivers[\(i)]: '\(archiver)' is not a node id (64 hex digits, as `vantage node show` prints it)"
         }
         if let archivers, Set(archivers.map { $0.lowercased() }).count < archivers.count { return "archivers: a node id is listed twice" }
+        for (i, relay) in (relays ?? []).enumerated() {
+            if Hash256(hex: relay.nodeID) == nil { return "relays[\(i)].node_id: '\(relay.nodeID)' is not a node id (64 hex digits)" }
+            if let problem = NodeProfile.hostPortProblem(relay.address) { return "relays[\(i)].address: \(problem)" }
+        }
         for (i, print) in (fingerprints ?? []).enumerated() where print.name.isEmpty || print.bodyContains.count < 8 {
             return "fingerprints[\(i)]: needs a name and a body_contains of at least 8 characters"
         }
@@ -160,6 +174,9 @@ public struct CampaignFile: Codable, Sendable {
             c.maxBatchBytesPerDay = maxBatchBytesPerDay ?? 0
             c.summaryGraceSeconds = summaryGraceSeconds ?? 0
             c.archivers = (archivers ?? []).compactMap { Hash256(hex: $0).map { Data($0.bytes) } }
+            c.relays = (relays ?? []).compactMap { relay in
+                Hash256(hex: relay.nodeID).map { id in RelayEntry.with { $0.nodeID = Data(id.bytes); $0.address = relay.address } }
+            }
             if let p = policy {
                 c.policy = ScoringPolicy.with {
                     $0.windowSeconds = p.windowSeconds ?? 0

@@ -25,6 +25,9 @@ public struct NodeDirectory: Sendable {
     public var caCertificatePath: String { path + "/ca.pem" }
     /// The mesh description.
     public var meshDescriptionPath: String { path + "/mesh.json" }
+    /// The signed campaign the coordinator sends with the enrollment (`admin enroll --campaign`):
+    /// its relays tell a new node where to dial.
+    public var campaignPath: String { path + "/campaign.envelope" }
     /// The last batch this node signed (seq, id, creation time), kept beside the key so that a
     /// node whose ledger store is lost never signs a seq twice.
     public var signedHeadPath: String { path + "/signed.head" }

@@ -79,6 +79,7 @@ extension Ledger {
         guard let current = campaign, (current.record.version, current.id) > (fact.record.version, fact.id) else {
             campaign = fact
             archivers = Set(fact.record.archivers.compactMap { Hash256(bytes: $0) })
+            relays = Dictionary(fact.record.relays.compactMap { r in Hash256(bytes: r.nodeID).map { ($0, r.address) } }) { first, _ in first }
             return true
         }
         return false

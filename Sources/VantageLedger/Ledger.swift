@@ -29,6 +29,8 @@ public struct Ledger: Sendable {
     public internal(set) var campaign: Verified<Campaign>?
     /// The node ids the campaign register names as archivers (empty: every node keeps every log).
     public internal(set) var archivers: Set<NodeID> = []
+    /// The relays the campaign register lists, with their addresses (SPEC §7.5).
+    public internal(set) var relays: [NodeID: String] = [:]
     /// Logs by log id: an origin's node id for its raw log, its `summaryLogID` for its summary
     /// log (excluded origins have none).
     public internal(set) var logs: [NodeID: OriginLog] = [:]

@@ -69,8 +69,9 @@ public enum ProtocolVectors {
             r.createdMs = t0
             return r
         }())
-        // The campaign names the vectors' second node as its archiver (SPEC §7.4).
-        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [mesh.node("b", asn: 17564).id])
+        // The campaign names the vectors' second node as its archiver and relay (SPEC §7.4, §7.5).
+        let relay = mesh.node("b", asn: 17564).id
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [relay], relays: [(relay, "203.0.113.7:443")])
         let batch = a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)
         return [
             ("batch", batch),
@@ -145,7 +146,7 @@ public enum ProtocolVectors {
         var a = mesh.node("pk-ptcl-1", asn: 17557, isp: "PTCL")
         var b = mesh.node("pk-jazz-1", asn: 45669, isp: "Jazz")
         var ledger = Ledger(root: mesh.root)
-        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [b.id])
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [b.id], relays: [(b.id, "203.0.113.7:443")])
         var envelopes = [mesh.enroll(a), mesh.enroll(b), campaign]
         var summaries: [WindowSummaryRecord] = []
         for i in 1...3 {

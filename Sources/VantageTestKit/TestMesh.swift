@@ -54,8 +54,10 @@ public struct TestMesh: Sendable {
         return rootKey.sign(revocation)
     }
 
-    /// A campaign with the given version and name, naming `archivers` (none: every node keeps every log).
-    public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0, archivers: [NodeID] = []) -> Envelope {
+    /// A campaign with the given version and name, naming `archivers` (none: every node keeps every
+    /// log) and `relays` (node id and address).
+    public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0, archivers: [NodeID] = [],
+                         relays: [(NodeID, String)] = []) -> Envelope {
         var campaign = Campaign()
         campaign.meshID = Data(meshID.bytes)
         campaign.version = version
@@ -68,6 +70,7 @@ public struct TestMesh: Sendable {
         campaign.probes = [.tls]
         campaign.intervalSeconds = 300
         campaign.archivers = archivers.map { Data($0.bytes) }
+        campaign.relays = relays.map { relay in RelayEntry.with { $0.nodeID = Data(relay.0.bytes); $0.address = relay.1 } }
         return rootKey.sign(campaign)
     }
 }

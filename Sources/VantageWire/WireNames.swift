@@ -74,3 +74,5 @@ public typealias OutcomeCount = Vantage_V2_OutcomeCount
 public typealias Announce = Vantage_V2_Announce
 /// Raw batches sent in answer to a `Want` with `evidence` set.
 public typealias EvidenceFrame = Vantage_V2_Evidence
+/// A relay the campaign lists: its node id and address (SPEC §7.5).
+public typealias RelayEntry = Vantage_V2_Relay

@@ -765,11 +765,33 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
     set {_uniqueStorage()._archivers = newValue}
   }
 
+  /// where nodes dial (SPEC §7.5); none: enrollments' advertised addresses
+  public var relays: [Vantage_V2_Relay] {
+    get {_storage._relays}
+    set {_uniqueStorage()._relays = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A node that accepts connections for the mesh: ordinary nodes dial relays and nothing else.
+public nonisolated struct Vantage_V2_Relay: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var nodeID: Data = Data()
+
+  /// "host:port"
+  public var address: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// The evidence a verdict was computed from: SHA-256 over the sorted ids of the batches with a
@@ -1879,7 +1901,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0\u{1}relays\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1896,6 +1918,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _maxBatchBytesPerDay: UInt64 = 0
     var _summaryGraceSeconds: UInt32 = 0
     var _archivers: [Data] = []
+    var _relays: [Vantage_V2_Relay] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1920,6 +1943,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _maxBatchBytesPerDay = source._maxBatchBytesPerDay
       _summaryGraceSeconds = source._summaryGraceSeconds
       _archivers = source._archivers
+      _relays = source._relays
     }
   }
 
@@ -1952,6 +1976,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 12: try { try decoder.decodeSingularUInt64Field(value: &_storage._maxBatchBytesPerDay) }()
         case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._summaryGraceSeconds) }()
         case 14: try { try decoder.decodeRepeatedBytesField(value: &_storage._archivers) }()
+        case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._relays) }()
         default: break
         }
       }
@@ -2006,6 +2031,9 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       if !_storage._archivers.isEmpty {
         try visitor.visitRepeatedBytesField(value: _storage._archivers, fieldNumber: 14)
       }
+      if !_storage._relays.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._relays, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2029,10 +2057,46 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._maxBatchBytesPerDay != rhs_storage._maxBatchBytesPerDay {return false}
         if _storage._summaryGraceSeconds != rhs_storage._summaryGraceSeconds {return false}
         if _storage._archivers != rhs_storage._archivers {return false}
+        if _storage._relays != rhs_storage._relays {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_Relay: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Relay"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.nodeID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.address) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.nodeID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.nodeID, fieldNumber: 1)
+    }
+    if !self.address.isEmpty {
+      try visitor.visitSingularStringField(value: self.address, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_Relay, rhs: Vantage_V2_Relay) -> Bool {
+    if lhs.nodeID != rhs.nodeID {return false}
+    if lhs.address != rhs.address {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -99,6 +99,49 @@ extension MeshSuite {
         let verify = try runner.run("report", "verify", orphanPath, "--mesh-key", folders.mesh.descriptionPath)
         #expect(verify.status == 1 && verify.stdout.contains("FAIL evidence: ") && verify.stdout.contains("raw batches the summaries name are missing"), "\(verify.stdout)")
     }
+
+    @Test func nodesEnrolledWithTheCampaignDialItsRelaysAndNothingElse() async throws {
+        let folders = try MeshFolders.create("relays", nodes: [("relay", 64801), ("isp2", 64802), ("isp3", 64803)])
+        let runner = try CommandRunner(directory: folders.base)
+        let ids = try folders.nodes.map { try KeyFile.read($0.keyPath).publicKey.id }
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        let common = ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms", "--no-probes"]
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: common + ["--archive"]))
+        let address = try #require(try await agents[0].waitUntilReady())
+        let campaign = """
+            {"name": "relays", "version": 1, "interval_seconds": 300, "probes": ["tls"],
+             "targets": [{"name": "facebook", "inputs": ["https://facebook.example/"]}, {"name": "x", "inputs": ["https://x.example/"]},
+                         {"name": "wikipedia", "inputs": ["https://wikipedia.example/"], "control": true}],
+             "archivers": ["\(ids[0].hex)"], "relays": [{"node_id": "\(ids[0].hex)", "address": "\(address)"}]}
+            """
+        try campaign.write(to: folders.base.appendingPathComponent("campaign.json"), atomically: true, encoding: .utf8)
+        #expect(try runner.run("admin", "campaign", "--mesh", folders.mesh.path, "--file", "campaign.json", "--out", "campaign.envelope").status == 0)
+        #expect(try runner.run("admin", "publish", "--node", folders.nodes[0].path, "campaign.envelope").status == 0)
+        // The enrollment bundle carries the campaign: the new nodes are given no address at all.
+        for node in folders.nodes.dropFirst() {
+            let enrolled = try runner.run("admin", "enroll", "--mesh", folders.mesh.path, "--node", node.path, "--campaign", "campaign.envelope")
+            #expect(enrolled.status == 0 && FileManager.default.fileExists(atPath: node.campaignPath), "\(enrolled.stderr)")
+            agents.append(try AgentProcess(runner: runner, node: node.path, arguments: common))
+            _ = try await agents.last!.waitUntilReady()
+        }
+        // Measured now (a second or two on: the time is in whole seconds): the renewed enrollments start now.
+        let now = Date().addingTimeInterval(2).rfc3339
+        let line = #"{"target":"facebook","input":"https://facebook.example/","probe":"tls","time":"\#(now)","outcome":"ok","runtime_ms":80}"#
+        for node in folders.nodes.dropFirst() {
+            let submitted = try await AgentClient(node: node.path).submit(jsonLines: Data(line.utf8))
+            #expect(submitted.refused == 0, "\(submitted.errors)")
+        }
+        let reached = try await eventually(timeout: 60) {
+            let all = try await statuses(folders)
+            return Set(all.map(\.ledger.summaryDigest)).count == 1 && all[0].ledger.origins == 2 && all.dropFirst().allSatisfy { $0.ledger.origins == 1 }
+        }
+        #expect(reached, "the relay archives both nodes' raw batches; the nodes agree on the summary tier")
+        for node in folders.nodes.dropFirst() {
+            let peers = try await AgentClient(node: node.path).status().peers.map(\.nodeID)
+            #expect(peers == [ids[0].hex], "\(node.path) is connected to the relay alone: \(peers)")
+        }
+    }
 }
 }
 

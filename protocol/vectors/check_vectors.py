@@ -10,7 +10,8 @@
   without the strings; the plain batch's measurements carry names and no numbers.
 - summary log (SPEC §5.4, §13c): the summary batch is of tier 1, carries no measurements, and its
   summary commits to the plain batch by raw_seqs and raw_hash = SHA-256(domain || the batch's id).
-- archivers (SPEC §7.4): the campaign names its archivers' node ids in field 14, 32 bytes each.
+- archivers and relays (SPEC §7.4, §7.5): the campaign names its archivers' node ids in field 14,
+  32 bytes each, and its relays (node id and address) in field 15.
 
 Exits 1 and names every entry that disagrees; prints "N passed, 0 failed" otherwise.
 """
@@ -74,11 +75,18 @@ def repeated(fields: list, number: int) -> list:
 
 
 def archiver_problems(campaign_payload: bytes) -> list:
-    """Campaign field 14: the archivers' node ids, 32 bytes each (SPEC §5.1, §7.4)."""
-    archivers = repeated(parse_fields(campaign_payload), 14)
-    if not archivers:
-        return ["the campaign names no archiver in field 14"]
-    return [f"archiver {i} is {len(a)} bytes, not a 32-byte node id" for i, a in enumerate(archivers) if len(a) != 32]
+    """Campaign field 14: the archivers' node ids, 32 bytes each (SPEC §5.1, §7.4); field 15: the
+    relays, each Relay{1 node_id (32 bytes), 2 address (host:port)} (SPEC §7.5)."""
+    fields = parse_fields(campaign_payload)
+    archivers, relays = repeated(fields, 14), [dict(parse_fields(r)) for r in repeated(fields, 15)]
+    problems = [] if archivers else ["the campaign names no archiver in field 14"]
+    problems += [f"archiver {i} is {len(a)} bytes, not a 32-byte node id" for i, a in enumerate(archivers) if len(a) != 32]
+    if not relays:
+        problems.append("the campaign names no relay in field 15")
+    for i, relay in enumerate(relays):
+        if len(relay.get(1, b"")) != 32 or b":" not in relay.get(2, b""):
+            problems.append(f"relay {i} is not a 32-byte node id with a host:port address")
+    return problems
 
 
 def numbering_problems(batch_payload: bytes, campaign_payload: bytes, campaign_id: str) -> list:

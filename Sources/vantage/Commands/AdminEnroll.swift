@@ -10,7 +10,8 @@ struct AdminEnroll: AsyncParsableCommand {
         discussion: """
             Reads NODE/enrollment-request.envelope, checks that the node signed it with the key it \
             asks to enroll, and writes into NODE: enrollment.envelope (signed by the mesh root), \
-            node.pem (its TLS certificate from the mesh CA), ca.pem and mesh.json.
+            node.pem (its TLS certificate from the mesh CA), ca.pem and mesh.json; with --campaign also \
+            campaign.envelope, whose relays tell the new node where to dial.
             """
     )
 
@@ -22,6 +23,9 @@ struct AdminEnroll: AsyncParsableCommand {
     @Option(name: .long, help: "Days the enrollment and certificate stay valid.")
     var days: Int = 365
 
+    @Option(name: .long, help: ArgumentHelp("A signed campaign (from `admin campaign`) to send with the enrollment.", valueName: "FILE"))
+    var campaign: String?
+
     @Flag(name: .long, help: "Print the enrollment as JSON.")
     var json = false
 
@@ -32,6 +36,13 @@ struct AdminEnroll: AsyncParsableCommand {
     func run() async throws {
         let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
         let directory = NodeDirectory(path: node)
+        if let campaign {
+            let envelope = try RecordFile.readEnvelope(campaign)
+            guard envelope.kind == .campaign else {
+                throw CommandFailure("\(campaign): holds a \(envelope.kind.displayName), not a signed campaign")
+            }
+            try RecordFile.write(envelope, to: directory.campaignPath)
+        }
         let enrollment = try admin.enroll(node: directory, now: Date(), validity: Double(days) * 86_400)
         let summary = EnvelopeSummary(enrollment.envelope)
         if json {
@@ -43,7 +54,7 @@ struct AdminEnroll: AsyncParsableCommand {
             enrolled node \(enrollment.record.nodePublicKey.isEmpty ? "" : Hash256.of(Array(e.nodePublicKey)).hex)
               where       \(e.country), AS\(e.asn)\(e.isp.isEmpty ? "" : " (\(e.isp))")
               valid       \(Date(unixMilliseconds: e.notBeforeMs).rfc3339) to \(Date(unixMilliseconds: e.notAfterMs).rfc3339)
-              wrote       \(directory.enrollmentPath), \(directory.certificatePath), \(directory.caCertificatePath), \(directory.meshDescriptionPath)
+              wrote       \(directory.enrollmentPath), \(directory.certificatePath), \(directory.caCertificatePath), \(directory.meshDescriptionPath)\(campaign == nil ? "" : ", " + directory.campaignPath)
             """)
     }
 }
