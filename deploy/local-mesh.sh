@@ -13,7 +13,7 @@ vantage=${VANTAGE:-$(command -v vantage || echo .build/release/vantage)}
 mkdir -p "$dir"
 "$vantage" mesh init --dir "$dir/mesh" --name local >/dev/null
 for i in $(seq 1 "$n"); do
-  "$vantage" node init --dir "$dir/n$i" --country PK --asn $((64500 + i)) --isp "isp$i" --advertise "127.0.0.1:$((7100 + i))" >/dev/null
+  "$vantage" node init --dir "$dir/n$i" --country PK --asn $((64500 + i)) --isp "isp$i" >/dev/null
   "$vantage" admin enroll --mesh "$dir/mesh" --node "$dir/n$i" >/dev/null
 done
 for i in $(seq 1 "$n"); do

@@ -51,10 +51,10 @@ for i in 0 1 2; do
   ip netns exec "$ns" ip link set eth0 up
 done
 
-# --- the mesh: 6 nodes in 6 ASNs, each advertising its own address
+# --- the mesh: 6 nodes in 6 ASNs, each joining the others by address (no record names one)
 "$vantage" mesh init --dir "$work/mesh" --name netns >/dev/null
 for k in 1 2 3 4 5 6; do
-  "$vantage" node init --dir "$work/n$k" --country PK --asn $(( 64500 + k )) --isp "isp$k" --advertise "$(ip_of "$k"):7000" >/dev/null
+  "$vantage" node init --dir "$work/n$k" --country PK --asn $(( 64500 + k )) --isp "isp$k" >/dev/null
   "$vantage" admin enroll --mesh "$work/mesh" --node "$work/n$k" >/dev/null
 done
 for k in 1 2 3 4 5 6; do

@@ -27,7 +27,6 @@ public struct AgentStatus: Codable, Sendable {
     public var country: String
     public var asn: UInt32
     public var isp: String
-    public var listen: String?
     /// True when this node keeps every raw log (a named archiver, or no archivers named).
     public var archiver: Bool
     public var ledger: LedgerState
@@ -36,7 +35,7 @@ public struct AgentStatus: Codable, Sendable {
     public var recovering: String?
 
     enum CodingKeys: String, CodingKey {
-        case country, asn, isp, listen, archiver, ledger, peers, recovering
+        case country, asn, isp, archiver, ledger, peers, recovering
         case nodeID = "node_id"
         case meshID = "mesh_id"
         case meshName = "mesh_name"

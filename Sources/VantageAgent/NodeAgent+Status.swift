@@ -9,7 +9,7 @@ extension NodeAgent {
     public func status() -> AgentStatus {
         AgentStatus(
             nodeID: id.hex, meshID: ledger.meshID.hex, meshName: mesh.name, country: enrollment.record.country,
-            asn: enrollment.record.asn, isp: enrollment.record.isp, listen: settings.listen, archiver: ledger.isArchiver(id),
+            asn: enrollment.record.asn, isp: enrollment.record.isp, archiver: ledger.isArchiver(id),
             ledger: .init(digest: ledger.digest.hex, summaryDigest: ledger.digest(scope: .summaryTier).hex, origins: ledger.origins.count, batches: ledger.batchCount, summaryBatches: ledger.summaryBatchCount,
                           measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
             peers: peers().filter(\.connected), recovering: cannotSign)

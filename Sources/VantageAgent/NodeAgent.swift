@@ -163,11 +163,9 @@ public actor NodeAgent {
     /// One step of the gossip clock.
     func tick() throws {
         if let storeFailure { throw storeFailure }
-        // Where to dial: the relays the campaign lists, else the addresses enrollments advertise.
-        let addresses = ledger.relayAddresses(for: id, nowMs: nowMs) ?? ledger.enrollments.values.map(\.record).filter {
-            !$0.advertise.isEmpty && Hash256.of(Array($0.nodePublicKey)) != id && !ledger.excluded.contains(Hash256.of(Array($0.nodePublicKey)))
-        }.map(\.advertise)
-        gossip.learn(addresses: addresses.filter { $0 != settings.listen })
+        // Where to dial besides --join: the relays the campaign lists. No record names any other
+        // node's address (SPEC §5.1, §7.5).
+        gossip.learn(addresses: ledger.relayAddresses(for: id, nowMs: nowMs).filter { $0 != settings.listen })
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
         ledger.expireHeld(nowMs: nowMs, ttlMs: settings.ledger.heldTTLMs)
         signClosedSummaries()

@@ -8,7 +8,7 @@ public enum GossipDirective: Sendable {
     /// Verify, insert and commit the facts of a delta received from a peer, then tell the machine
     /// what happened (`onApplied`).
     case apply(Delta, from: NodeID)
-    /// Open a connection to an address (from --join or an enrollment's advertised address).
+    /// Open a connection to an address (from --join or the campaign's relays).
     case dial(String)
     /// Close the connection to a peer.
     case disconnect(NodeID, reason: DisconnectReason)

@@ -44,7 +44,7 @@ public struct GossipNode: Sendable {
         for address in join { addresses[address] = AddressState() }
     }
 
-    /// Adds addresses to keep connected (e.g. advertised addresses from new enrollments).
+    /// Adds addresses to keep connected (e.g. the relays of a new campaign).
     public mutating func learn(addresses new: [String]) {
         for address in new where addresses[address] == nil { addresses[address] = AddressState() }
     }

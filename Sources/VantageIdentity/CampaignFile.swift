@@ -81,8 +81,8 @@ public struct CampaignFile: Codable, Sendable {
     /// Node ids (hex) of the archivers, which keep every raw log (protocol/SPEC.md §7.4); absent
     /// or empty: every node keeps every raw log.
     public var archivers: [String]?
-    /// The relays: where nodes dial (protocol/SPEC.md §7.5); absent or empty: nodes dial the
-    /// addresses enrollments advertise.
+    /// The relays: where nodes dial (protocol/SPEC.md §7.5); absent or empty: nodes dial only
+    /// their `--join` addresses.
     public var relays: [RelayEntryFile]?
 
     /// A relay as the file names it.

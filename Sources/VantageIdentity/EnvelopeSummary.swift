@@ -82,11 +82,11 @@ public struct EnvelopeSummary: Encodable, Sendable {
             let e = v.record
             return [("mesh_id", Hex.encode(e.meshID)), ("node_id", Hash256.of(Array(e.nodePublicKey)).hex),
                     ("country", e.country), ("asn", "\(e.asn)"), ("isp", e.isp),
-                    ("not_before", time(e.notBeforeMs)), ("not_after", time(e.notAfterMs)), ("advertise", e.advertise)]
+                    ("not_before", time(e.notBeforeMs)), ("not_after", time(e.notAfterMs))]
         case .revocation(let v):
             let r = v.record
             return [("mesh_id", Hex.encode(r.meshID)), ("node_id", Hex.encode(r.nodeID)), ("effective", time(r.effectiveMs)),
-                    ("last_accepted_seq", r.hasLastAcceptedSeq ? "\(r.lastAcceptedSeq)" : "-"), ("reason", r.reason)]
+                    ("last_accepted_seq", r.hasLastAcceptedSeq ? "\(r.lastAcceptedSeq)" : "-"), ("reason", r.reasonCode.name)]
         case .campaign(let v):
             let c = v.record
             return [("mesh_id", Hex.encode(c.meshID)), ("name", c.name), ("version", "\(c.version)"),
@@ -99,7 +99,7 @@ public struct EnvelopeSummary: Encodable, Sendable {
         case .enrollmentRequest(let v):
             let r = v.record
             return [("node_id", v.signer.id.hex), ("country", r.country), ("asn", "\(r.asn)"), ("isp", r.isp),
-                    ("advertise", r.advertise), ("created", time(r.createdMs))]
+                    ("created", time(r.createdMs))]
         }
     }
 }

@@ -31,7 +31,6 @@ public struct MeshAdmin: Sendable {
         enrollment.country = request.record.country
         enrollment.asn = request.record.asn
         enrollment.isp = request.record.isp
-        enrollment.advertise = request.record.advertise
         enrollment.notBeforeMs = notBefore.unixMilliseconds
         enrollment.notAfterMs = notAfter.unixMilliseconds
         return rootKey.sign(enrollment)
@@ -39,13 +38,13 @@ public struct MeshAdmin: Sendable {
 
     /// Signs a revocation of `nodeID`, effective at `effective`; `lastAcceptedSeq`, when known,
     /// cuts the node's log by seq instead of by (forgeable) time.
-    public func revoke(nodeID: NodeID, effective: Date, lastAcceptedSeq: UInt64?, reason: String, now: Date) -> Envelope {
+    public func revoke(nodeID: NodeID, effective: Date, lastAcceptedSeq: UInt64?, reason: RevocationReason, now: Date) -> Envelope {
         var revocation = Revocation()
         revocation.meshID = Data(meshID.bytes)
         revocation.nodeID = Data(nodeID.bytes)
         revocation.effectiveMs = effective.unixMilliseconds
         if let lastAcceptedSeq { revocation.lastAcceptedSeq = lastAcceptedSeq }
-        revocation.reason = reason
+        revocation.reasonCode = reason
         revocation.createdMs = now.unixMilliseconds
         return rootKey.sign(revocation)
     }

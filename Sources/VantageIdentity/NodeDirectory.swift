@@ -55,7 +55,6 @@ public struct NodeDirectory: Sendable {
         request.country = profile.country
         request.asn = profile.asn
         request.isp = profile.isp
-        request.advertise = profile.advertise
         request.createdMs = now.unixMilliseconds
         let envelope = key.sign(request)
         try KeyFile.write(key, to: directory.keyPath)

@@ -6,17 +6,14 @@ public struct NodeProfile: Sendable, Equatable {
     public var country: String
     /// Autonomous system number of the node's ISP.
     public var asn: UInt32
-    /// The ISP's name, for people.
+    /// The ISP's name, for people. No address: no record says where a volunteer is (SPEC §5.1).
     public var isp: String
-    /// "host:port" the node accepts peers on; empty for a node that only dials out.
-    public var advertise: String
 
     /// A profile; call `check()` before trusting user input.
-    public init(country: String, asn: UInt32, isp: String = "", advertise: String = "") {
+    public init(country: String, asn: UInt32, isp: String = "") {
         self.country = country
         self.asn = asn
         self.isp = isp
-        self.advertise = advertise
     }
 
     /// The problems with this profile, each naming the field; empty when it is usable.
@@ -25,9 +22,6 @@ public struct NodeProfile: Sendable, Equatable {
         if let reason = Self.countryProblem(country) { problems.append("--country: \(reason)") }
         if asn == 0 { problems.append("--asn: 0 is not an autonomous system number") }
         if isp.utf8.count > 200 { problems.append("--isp: longer than 200 bytes") }
-        if !advertise.isEmpty, let reason = Self.hostPortProblem(advertise) {
-            problems.append("--advertise: \(reason)")
-        }
         return problems
     }
 

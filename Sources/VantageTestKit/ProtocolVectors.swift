@@ -78,7 +78,7 @@ public enum ProtocolVectors {
             ("summary-batch", a.nextSummaryBatch(createdMs: t0 + 660_000, summaries: [a.summary(of: batch)])),
             ("numbered-batch", a.nextBatch(createdMs: t0 + 600_000, count: 2, outcome: .tlsReset, numberedBy: campaign)),
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),
-            ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: "key lost")),
+            ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: .deviceLost)),
             ("campaign", campaign),
             ("attestation", a.attestation(ledgerDigest: Hash256.of(Array("ledger".utf8)), createdMs: t0 + 3_600_000)),
             ("enrollment-request", request),
@@ -170,7 +170,7 @@ public enum ProtocolVectors {
         envelopes.append(a.nextBatch(createdMs: t0 + 120_000, count: 1))
         envelopes.append(fork.nextBatch(createdMs: t0 + 120_000, count: 3))
         for i in 1...4 { envelopes.append(c.nextBatch(createdMs: t0 + Int64(i) * 60_000)) }
-        envelopes.append(mesh.revoke(c, effectiveMs: t0, lastAcceptedSeq: 2, reason: "compromised"))
+        envelopes.append(mesh.revoke(c, effectiveMs: t0, lastAcceptedSeq: 2, reason: .keyCompromised))
         for envelope in envelopes { _ = try? ledger.insert(envelope: envelope, nowMs: nowMs) }
         return ledger
     }

@@ -43,13 +43,13 @@ public struct TestMesh: Sendable {
     }
 
     /// A revocation of `node`, by time or (when given) by seq.
-    public func revoke(_ node: TestNode, effectiveMs: Int64, lastAcceptedSeq: UInt64? = nil, reason: String = "test") -> Envelope {
+    public func revoke(_ node: TestNode, effectiveMs: Int64, lastAcceptedSeq: UInt64? = nil, reason: RevocationReason = .misbehaved) -> Envelope {
         var revocation = Revocation()
         revocation.meshID = Data(meshID.bytes)
         revocation.nodeID = Data(node.id.bytes)
         revocation.effectiveMs = effectiveMs
         if let lastAcceptedSeq { revocation.lastAcceptedSeq = lastAcceptedSeq }
-        revocation.reason = reason
+        revocation.reasonCode = reason
         revocation.createdMs = effectiveMs
         return rootKey.sign(revocation)
     }

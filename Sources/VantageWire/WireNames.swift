@@ -74,5 +74,19 @@ public typealias OutcomeCount = Vantage_V2_OutcomeCount
 public typealias Announce = Vantage_V2_Announce
 /// Raw batches sent in answer to a `Want` with `evidence` set.
 public typealias EvidenceFrame = Vantage_V2_Evidence
+/// Why a node was revoked: a code; the coordinator keeps any sentence in its own files (SPEC §5.1).
+public typealias RevocationReason = Vantage_V2_RevocationReason
+
+extension RevocationReason {
+    /// The reasons a coordinator may give, by the names `vantage admin revoke --reason` takes.
+    public static let named: [(name: String, reason: RevocationReason)] = [
+        ("key-compromised", .keyCompromised), ("device-lost", .deviceLost), ("left", .left),
+        ("misbehaved", .misbehaved), ("superseded", .superseded),
+    ]
+
+    /// The name of this reason ("unspecified" for none or an unknown code).
+    public var name: String { Self.named.first { $0.reason == self }?.name ?? "unspecified" }
+}
+
 /// A relay the campaign lists: its node id and address (SPEC §7.5).
 public typealias RelayEntry = Vantage_V2_Relay

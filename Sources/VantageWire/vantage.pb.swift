@@ -277,6 +277,61 @@ public nonisolated enum Vantage_V2_LogTier: SwiftProtobuf.Enum, Swift.CaseIterab
 
 }
 
+/// Why a node was revoked: a code, never a sentence about a person.
+public nonisolated enum Vantage_V2_RevocationReason: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case keyCompromised // = 1
+  case deviceLost // = 2
+
+  /// the volunteer stopped
+  case left // = 3
+  case misbehaved // = 4
+
+  /// replaced by a new enrollment
+  case superseded // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .keyCompromised
+    case 2: self = .deviceLost
+    case 3: self = .left
+    case 4: self = .misbehaved
+    case 5: self = .superseded
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .keyCompromised: return 1
+    case .deviceLost: return 2
+    case .left: return 3
+    case .misbehaved: return 4
+    case .superseded: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Vantage_V2_RevocationReason] = [
+    .unspecified,
+    .keyCompromised,
+    .deviceLost,
+    .left,
+    .misbehaved,
+    .superseded,
+  ]
+
+}
+
 public nonisolated enum Vantage_V2_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -539,9 +594,6 @@ public nonisolated struct Vantage_V2_Enrollment: Sendable {
 
   public var notAfterMs: Int64 = 0
 
-  /// "host:port" the node accepts connections on; empty behind NAT
-  public var advertise: String = String()
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -561,8 +613,6 @@ public nonisolated struct Vantage_V2_EnrollmentRequest: Sendable {
   public var asn: UInt32 = 0
 
   public var isp: String = String()
-
-  public var advertise: String = String()
 
   public var createdMs: Int64 = 0
 
@@ -594,9 +644,9 @@ public nonisolated struct Vantage_V2_Revocation: Sendable {
   /// Clears the value of `lastAcceptedSeq`. Subsequent reads from it will return its default value.
   public mutating func clearLastAcceptedSeq() {self._lastAcceptedSeq = nil}
 
-  public var reason: String = String()
-
   public var createdMs: Int64 = 0
+
+  public var reasonCode: Vantage_V2_RevocationReason = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1232,6 +1282,10 @@ nonisolated extension Vantage_V2_LogTier: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LOG_TIER_RAW\0\u{1}LOG_TIER_SUMMARY\0")
 }
 
+nonisolated extension Vantage_V2_RevocationReason: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REVOCATION_REASON_UNSPECIFIED\0\u{1}REVOCATION_REASON_KEY_COMPROMISED\0\u{1}REVOCATION_REASON_DEVICE_LOST\0\u{1}REVOCATION_REASON_LEFT\0\u{1}REVOCATION_REASON_MISBEHAVED\0\u{1}REVOCATION_REASON_SUPERSEDED\0")
+}
+
 nonisolated extension Vantage_V2_ErrorCode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_MALFORMED\0\u{1}ERROR_CODE_UNKNOWN_PEER\0\u{1}ERROR_CODE_REVOKED\0\u{1}ERROR_CODE_EXPIRED\0\u{1}ERROR_CODE_WRONG_MESH\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_BUSY\0\u{1}ERROR_CODE_KEY_MISMATCH\0")
 }
@@ -1572,7 +1626,7 @@ nonisolated extension Vantage_V2_WindowSummary: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Enrollment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{3}not_before_ms\0\u{3}not_after_ms\0\u{1}advertise\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{3}not_before_ms\0\u{3}not_after_ms\0\u{b}advertise\0\u{c}\u{8}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1587,7 +1641,6 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
       case 5: try { try decoder.decodeSingularStringField(value: &self.isp) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.notBeforeMs) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.notAfterMs) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.advertise) }()
       default: break
       }
     }
@@ -1615,9 +1668,6 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
     if self.notAfterMs != 0 {
       try visitor.visitSingularInt64Field(value: self.notAfterMs, fieldNumber: 7)
     }
-    if !self.advertise.isEmpty {
-      try visitor.visitSingularStringField(value: self.advertise, fieldNumber: 8)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1629,7 +1679,6 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
     if lhs.isp != rhs.isp {return false}
     if lhs.notBeforeMs != rhs.notBeforeMs {return false}
     if lhs.notAfterMs != rhs.notAfterMs {return false}
-    if lhs.advertise != rhs.advertise {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1637,7 +1686,7 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrollmentRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{1}advertise\0\u{3}created_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{4}\u{2}created_ms\0\u{b}advertise\0\u{c}\u{5}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1649,7 +1698,6 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
       case 2: try { try decoder.decodeSingularStringField(value: &self.country) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.asn) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.isp) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.advertise) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
       default: break
       }
@@ -1669,9 +1717,6 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
     if !self.isp.isEmpty {
       try visitor.visitSingularStringField(value: self.isp, fieldNumber: 4)
     }
-    if !self.advertise.isEmpty {
-      try visitor.visitSingularStringField(value: self.advertise, fieldNumber: 5)
-    }
     if self.createdMs != 0 {
       try visitor.visitSingularInt64Field(value: self.createdMs, fieldNumber: 6)
     }
@@ -1683,7 +1728,6 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
     if lhs.country != rhs.country {return false}
     if lhs.asn != rhs.asn {return false}
     if lhs.isp != rhs.isp {return false}
-    if lhs.advertise != rhs.advertise {return false}
     if lhs.createdMs != rhs.createdMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -1692,7 +1736,7 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Vantage_V2_Revocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Revocation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_id\0\u{3}effective_ms\0\u{3}last_accepted_seq\0\u{1}reason\0\u{3}created_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_id\0\u{3}effective_ms\0\u{3}last_accepted_seq\0\u{4}\u{2}created_ms\0\u{3}reason_code\0\u{b}reason\0\u{c}\u{5}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1704,8 +1748,8 @@ nonisolated extension Vantage_V2_Revocation: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularBytesField(value: &self.nodeID) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.effectiveMs) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self._lastAcceptedSeq) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.reasonCode) }()
       default: break
       }
     }
@@ -1728,11 +1772,11 @@ nonisolated extension Vantage_V2_Revocation: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._lastAcceptedSeq {
       try visitor.visitSingularUInt64Field(value: v, fieldNumber: 4)
     } }()
-    if !self.reason.isEmpty {
-      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
-    }
     if self.createdMs != 0 {
       try visitor.visitSingularInt64Field(value: self.createdMs, fieldNumber: 6)
+    }
+    if self.reasonCode != .unspecified {
+      try visitor.visitSingularEnumField(value: self.reasonCode, fieldNumber: 7)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1742,8 +1786,8 @@ nonisolated extension Vantage_V2_Revocation: SwiftProtobuf.Message, SwiftProtobu
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.effectiveMs != rhs.effectiveMs {return false}
     if lhs._lastAcceptedSeq != rhs._lastAcceptedSeq {return false}
-    if lhs.reason != rhs.reason {return false}
     if lhs.createdMs != rhs.createdMs {return false}
+    if lhs.reasonCode != rhs.reasonCode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

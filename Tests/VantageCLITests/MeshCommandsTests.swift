@@ -38,13 +38,22 @@ import VantageTestKit
         let jazzID = try #require(request["signer_id"] as? String)
 
         let revoke = try vantage.run("admin", "revoke", "--mesh", "mesh", "--node-id", jazzID,
-                                     "--reason", "lost laptop", "--out", "revoke-jazz.envelope", "--last-seq", "7")
+                                     "--reason", "device-lost", "--note", "lost laptop", "--out", "revoke-jazz.envelope", "--last-seq", "7")
         #expect(revoke.status == 0, "\(revoke.stderr)")
         let revocation = try json(try vantage.run("ledger", "inspect", "revoke-jazz.envelope", "--json").stdout)
         #expect(revocation["kind"] as? String == "revocation")
         let revoked = try #require(revocation["fields"] as? [String: String])
         #expect(revoked["node_id"] == jazzID)
         #expect(revoked["last_accepted_seq"] == "7")
+        // The signed record carries a code; the words stay in the coordinator's own file.
+        #expect(revoked["reason"] == "device-lost")
+        let signed = try Data(contentsOf: dir.appendingPathComponent("revoke-jazz.envelope"))
+        #expect(signed.range(of: Data("lost laptop".utf8)) == nil)
+        let log = try String(contentsOf: dir.appendingPathComponent("mesh/revocations.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"note\":\"lost laptop\"") && log.contains("\"node_id\":\"\(jazzID)\"") && log.contains("\"reason\":\"device-lost\""))
+        #expect(try mode("mesh/revocations.jsonl") == 0o600)
+        let words = try vantage.run("admin", "revoke", "--mesh", "mesh", "--node-id", jazzID, "--reason", "lost laptop", "--out", "r.envelope")
+        #expect(words.status == 64 && words.stderr.contains("--reason: 'lost laptop' is not one of key-compromised"), "\(words.stderr)")
     }
 
     @Test func badFlagsAreNamedWithExitCode64() throws {

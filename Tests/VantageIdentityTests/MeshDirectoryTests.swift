@@ -36,10 +36,10 @@ import X509
     }
 
     @Test func profileProblemsNameTheFlag() {
-        let problems = NodeProfile(country: "pk", asn: 0, advertise: "nohost").problems()
+        let problems = NodeProfile(country: "pk", asn: 0, isp: String(repeating: "x", count: 201)).problems()
         #expect(problems.count == 3)
         #expect(problems[0].hasPrefix("--country"))
         #expect(problems[1].hasPrefix("--asn"))
-        #expect(problems[2].hasPrefix("--advertise"))
+        #expect(problems[2].hasPrefix("--isp"))
     }
 }

@@ -53,7 +53,7 @@ extension MeshSuite {
         #expect(try await eventually { try await cClient.status().peers.count == 1 })
         let cID = try await cClient.status().nodeID
 
-        let revoke = try runner.run("admin", "revoke", "--mesh", folders.mesh.path, "--node-id", cID, "--reason", "test", "--out", "revoke-c.envelope")
+        let revoke = try runner.run("admin", "revoke", "--mesh", folders.mesh.path, "--node-id", cID, "--reason", "misbehaved", "--out", "revoke-c.envelope")
         #expect(revoke.status == 0, "\(revoke.stderr)")
         let publish = try runner.run("admin", "publish", "--node", folders.nodes[0].path, "revoke-c.envelope")
         #expect(publish.status == 0, "\(publish.stdout) \(publish.stderr)")

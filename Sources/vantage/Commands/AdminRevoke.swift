@@ -3,7 +3,7 @@ import Foundation
 import VantageIdentity
 import VantageWire
 
-/// `vantage admin revoke --mesh MESH --node-id ID --reason TEXT --out FILE`.
+/// `vantage admin revoke --mesh MESH --node-id ID --reason CODE [--note TEXT] --out FILE`.
 struct AdminRevoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
@@ -11,8 +11,10 @@ struct AdminRevoke: AsyncParsableCommand {
         discussion: """
             The revocation refuses the node's batches created at or after --effective (default: now). \
             A compromised node can backdate its batches; when you know the last batch you trust, give \
-            --last-seq and the cut is made by sequence number instead. Spread the file to the mesh \
-            (a later release adds `vantage admin publish`).
+            --last-seq and the cut is made by sequence number instead. The signed record carries only \
+            a reason code; --note stays in MESH/revocations.jsonl, the coordinator's own file, for no \
+            record the mesh gossips holds a sentence about a person. Spread the file with \
+            `vantage admin publish`.
             """
     )
 
@@ -21,8 +23,11 @@ struct AdminRevoke: AsyncParsableCommand {
     @Option(name: .customLong("node-id"), help: ArgumentHelp("The node id to revoke (64 hex digits).", valueName: "ID"))
     var nodeID: String
 
-    @Option(name: .long, help: "Why, for the record.")
+    @Option(name: .long, help: ArgumentHelp("Why: key-compromised, device-lost, left, misbehaved or superseded.", valueName: "CODE"))
     var reason: String
+
+    @Option(name: .long, help: ArgumentHelp("What happened, in words: kept in MESH/revocations.jsonl, never gossiped.", valueName: "TEXT"))
+    var note: String?
 
     @Option(name: .long, help: ArgumentHelp("File to write the signed revocation to.", valueName: "FILE"))
     var out: String
@@ -41,15 +46,18 @@ struct AdminRevoke: AsyncParsableCommand {
         if let effective, ISO8601DateFormatter().date(from: effective) == nil {
             throw ValidationError("--effective: '\(effective)' is not an RFC 3339 time such as 2024-01-20T13:00:00Z")
         }
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason: must not be empty") }
+        guard code != nil else {
+            throw ValidationError("--reason: '\(reason)' is not one of \(RevocationReason.named.map(\.name).joined(separator: ", ")) (put words in --note)")
+        }
     }
 
     func run() async throws {
         let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
         let now = Date()
         let when = effective.flatMap { ISO8601DateFormatter().date(from: $0) } ?? now
-        let envelope = admin.revoke(nodeID: Hash256(hex: nodeID)!, effective: when, lastAcceptedSeq: lastSeq, reason: reason, now: now)
+        let envelope = admin.revoke(nodeID: Hash256(hex: nodeID)!, effective: when, lastAcceptedSeq: lastSeq, reason: code!, now: now)
         try RecordFile.write(envelope, to: out)
+        try appendToLog(envelope, now: now)
         if json {
             try printJSON(EnvelopeSummary(envelope))
             return
@@ -57,8 +65,28 @@ struct AdminRevoke: AsyncParsableCommand {
         print("""
             revoked node \(nodeID.lowercased())
               effective   \(when.rfc3339)\(lastSeq.map { ", batches after seq \($0) refused" } ?? "")
-              reason      \(reason)
+              reason      \(code!.name)\(note.map { _ in " (note kept in \(logPath))" } ?? "")
               wrote       \(out)
             """)
+    }
+
+    /// The reason code `--reason` names.
+    var code: RevocationReason? { RevocationReason.named.first { $0.name == reason.lowercased() }?.reason }
+
+    /// The coordinator's log of revocations, in the mesh folder.
+    var logPath: String { mesh.mesh + "/revocations.jsonl" }
+
+    /// Appends one JSON line (revocation id, node id, time, code, note) to the coordinator's log.
+    func appendToLog(_ envelope: Envelope, now: Date) throws {
+        let entry: [String: String] = ["revocation": envelope.recordID?.hex ?? "", "node_id": nodeID.lowercased(), "created": now.rfc3339,
+                                       "reason": code!.name, "note": note ?? ""]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let line = try encoder.encode(entry) + Data("\n".utf8)
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600]) }
+        guard let handle = FileHandle(forWritingAtPath: logPath) else { throw CommandFailure("cannot write \(logPath)") }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
     }
 }

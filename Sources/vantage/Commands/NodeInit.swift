@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VantageIdentity
 
-/// `vantage node init --dir NODE --country CC --asn N [--isp NAME] [--advertise HOST:PORT]`.
+/// `vantage node init --dir NODE --country CC --asn N [--isp NAME]`.
 struct NodeInit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
@@ -27,13 +27,10 @@ struct NodeInit: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The ISP's name, e.g. PTCL.", valueName: "NAME"))
     var isp: String = ""
 
-    @Option(name: .long, help: ArgumentHelp("Address other nodes can reach this one at; leave out behind NAT.", valueName: "HOST:PORT"))
-    var advertise: String = ""
-
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
-    var profile: NodeProfile { NodeProfile(country: country, asn: asn, isp: isp, advertise: advertise) }
+    var profile: NodeProfile { NodeProfile(country: country, asn: asn, isp: isp) }
 
     func validate() throws {
         let problems = profile.problems()
@@ -51,7 +48,7 @@ struct NodeInit: AsyncParsableCommand {
         print("""
             created node in \(dir)
               node id    \(summary.signerID)
-              where      \(country), AS\(asn)\(isp.isEmpty ? "" : " (\(isp))")\(advertise.isEmpty ? ", dials out only" : ", accepts peers at \(advertise)")
+              where      \(country), AS\(asn)\(isp.isEmpty ? "" : " (\(isp))")
               key        \(files.keyPath)  (secret, mode 0600)
               API token  \(files.apiTokenPath)  (secret, mode 0600)
               request    \(files.requestPath)

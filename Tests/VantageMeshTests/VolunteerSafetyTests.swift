@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VantageAgent
+import VantageDemo
+import VantageIdentity
+import VantageScoring
+import VantageTestKit
+import VantageWire
+
+/// The mesh must never become the list of its volunteers (DESIGN.md, "Volunteer safety"): no
+/// record it gossips or exports, and nothing its API shows a reader without the token, holds the
+/// address of a node.
+extension MeshSuite {
+@Suite struct VolunteerSafetyTests {
+    @Test func noRecordNorAnswerWithoutTheTokenHoldsAnyAgentsAddress() async throws {
+        let folders = try MeshFolders.create("addresses", nodes: (1...4).map { ("isp\($0)", UInt32(64900 + $0)) })
+        let runner = try CommandRunner(directory: folders.base)
+        let hosts = (1...4).map { "127.0.0.\(10 + $0)" }
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        var previous: String?
+        for (node, host) in zip(folders.nodes, hosts) {
+            var arguments = ["--listen", "\(host):0", "--gossip-interval", "200ms", "--attest-interval", "500ms", "--no-probes"]
+            if let previous { arguments += ["--join", previous] }
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: arguments)
+            previous = try #require(try await agent.waitUntilReady())
+            #expect(previous!.hasPrefix(host + ":"))
+            agents.append(agent)
+        }
+        for (index, node) in folders.nodes.enumerated() {
+            #expect(try await AgentClient(node: node.path).submit(jsonLines: VerdictTests().day(blocked: index < 3)).refused == 0)
+        }
+        let node = folders.nodes[3]
+        let verdict = try await { () async throws -> Verdict? in
+            var found: Verdict?
+            _ = try await eventually(timeout: 60) {
+                found = try await AgentClient(node: node.path).verdicts(country: nil).verdicts.first { $0.scope == .nation }
+                return found != nil
+            }
+            return found
+        }()
+        let id = try #require(verdict?.id, "a nation-scale verdict")
+        let reportPath = folders.base.appendingPathComponent("report.json").path
+        let verified = try await eventually(timeout: 60) {
+            try runner.run("report", "export", "--node", node.path, "--verdict", id, "--out", reportPath).status == 0
+                && runner.run("report", "verify", reportPath, "--mesh-key", folders.mesh.descriptionPath).status == 0
+        }
+        #expect(verified)
+
+        // Everything a reader can get: every node's whole ledger, the report and every signed record
+        // in it, and what the API answers without the token.
+        var documents: [(String, Data)] = []
+        for (index, folder) in folders.nodes.enumerated() {
+            let out = folders.base.appendingPathComponent("n\(index).ledger").path
+            #expect(try runner.run("ledger", "export", "--node", folder.path, "--out", out).status == 0)
+            documents.append(("ledger export of node \(index + 1)", try Data(contentsOf: URL(fileURLWithPath: out))))
+        }
+        let reportData = try Data(contentsOf: URL(fileURLWithPath: reportPath))
+        documents.append(("report", reportData))
+        let report = try JSONDecoder().decode(Report.self, from: reportData)
+        for (part, texts) in [("batches", report.batches), ("summaries", report.summaries), ("enrollments", report.enrollments),
+                              ("campaigns", report.campaigns), ("attestations", report.attestations), ("revocations", report.revocations)] {
+            for (i, text) in texts.enumerated() { documents.append(("report \(part)[\(i)]", Data(base64Encoded: text) ?? Data())) }
+        }
+        let base = try AgentClient(node: node.path).baseURL
+        for path in ["", "v1/status", "v1/peers", "v1/verdicts", "v1/view", "v1/reports/\(id)", "metrics"] {
+            let (body, response) = try await URLSession.shared.data(from: base.appendingPathComponent(path))
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "GET /\(path)")
+            documents.append(("GET /\(path)", body))
+        }
+        for host in hosts {
+            let text = Data(host.utf8), binary = Data(host.split(separator: ".").map { UInt8($0)! })
+            for (name, document) in documents {
+                #expect(document.range(of: text) == nil && document.range(of: binary) == nil, "\(name) holds the address \(host)")
+            }
+        }
+        #expect(documents.count > 20, "\(documents.count) documents scanned")
+    }
+}
+}
