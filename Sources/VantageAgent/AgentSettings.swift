@@ -25,6 +25,9 @@ public struct AgentSettings: Sendable {
     /// Connected peers at most, instead of `maxPeers`, when the campaign lists this node as a
     /// relay (protocol/SPEC.md §7.5, §9): every ordinary node dials the relays.
     public var relayMaxPeers = 512
+    /// Log the addresses of peers that connected to this node (`--log-peer-addresses`); off by
+    /// default: logs name peers by node id.
+    public var logPeerAddresses = false
     /// Longest JSON line accepted by the API, in bytes (default 64 KiB).
     public var maxLineBytes = MeasurementLines.defaultMaxLineBytes
     /// Most measurements signed into one batch from the API (default 1,000).

@@ -7,6 +7,21 @@ import VantageWire
 
 /// The transport's callbacks: who may connect, and what arrives.
 extension NodeAgent: ConnectionHandler {
+    /// A node this one dialed finished the TLS handshake: greet it (send Hello and enrollment)
+    /// only when it is not this node, not revoked or excluded, and, when `address` is a relay the
+    /// campaign lists, that relay (SPEC §7.3, §7.5). The refusal is counted by `failedBeforeHello`.
+    public func mayGreet(_ key: PublicKey, dialed address: String) async -> Result<Void, TransportError> {
+        let peer = key.id
+        if peer == id { return .failure(.unexpectedPeer("\(address) is this node")) }
+        if ledger.excluded.contains(peer) || ledger.isCutByRevocation(peer, seq: nil, createdMs: nowMs) {
+            return .failure(.unexpectedPeer("node \(peer.short) at \(address) is revoked or excluded"))
+        }
+        if let listed = ledger.relays.first(where: { $0.value == address })?.key, listed != peer {
+            return .failure(.unexpectedPeer("\(address) is relay \(listed.short) in the campaign, but node \(peer.short) answered"))
+        }
+        return .success(())
+    }
+
     public func authorize(_ hello: Hello, key peerKey: PublicKey) async -> Result<AdmittedPeer, TransportError> {
         let result = check(hello, key: peerKey)
         if case .failure(let error) = result {
@@ -43,7 +58,8 @@ extension NodeAgent: ConnectionHandler {
         }
         connections[peer] = connection
         perform(gossip.onConnected(peer, asn: connection.peer.asn, address: connection.dialedAddress, nowMs: nowMs))
-        logger.info("peer connected", metadata: ["peer": "\(peer.short)", "asn": "\(connection.peer.asn)", "remote": "\(connection.remote)"])
+        logger.info("peer connected", metadata: ["peer": "\(peer.short)", "asn": "\(connection.peer.asn)",
+                                                 "remote": "\(shown(connection.remote, dialed: connection.dialedAddress))"])
     }
 
     public func received(_ frame: Frame, on connection: PeerConnection) async {
@@ -103,9 +119,17 @@ extension NodeAgent: ConnectionHandler {
             let count = floodRefusals[address, default: 0] + 1
             floodRefusals[address] = count
             guard Self.isPowerOfTen(count) else { return }
-            logger.warning("connection refused before Hello", metadata: ["remote": "\(remote)", "reason": "\(error)", "refused_from_address": "\(count)"])
+            logger.warning("connection refused before Hello", metadata: ["remote": "\(shown(remote, dialed: dialedAddress))", "reason": "\(error)",
+                                                                          "refused_from_address": "\(count)"])
             return
         }
-        logger.notice("connection failed before Hello", metadata: ["remote": "\(remote)", "reason": "\(error)"])
+        logger.notice("connection failed before Hello", metadata: ["remote": "\(shown(remote, dialed: dialedAddress))", "reason": "\(error)"])
+    }
+
+    /// A peer's address as the logs show it: the address this node dialed (its own settings or
+    /// the campaign's relays), or an accepted peer's address only with `--log-peer-addresses` —
+    /// a relay's logs must not become a list of volunteers (SPEC §7.5).
+    func shown(_ remote: String, dialed: String?) -> String {
+        dialed ?? (settings.logPeerAddresses ? remote : "(hidden; --log-peer-addresses shows it)")
     }
 }

@@ -25,6 +25,11 @@ extension MeshTransport {
         var connection: PeerConnection?
         do {
             try await opened.channel.executeThenClose { inbound, outbound in
+                if let dialedAddress, let handshake = opened.handshake {
+                    // The dialer sends nothing of itself before it knows whom it reached.
+                    try await handshake.get()
+                    try await handler.mayGreet(self.peerKey(of: channel), dialed: dialedAddress).get()
+                }
                 let helloMessage = await self.hello()
                 var frames = inbound.makeAsyncIterator()
                 do {
@@ -66,11 +71,7 @@ extension MeshTransport {
             try? await outbound.write(Frame.error(.malformed, "expected Hello as the first frame"))
             throw TransportError.expectedHello
         }
-        guard let certificate = try await channel.nioSSL_peerCertificate().get(),
-              let key = try? Certificate(derEncoded: certificate.toDERBytes()).ed25519PublicKey else {
-            throw TransportError.noPeerKey
-        }
-        switch await handler.authorize(hello, key: key) {
+        switch await handler.authorize(hello, key: try await peerKey(of: channel)) {
         case .success(let peer):
             return peer
         case .failure(let error):
@@ -79,6 +80,17 @@ extension MeshTransport {
             }
             throw error
         }
+    }
+}
+
+extension MeshTransport {
+    /// The Ed25519 key of the peer's TLS certificate.
+    func peerKey(of channel: any Channel) async throws -> PublicKey {
+        guard let certificate = try await channel.nioSSL_peerCertificate().get(),
+              let key = try? Certificate(derEncoded: certificate.toDERBytes()).ed25519PublicKey else {
+            throw TransportError.noPeerKey
+        }
+        return key
     }
 }
 

@@ -16,6 +16,8 @@ public final class MeshTransport: Sendable {
         let bytes: ByteCounter
         /// True once the Hello deadline passed.
         let helloTimedOut: NIOLockedValueBox<Bool>
+        /// Completed when the TLS handshake of a dialed connection is done (nil when accepted).
+        var handshake: EventLoopFuture<Void>? = nil
     }
 
     /// A bound listener.
@@ -92,7 +94,10 @@ public final class MeshTransport: Sendable {
                 .connectTimeout(.milliseconds(settings.connectTimeoutMs))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: nil))
+                        let done = HandshakeDone(promise: channel.eventLoop.makePromise())
+                        var opened = try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: nil), after: done)
+                        opened.handshake = done.promise.futureResult
+                        return opened
                     }
                 }
             await serve(opened, dialedAddress: address, handshakeFrom: nil)
@@ -110,11 +115,12 @@ public final class MeshTransport: Sendable {
         return parts
     }
 
-    private func configure(_ channel: any Channel, tls: some ChannelHandler) throws -> OpenChannel {
+    private func configure(_ channel: any Channel, tls: some ChannelHandler, after: HandshakeDone? = nil) throws -> OpenChannel {
         let bytes = ByteCounter()
         let deadline = TimeoutHandler.helloDeadline(timeoutMs: settings.helloTimeoutMs)
         try channel.pipeline.syncOperations.addHandler(deadline, name: TimeoutHandler.helloDeadlineName)
         try channel.pipeline.syncOperations.addHandler(tls)
+        if let after { try channel.pipeline.syncOperations.addHandler(after) }
         try channel.pipeline.syncOperations.addHandlers([
             TimeoutHandler.idle(timeoutMs: settings.idleTimeoutMs),
             FrameEncodingHandler(limits: settings.wire, counter: bytes, maxQueuedBytes: settings.maxQueuedBytes),

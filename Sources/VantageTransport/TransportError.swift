@@ -27,6 +27,9 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case tlsHandshake(String)
     /// The peer left more than this many bytes of frames unread.
     case slowReader(Int)
+    /// The node dialed is not one this node greets (a relay address answered by another key, a
+    /// revoked or excluded node): nothing of this node was sent to it.
+    case unexpectedPeer(String)
 
     public var description: String {
         switch self {
@@ -43,6 +46,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .badAddress(let address): return "'\(address)' is not HOST:PORT"
         case .tlsHandshake(let reason): return "TLS handshake failed: \(reason)"
         case .slowReader(let limit): return "the peer left more than \(limit) bytes unread (max_queued_bytes)"
+        case .unexpectedPeer(let reason): return "not greeted: \(reason)"
         }
     }
 
@@ -61,6 +65,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .badAddress: return "bad_address"
         case .tlsHandshake: return "tls_handshake"
         case .slowReader: return "slow_reader"
+        case .unexpectedPeer: return "unexpected_peer"
         }
     }
 }

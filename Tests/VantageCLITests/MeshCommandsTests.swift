@@ -56,6 +56,19 @@ import VantageTestKit
         #expect(words.status == 64 && words.stderr.contains("--reason: 'lost laptop' is not one of key-compromised"), "\(words.stderr)")
     }
 
+    @Test func nodeWipeRemovesTheKeysAndStoreOnlyWhenConfirmed() throws {
+        #expect(try vantage.run("node", "init", "--dir", "gone", "--country", "PK", "--asn", "17557").status == 0)
+        try Data("a store".utf8).write(to: dir.appendingPathComponent("gone/ledger.sqlite"))
+        let unconfirmed = try vantage.run("node", "wipe", "--node", "gone")
+        #expect(unconfirmed.status == 64 && unconfirmed.stderr.contains("--yes"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("gone/node.key").path))
+        let wiped = try vantage.run("node", "wipe", "--node", "gone", "--yes")
+        #expect(wiped.status == 0, "\(wiped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("gone").path))
+        let notANode = try vantage.run("node", "wipe", "--node", "mesh-or-home", "--yes")
+        #expect(notANode.status == 64 && notANode.stderr.contains("holds no node.key"))
+    }
+
     @Test func badFlagsAreNamedWithExitCode64() throws {
         let result = try vantage.run("node", "init", "--dir", "n", "--country", "Pakistan", "--asn", "17557")
         #expect(result.status == 64)

@@ -79,5 +79,36 @@ extension MeshSuite {
         }
         #expect(documents.count > 20, "\(documents.count) documents scanned")
     }
+
+    @Test func aNodeSendsNothingOfItselfToARelayAddressAnsweredByAnotherNode() async throws {
+        let folders = try MeshFolders.create("greet", nodes: [("impostor", 64911), ("isp2", 64912), ("relay", 64913)])
+        let runner = try CommandRunner(directory: folders.base)
+        let ids = try folders.nodes.map { try KeyFile.read($0.keyPath).publicKey.id }
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        // A node of the mesh answers at the address the campaign gives for another node, the relay.
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: ["--listen", "127.0.0.1:0", "--no-probes"]))
+        let address = try #require(try await agents[0].waitUntilReady())
+        let campaign = """
+            {"name": "greet", "version": 1, "interval_seconds": 300, "probes": ["tls"],
+             "targets": [{"name": "facebook", "inputs": ["https://facebook.example/"]}],
+             "relays": [{"node_id": "\(ids[2].hex)", "address": "\(address)"}]}
+            """
+        try campaign.write(to: folders.base.appendingPathComponent("campaign.json"), atomically: true, encoding: .utf8)
+        #expect(try runner.run("admin", "campaign", "--mesh", folders.mesh.path, "--file", "campaign.json", "--out", "campaign.envelope").status == 0)
+        #expect(try runner.run("admin", "enroll", "--mesh", folders.mesh.path, "--node", folders.nodes[1].path, "--campaign", "campaign.envelope").status == 0)
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[1].path, arguments: ["--no-probes", "--gossip-interval", "200ms"]))
+        _ = try await agents[1].waitUntilReady()
+        // The node dials the relay's address, finds another key there and sends nothing of itself.
+        let metricsURL = try AgentClient(node: folders.nodes[1].path).baseURL.appendingPathComponent("metrics")
+        let refused = try await eventually(timeout: 30) {
+            String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self).contains("reason=\"unexpected_peer\"")
+        }
+        #expect(refused, "the node counts the relay address answered by another node")
+        #expect(try await AgentClient(node: folders.nodes[1].path).status().peers.isEmpty)
+        agents[0].stop()
+        let impostor = try LedgerTransfer.ledger(ofNode: folders.nodes[0].path)
+        #expect(impostor.enrollments(of: ids[1]).isEmpty, "the impostor never got the node's enrollment (it comes in the Hello)")
+    }
 }
 }

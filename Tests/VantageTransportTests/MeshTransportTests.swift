@@ -16,6 +16,7 @@ final class RecordingHandler: ConnectionHandler {
 
     init(refuse: Bool = false) { self.refuse = refuse }
 
+    func mayGreet(_ key: PublicKey, dialed address: String) async -> Result<Void, TransportError> { .success(()) }
     func authorize(_ hello: Hello, key: PublicKey) async -> Result<AdmittedPeer, TransportError> {
         guard !refuse else { return .failure(.refused(.revoked, "test refuses everyone")) }
         guard Hash256(bytes: hello.nodeID) == key.id else { return .failure(.refused(.keyMismatch, "node id is not the TLS key's")) }

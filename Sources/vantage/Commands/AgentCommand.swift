@@ -47,6 +47,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-probes"), help: "Do not measure: relay and store only.")
     var noProbes = false
 
+    @Flag(name: .customLong("log-peer-addresses"), help: "Log the addresses of peers that connect to this node (off: logs name peers by node id).")
+    var logPeerAddresses = false
+
     @Flag(name: .long, help: "Run as an archiver: keep every node's raw batches (the campaign must name this node in `archivers`).")
     var archive = false
 
@@ -138,6 +141,7 @@ struct AgentCommand: AsyncParsableCommand {
         settings.probes = resolved.probing ? try resolved.probes.settings() : nil
         settings.attestIntervalMs = resolved.attestMs
         settings.archive = archive || (file.archive ?? false)
+        settings.logPeerAddresses = logPeerAddresses
         do {
             try AgentLimit.apply(file.limits ?? [:], to: &settings)
         } catch let error as ConfigError {
