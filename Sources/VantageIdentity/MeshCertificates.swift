@@ -18,13 +18,14 @@ public struct MeshCertificateAuthority: Sendable {
         self.certificate = certificate
     }
 
-    /// Creates a self-signed CA certificate for a mesh, valid for `years` from `now`.
-    public static func create(meshName: String, meshID: Hash256, key: SigningKey, now: Date, years: Int = 10) throws -> Self {
+    /// Creates a self-signed CA certificate for a mesh, valid for `years` from `now`. Like node
+    /// certificates it names no product: its common name is the mesh id's first 8 hex digits
+    /// (DESIGN.md, "Volunteer safety").
+    public static func create(meshID: Hash256, key: SigningKey, now: Date, years: Int = 10) throws -> Self {
         let caKey = Certificate.PrivateKey(key.key)
         do {
             let name = try DistinguishedName {
-                OrganizationName("Vantage mesh \(meshName)")
-                CommonName("Vantage mesh CA \(meshID.short)")
+                CommonName(String(meshID.hex.prefix(8)))
             }
             let extensions = try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
@@ -44,13 +45,12 @@ public struct MeshCertificateAuthority: Sendable {
     }
 
     /// Issues a TLS certificate for a node key, for both server and client authentication.
-    /// The subject's common name is the node id in hex.
+    /// The subject's common name is the node id in hex; nothing in it names the product.
     public func issueNodeCertificate(for nodeKey: PublicKey, notBefore: Date, notAfter: Date) throws -> Certificate {
         let caKey = Certificate.PrivateKey(key.key)
         do {
             let subjectKey = Certificate.PublicKey(try Curve25519.Signing.PublicKey(rawRepresentation: nodeKey.raw))
             let subject = try DistinguishedName {
-                OrganizationName("Vantage node")
                 CommonName(nodeKey.id.hex)
             }
             let extensions = try Certificate.Extensions {
@@ -59,7 +59,6 @@ public struct MeshCertificateAuthority: Sendable {
                 try ExtendedKeyUsage([.serverAuth, .clientAuth])
                 SubjectKeyIdentifier(hash: subjectKey)
                 AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: caKey.publicKey).keyIdentifier)
-                SubjectAlternativeNames([.dnsName("vantage-node")])
             }
             return try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: subjectKey,

@@ -29,7 +29,7 @@ public struct MeshDirectory: Sendable {
         let rootKey = SigningKey()
         let caKey = SigningKey()
         let description = MeshDescription(name: name, rootKey: rootKey.publicKey, created: now)
-        let ca = try MeshCertificateAuthority.create(meshName: name, meshID: rootKey.publicKey.id, key: caKey, now: now)
+        let ca = try MeshCertificateAuthority.create(meshID: rootKey.publicKey.id, key: caKey, now: now)
         try KeyFile.write(rootKey, to: directory.rootKeyPath)
         try KeyFile.write(caKey, to: directory.caKeyPath)
         try ca.certificate.pemText().write(toFile: directory.caCertificatePath, atomically: true, encoding: .utf8)

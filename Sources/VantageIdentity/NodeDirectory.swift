@@ -82,8 +82,28 @@ extension MeshAdmin {
     public func enroll(node: NodeDirectory, now: Date, validity: TimeInterval) throws -> Verified<Enrollment> {
         let request = try node.loadRequest()
         let notAfter = now.addingTimeInterval(validity)
-        let envelope = enroll(request, notBefore: now, notAfter: notAfter)
-        let certificate = try ca.issueNodeCertificate(for: request.signer, notBefore: now, notAfter: notAfter)
+        return try install(enroll(request, notBefore: now, notAfter: notAfter), key: request.signer, into: node, notBefore: now, notAfter: notAfter)
+    }
+
+    /// Renews the enrollment in `node`: the same key, country, ASN and ISP — the same vantage
+    /// point — valid from `now` for `validity`, with a new certificate for as long. The node's
+    /// current enrollment file must be one this mesh's root signed.
+    public func renew(node: NodeDirectory, now: Date, validity: TimeInterval) throws -> Verified<Enrollment> {
+        guard case .enrollment(let current) = try SignedFact(verifying: RecordFile.readEnvelope(node.enrollmentPath)),
+              current.signer == rootKey.publicKey, let key = try? PublicKey(raw: Array(current.record.nodePublicKey)) else {
+            throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "not an enrollment signed by this mesh's root")
+        }
+        var renewed = current.record
+        let notAfter = now.addingTimeInterval(validity)
+        renewed.notBeforeMs = now.unixMilliseconds
+        renewed.notAfterMs = notAfter.unixMilliseconds
+        return try install(rootKey.sign(renewed), key: key, into: node, notBefore: now, notAfter: notAfter)
+    }
+
+    /// Writes a signed enrollment, a certificate for `key` from `notBefore` to `notAfter` and the
+    /// mesh's public files into the node folder.
+    private func install(_ envelope: Envelope, key: PublicKey, into node: NodeDirectory, notBefore: Date, notAfter: Date) throws -> Verified<Enrollment> {
+        let certificate = try ca.issueNodeCertificate(for: key, notBefore: notBefore, notAfter: notAfter)
         try RecordFile.write(envelope, to: node.enrollmentPath)
         try certificate.pemText().write(toFile: node.certificatePath, atomically: true, encoding: .utf8)
         try ca.certificate.pemText().write(toFile: node.caCertificatePath, atomically: true, encoding: .utf8)

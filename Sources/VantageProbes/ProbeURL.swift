@@ -32,11 +32,17 @@ struct ProbeURL: Sendable {
     /// The port: explicit, else 443 for https and 80 for http.
     var port: Int { explicitPort ?? (secure ? 443 : 80) }
 
-    /// An HTTP/1.1 GET of the path that asks the server to close when done.
+    /// An HTTP/1.1 GET of the path that asks the server to close when done, with the headers of
+    /// a common browser: a probe does not name itself (DESIGN.md, "Volunteer safety").
     var request: [UInt8] {
         let hostHeader = explicitPort.map { "\(host):\($0)" } ?? host
-        return Array("GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: vantage-probe/1\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
+        return Array(("GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: \(Self.userAgent)\r\n"
+            + "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Language: en-US,en;q=0.9\r\n"
+            + "Connection: close\r\n\r\n").utf8)
     }
+
+    /// The User-Agent of a current desktop Chrome, the most common browser.
+    static let userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
     /// Whether `host` is an IPv4 or IPv6 literal.
     static func isIPAddress(_ host: String) -> Bool {

@@ -56,6 +56,30 @@ import VantageTestKit
         #expect(words.status == 64 && words.stderr.contains("--reason: 'lost laptop' is not one of key-compromised"), "\(words.stderr)")
     }
 
+    @Test func enrollmentsAreShortLivedAndARenewalKeepsTheVantagePoint() throws {
+        #expect(try vantage.run("mesh", "init", "--dir", "mesh").status == 0)
+        #expect(try vantage.run("node", "init", "--dir", "zong", "--country", "PK", "--asn", "59257", "--isp", "Zong").status == 0)
+        #expect(try vantage.run("admin", "enroll", "--mesh", "mesh", "--node", "zong").status == 0)
+        func fields() throws -> [String: String] {
+            try #require(json(try vantage.run("ledger", "inspect", "zong/enrollment.envelope", "--json").stdout)["fields"] as? [String: String])
+        }
+        func days(_ e: [String: String]) -> Double {
+            let from = ISO8601DateFormatter().date(from: e["not_before"]!)!, to = ISO8601DateFormatter().date(from: e["not_after"]!)!
+            return to.timeIntervalSince(from) / 86_400
+        }
+        let first = try fields()
+        #expect(abs(days(first) - 30) < 0.01, "30 days by default: \(first)")
+        let certificate = try String(contentsOf: dir.appendingPathComponent("zong/node.pem"), encoding: .utf8)
+        let renew = try vantage.run("admin", "renew", "--mesh", "mesh", "--node", "zong", "--days", "45")
+        #expect(renew.status == 0 && renew.stdout.contains("the same vantage point"), "\(renew.stderr)")
+        let second = try fields()
+        #expect(abs(days(second) - 45) < 0.01)
+        #expect(second["node_id"] == first["node_id"] && second["country"] == "PK" && second["asn"] == "59257" && second["isp"] == "Zong")
+        #expect(try String(contentsOf: dir.appendingPathComponent("zong/node.pem"), encoding: .utf8) != certificate, "a new certificate")
+        let stranger = try vantage.run("admin", "renew", "--mesh", "mesh", "--node", "nowhere")
+        #expect(stranger.status != 0 && stranger.stderr.contains("enrollment.envelope"), "\(stranger.stderr)")
+    }
+
     @Test func nodeWipeRemovesTheKeysAndStoreOnlyWhenConfirmed() throws {
         #expect(try vantage.run("node", "init", "--dir", "gone", "--country", "PK", "--asn", "17557").status == 0)
         try Data("a store".utf8).write(to: dir.appendingPathComponent("gone/ledger.sqlite"))

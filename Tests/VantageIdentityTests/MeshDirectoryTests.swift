@@ -22,6 +22,11 @@ import X509
         #expect(certificate.ed25519PublicKey?.raw == Array(enrollment.record.nodePublicKey))
         #expect(certificate.issuer == admin.ca.certificate.subject)
         #expect(admin.ca.certificate.publicKey.isValidSignature(certificate.signature, for: certificate))
+        // Neither certificate names the product (DESIGN.md, "Volunteer safety").
+        for named in [certificate, admin.ca.certificate] {
+            let der = Data(try named.serializeAsPEM().derBytes)
+            #expect(der.range(of: Data("antage".utf8)) == nil && !"\(named)".lowercased().contains("vantage"), "\(named.subject)")
+        }
         for secret in [node.keyPath, node.apiTokenPath, base + "/mesh/root.key", base + "/mesh/ca.key"] {
             let mode = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as! Int
             #expect(mode == 0o600, "\(secret)")

@@ -104,6 +104,19 @@ import VantageWire
         #expect(blockpage.details["blockpage"] == "test-isp")
     }
 
+    @Test func theHTTPProbeSendsABrowsersHeadersAndNamesNoProduct() async throws {
+        let web = try await web()
+        defer { Task { await web.close() } }
+        web.set("ok.example", .echoRequest)
+        // The fixture answers with the request's head; fingerprints of it show what was sent.
+        var s = settings(web)
+        s.fingerprints = [("browser", "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64)")]
+        let sent = await outcome(.http, "https://ok.example:\(web.port)/", s)
+        #expect(sent.outcome == "http_blockpage" && sent.details["blockpage"] == "browser", "\(sent.steps)")
+        s.fingerprints = [("product", "antage")]
+        #expect(await outcome(.http, "https://ok.example:\(web.port)/", s).outcome == "ok", "no header names Vantage")
+    }
+
     @Test func plainHTTPOutcomes() async throws {
         let web = try await web(tls: false)
         defer { Task { await web.close() } }

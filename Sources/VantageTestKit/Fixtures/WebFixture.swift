@@ -23,6 +23,8 @@ public final class WebFixture: @unchecked Sendable {
         case trickle(bytesPerSecond: Int, total: Int)
         /// Shake hands with a certificate for another name (TLS only), then serve.
         case wrongCertificate
+        /// 200 with the request's head (request line and headers) as the body.
+        case echoRequest
     }
 
     /// The port it listens on.
@@ -118,6 +120,7 @@ final class FixtureResponder: ChannelInboundHandler, @unchecked Sendable {
             .map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init) ?? "" } ?? ""
         switch behaviour(name ?? host) {
         case .serve(let body): respond(context, status: 200, body: Array(body.utf8))
+        case .echoRequest: respond(context, status: 200, body: Array(head.utf8))
         case .status(let code): respond(context, status: code, body: Array("status \(code)".utf8))
         case .wrongCertificate: respond(context, status: 200, body: Array("served with the wrong certificate".utf8))
         case .reset: _ = Self.reset(context.channel)

@@ -5,7 +5,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Coordinator work: enroll and revoke nodes, sign campaigns with the mesh root key, publish signed facts.",
-        subcommands: [AdminEnroll.self, AdminRevoke.self, AdminCampaign.self, AdminPublish.self]
+        subcommands: [AdminEnroll.self, AdminRenew.self, AdminRevoke.self, AdminCampaign.self, AdminPublish.self]
     )
 }
 

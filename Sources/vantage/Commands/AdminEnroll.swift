@@ -20,8 +20,11 @@ struct AdminEnroll: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The node folder made by `vantage node init`.", valueName: "NODE"))
     var node: String
 
-    @Option(name: .long, help: "Days the enrollment and certificate stay valid.")
-    var days: Int = 365
+    @Option(name: .long, help: "Days the enrollment and certificate stay valid (renew them with `admin renew`).")
+    var days: Int = Self.defaultDays
+
+    /// Enrollments and certificates are short-lived (DESIGN.md, "Volunteer safety"): 30 days.
+    static let defaultDays = 30
 
     @Option(name: .long, help: ArgumentHelp("A signed campaign (from `admin campaign`) to send with the enrollment.", valueName: "FILE"))
     var campaign: String?
