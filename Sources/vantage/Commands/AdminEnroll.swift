@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VantageIdentity
+import VantageWire
 
 /// `vantage admin enroll --mesh MESH --node NODE`.
 struct AdminEnroll: AsyncParsableCommand {
@@ -20,21 +21,13 @@ struct AdminEnroll: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The node folder made by `vantage node init`.", valueName: "NODE"))
     var node: String
 
-    @Option(name: .long, help: "Days the enrollment and certificate stay valid (renew them with `admin renew`).")
-    var days: Int = Self.defaultDays
-
-    /// Enrollments and certificates are short-lived (DESIGN.md, "Volunteer safety"): 30 days.
-    static let defaultDays = 30
+    @OptionGroup var validity: ValidityOption
 
     @Option(name: .long, help: ArgumentHelp("A signed campaign (from `admin campaign`) to send with the enrollment.", valueName: "FILE"))
     var campaign: String?
 
     @Flag(name: .long, help: "Print the enrollment as JSON.")
     var json = false
-
-    func validate() throws {
-        guard (1...3650).contains(days) else { throw ValidationError("--days: \(days) is not between 1 and 3650") }
-    }
 
     func run() async throws {
         let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
@@ -46,18 +39,34 @@ struct AdminEnroll: AsyncParsableCommand {
             }
             try RecordFile.write(envelope, to: directory.campaignPath)
         }
-        let enrollment = try admin.enroll(node: directory, now: Date(), validity: Double(days) * 86_400)
-        let summary = EnvelopeSummary(enrollment.envelope)
-        if json {
-            try printJSON(summary)
-            return
-        }
+        let enrollment = try admin.enroll(node: directory, now: Date(), validity: validity.seconds)
+        try Self.report(enrollment, json: json, verb: "enrolled", place: "",
+                        wrote: [directory.enrollmentPath, directory.certificatePath, directory.caCertificatePath, directory.meshDescriptionPath]
+                            + (campaign == nil ? [] : [directory.campaignPath]))
+    }
+
+    /// Prints a signed enrollment for the coordinator: JSON, or who, where, how long, which files.
+    static func report(_ enrollment: Verified<Enrollment>, json: Bool, verb: String, place: String, wrote: [String]) throws {
+        if json { return try printJSON(EnvelopeSummary(enrollment.envelope)) }
         let e = enrollment.record
         print("""
-            enrolled node \(enrollment.record.nodePublicKey.isEmpty ? "" : Hash256.of(Array(e.nodePublicKey)).hex)
-              where       \(e.country), AS\(e.asn)\(e.isp.isEmpty ? "" : " (\(e.isp))")
+            \(verb) node \(Hash256.of(Array(e.nodePublicKey)).hex)
+              where       \(e.country), AS\(e.asn)\(e.isp.isEmpty ? "" : " (\(e.isp))")\(place)
               valid       \(Date(unixMilliseconds: e.notBeforeMs).rfc3339) to \(Date(unixMilliseconds: e.notAfterMs).rfc3339)
-              wrote       \(directory.enrollmentPath), \(directory.certificatePath), \(directory.caCertificatePath), \(directory.meshDescriptionPath)\(campaign == nil ? "" : ", " + directory.campaignPath)
+              wrote       \(wrote.joined(separator: ", "))
             """)
     }
+}
+
+/// `--days`, for `admin enroll` and `admin renew`: enrollments and certificates are short-lived
+/// (DESIGN.md, "Volunteer safety"), 30 days unless the coordinator says otherwise.
+struct ValidityOption: ParsableArguments {
+    @Option(name: .long, help: "Days the enrollment and certificate stay valid (renew them with `admin renew`).")
+    var days: Int = 30
+
+    func validate() throws {
+        guard (1...3650).contains(days) else { throw ValidationError("--days: \(days) is not between 1 and 3650") }
+    }
+
+    var seconds: TimeInterval { Double(days) * 86_400 }
 }

@@ -22,27 +22,16 @@ struct AdminRenew: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The node folder holding the enrollment to renew.", valueName: "NODE"))
     var node: String
 
-    @Option(name: .long, help: "Days the renewed enrollment and certificate stay valid.")
-    var days: Int = AdminEnroll.defaultDays
+    @OptionGroup var validity: ValidityOption
 
     @Flag(name: .long, help: "Print the enrollment as JSON.")
     var json = false
 
-    func validate() throws {
-        guard (1...3650).contains(days) else { throw ValidationError("--days: \(days) is not between 1 and 3650") }
-    }
-
     func run() async throws {
         let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
         let directory = NodeDirectory(path: node)
-        let renewed = try admin.renew(node: directory, now: Date(), validity: Double(days) * 86_400)
-        if json { return try printJSON(EnvelopeSummary(renewed.envelope)) }
-        let e = renewed.record
-        print("""
-            renewed node \(Hash256.of(Array(e.nodePublicKey)).hex)
-              where       \(e.country), AS\(e.asn)\(e.isp.isEmpty ? "" : " (\(e.isp))") — the same vantage point
-              valid       \(Date(unixMilliseconds: e.notBeforeMs).rfc3339) to \(Date(unixMilliseconds: e.notAfterMs).rfc3339)
-              wrote       \(directory.enrollmentPath), \(directory.certificatePath)
-            """)
+        let renewed = try admin.renew(node: directory, now: Date(), validity: validity.seconds)
+        try AdminEnroll.report(renewed, json: json, verb: "renewed", place: " — the same vantage point",
+                               wrote: [directory.enrollmentPath, directory.certificatePath])
     }
 }
