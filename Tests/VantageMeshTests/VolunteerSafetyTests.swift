@@ -110,5 +110,58 @@ extension MeshSuite {
         let impostor = try LedgerTransfer.ledger(ofNode: folders.nodes[0].path)
         #expect(impostor.enrollments(of: ids[1]).isEmpty, "the impostor never got the node's enrollment (it comes in the Hello)")
     }
+
+    @Test func anExpiredCertificateIsRefusedByANodeThatKnowsNothingAgainstIt() async throws {
+        let folders = try MeshFolders.create("expired", nodes: [("isp1", 64921), ("isp2", 64922)])
+        let runner = try CommandRunner(directory: folders.base)
+        // The coordinator stopped renewing isp2 (as it would for a revoked node): its 2-day
+        // certificate ran out yesterday. isp1 has heard of no revocation.
+        _ = try folders.mesh.loadAdmin().enroll(node: folders.nodes[1], now: Date().addingTimeInterval(-3 * 86_400), validity: 2 * 86_400)
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: ["--listen", "127.0.0.1:0", "--no-probes"]))
+        let address = try #require(try await agents[0].waitUntilReady())
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[1].path, arguments: ["--join", address, "--no-probes"]))
+        _ = try await agents[1].waitUntilReady()
+        let metricsURL = try AgentClient(node: folders.nodes[0].path).baseURL.appendingPathComponent("metrics")
+        let refused = try await eventually(timeout: 30) {
+            String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self).contains("reason=\"tls_handshake\"")
+        }
+        #expect(refused, "the TLS handshake refuses the expired certificate")
+        #expect(try await AgentClient(node: folders.nodes[0].path).status().peers.isEmpty)
+        #expect(try await AgentClient(node: folders.nodes[1].path).status().peers.isEmpty)
+    }
+
+    @Test func aNodeSendsNothingOfItselfToARevokedNodeItDials() async throws {
+        let folders = try MeshFolders.create("revoked-relay", nodes: [("relay", 64931), ("isp2", 64932)])
+        let runner = try CommandRunner(directory: folders.base)
+        let relayID = try KeyFile.read(folders.nodes[0].keyPath).publicKey.id
+        var agents: [AgentProcess] = []
+        defer { agents.forEach { $0.stop() } }
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[0].path, arguments: ["--listen", "127.0.0.1:0", "--no-probes"]))
+        let address = try #require(try await agents[0].waitUntilReady())
+        #expect(try runner.run("admin", "revoke", "--mesh", folders.mesh.path, "--node-id", relayID.hex, "--reason", "key-compromised",
+                               "--out", "revoke.envelope").status == 0)
+        // The node holds the revocation (imported while it was stopped), and its operator still
+        // tells it to join the revoked node's address. (A relay the campaign lists is not even
+        // dialed once revoked.)
+        var file = LedgerSnapshot()
+        file.meshRoot = Data(try folders.mesh.loadAdmin().rootKey.publicKey.raw)
+        file.facts = [try RecordFile.readEnvelope(folders.base.appendingPathComponent("revoke.envelope").path)]
+        try RecordFile.encode(file).write(to: folders.base.appendingPathComponent("revoke.ledger"))
+        let imported = try runner.run("ledger", "import", "--node", folders.nodes[1].path, "revoke.ledger")
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        agents.append(try AgentProcess(runner: runner, node: folders.nodes[1].path, arguments: ["--join", address, "--no-probes"]))
+        _ = try await agents[1].waitUntilReady()
+        let metricsURL = try AgentClient(node: folders.nodes[1].path).baseURL.appendingPathComponent("metrics")
+        let refused = try await eventually(timeout: 30) {
+            String(decoding: try await URLSession.shared.data(from: metricsURL).0, as: UTF8.self).contains("reason=\"unexpected_peer\"")
+        }
+        #expect(refused, "the node dials the revoked node, sees who it is and says nothing")
+        #expect(try await AgentClient(node: folders.nodes[1].path).status().peers.isEmpty)
+        agents[0].stop()
+        let isp2 = try KeyFile.read(folders.nodes[1].keyPath).publicKey.id
+        #expect(try LedgerTransfer.ledger(ofNode: folders.nodes[0].path).enrollments(of: isp2).isEmpty, "no Hello, so no enrollment, reached it")
+    }
 }
 }
