@@ -85,7 +85,7 @@ extension GossipNode {
     /// node, SPEC §7.4), reporting them: a peer that follows the protocol never sends them.
     private func keepingOwnTier(_ batches: inout [Envelope], from peer: NodeID, ledger: Ledger) -> [GossipDirective] {
         let before = batches.count
-        batches.removeAll { envelope in envelope.batchPosition.map { !ledger.keeps($0.log, at: id) } ?? false }
+        batches.removeAll { !(ledger.keepsBatch($0, at: id) ?? true) }
         return batches.count == before ? [] : [.outOfTier(peer, count: before - batches.count)]
     }
 

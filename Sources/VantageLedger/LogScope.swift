@@ -1,4 +1,5 @@
 import VantageIdentity
+import VantageWire
 
 /// Which logs an exchange between two nodes covers (protocol/SPEC.md §7.4). Summary logs go to
 /// every node; raw logs go between archivers, and an origin's own raw log between it and an
@@ -23,6 +24,14 @@ extension Ledger {
     /// when it is an archiver.
     public func keeps(_ log: NodeID, at node: NodeID) -> Bool {
         log == node || isArchiver(node) || tier(ofLog: log) == .summary
+    }
+
+    /// True when node `node` keeps the log of the batch `envelope`, read from the envelope itself
+    /// (its tier and signer), so a summary batch of a node whose enrollment arrives in the same
+    /// delta is kept; nil when the payload is not a batch's.
+    public func keepsBatch(_ envelope: Envelope, at node: NodeID) -> Bool? {
+        guard let tier = BatchPeek.tier(envelope.payload), envelope.signer.count == 32 else { return nil }
+        return tier == .summary || isArchiver(node) || Hash256.of(envelope.signer) == node
     }
 
     /// The logs an exchange between `a` and `b` covers: those both keep.

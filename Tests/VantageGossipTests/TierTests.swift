@@ -82,4 +82,23 @@ import VantageWire
         h.run([.send(.evidenceWant(ranges), to: other.id)], at: ordinary)
         #expect(h.evidence[ordinary]?.count == 6, "the origin answers with its own")
     }
+
+    @Test func aSummaryBatchArrivingWithItsOriginsEnrollmentIsKeptByAnOrdinaryNode() {
+        var (h, nodes) = mesh()
+        var newcomer = mesh.node("new", asn: 199)
+        let raw = newcomer.nextBatch(createdMs: t0 + 1_000)
+        var delta = Delta()
+        delta.facts = [mesh.enroll(newcomer)]
+        delta.batches = [newcomer.nextSummaryBatch(createdMs: t0 + 1_001, summaries: [newcomer.summary(of: raw)]), raw]
+        let ordinary = nodes[4].id
+        let directives = h.machines[ordinary]!.onFrame(Frame.with { $0.delta = delta }, from: nodes[0].id, ledger: h.ledgers[ordinary]!,
+                                                       nowMs: h.nowMs, using: &h.rng)
+        // The summary batch stays although its log was unknown until the enrollment in the same
+        // delta is applied; the raw batch of another origin is dropped.
+        guard case .outOfTier(_, 1)? = directives.first, case .apply(let applied, _)? = directives.last else {
+            Issue.record("\(directives)")
+            return
+        }
+        #expect(applied.batches.count == 1 && BatchPeek.tier(applied.batches[0].payload) == .summary)
+    }
 }
