@@ -25,6 +25,9 @@ public struct AgentSettings: Sendable {
     /// Connected peers at most, instead of `maxPeers`, when the campaign lists this node as a
     /// relay (protocol/SPEC.md §7.5, §9): every ordinary node dials the relays.
     public var relayMaxPeers = 512
+    /// Connections a relay accepts beyond `relayMaxPeers` (handshakes in progress, duplicate
+    /// connections being replaced).
+    public static let relayConnectionHeadroom = 64
     /// Log the addresses of peers that connected to this node (`--log-peer-addresses`); off by
     /// default: logs name peers by node id.
     public var logPeerAddresses = false

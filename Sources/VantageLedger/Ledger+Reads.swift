@@ -14,6 +14,13 @@ extension Ledger {
         logs.filter { !$0.value.isEmpty && summaryLogOwners[$0.key] != nil }.keys.sorted()
     }
 
+    /// The origins that sign summaries (they have a summary log), and those that do not (files,
+    /// imports): the scorer counts the first from their summaries, the second from raw batches.
+    public var originsByTier: (summarising: [NodeID], unsummarised: [NodeID]) {
+        let summarising = Set(summaryLogs.map { owner(ofLog: $0) })
+        return (summarising.sorted(), origins.filter { !summarising.contains($0) })
+    }
+
     /// The floor and head of log `origin` (a node id, or a summary log id): its batches are
     /// `floor.seq + 1 ... head.seq`.
     public func span(of origin: NodeID) -> (floor: UInt64, head: ChainHead) {

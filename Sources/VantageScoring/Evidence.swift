@@ -20,9 +20,10 @@ extension Ledger {
             }
     }
 
-    /// The observations starting in `span`, read from the batches measured then, by origin then seq.
-    public func observations(in span: Range<Int64>) -> [Observation] {
-        origins.flatMap { origin in
+    /// The observations starting in `span`, read from the batches of `origins` (default: every
+    /// raw log) measured then, by origin then seq.
+    public func observations(in span: Range<Int64>, of origins: [NodeID]? = nil) -> [Observation] {
+        (origins ?? self.origins).flatMap { origin in
             batches(of: origin, measuredIn: span).flatMap { observations(of: $0).filter { span.contains($0.timeMs) } }
         }
     }

@@ -39,8 +39,7 @@ public enum VerdictEvidenceSet {
     /// origin then seq.
     public static func batches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
         let filter = Filter(verdict, windowMs: ledger.windowMs)
-        let summarising = Set(ledger.summaryLogs.map { ledger.owner(ofLog: $0) })
-        return ledger.origins.filter { !summarising.contains($0) }.flatMap { origin in
+        return ledger.originsByTier.unsummarised.flatMap { origin in
             ledger.batches(of: origin, measuredIn: filter.span).filter { ledger.observations(of: $0).contains(where: filter.admits) }
         }
     }

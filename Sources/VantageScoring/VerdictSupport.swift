@@ -10,11 +10,9 @@ extension Ledger {
     /// The observations that support verdicts in `span`: the raw observations of origins without
     /// a summary log, and the stand-ins of every other origin's summaries (`standIns`).
     public func support(in span: Range<Int64>) -> [Observation] {
-        let summarising = Set(summaryLogs.map { owner(ofLog: $0) })
-        let raw = origins.filter { !summarising.contains($0) }.flatMap { origin in
-            batches(of: origin, measuredIn: span).flatMap { observations(of: $0).filter { span.contains($0.timeMs) } }
-        }
-        return raw + standIns(for: summarising.sorted().flatMap { batches(of: $0.summaryLogID, measuredIn: span) }, in: span)
+        let (summarising, unsummarised) = originsByTier
+        return observations(in: span, of: unsummarised)
+            + standIns(for: summarising.flatMap { batches(of: $0.summaryLogID, measuredIn: span) }, in: span)
     }
 
     /// Of `summaryBatches`, the latest summary of each signer, window and vantage point with a
