@@ -29,6 +29,13 @@ struct AgentAPI {
             }
             return try json(report)
         }
+        router.get("/v1/evidence/:id") { _, context in
+            let batchID = context.parameters.get("id") ?? ""
+            guard let answer = await agent.evidence(batchID: batchID) else {
+                throw HTTPError(.notFound, message: "no current verdict names batch '\(batchID)' in its supporting_batches; see GET /v1/verdicts")
+            }
+            return try json(answer)
+        }
         router.get("/metrics") { _, _ in
             agent.metrics.copyProcessCounts()
             var buffer: [UInt8] = []

@@ -47,6 +47,9 @@ public struct AgentClient: Sendable {
         try await get("v1/reports/\(verdictID)", country: country)
     }
 
+    /// `GET /v1/evidence/ID`: a supporting batch of a current verdict and the raw batches behind it.
+    public func evidence(batchID: String) async throws -> EvidenceAnswer { try await get("v1/evidence/\(batchID)") }
+
     /// `POST /v1/measurements` with JSON Lines.
     public func submit(jsonLines: Data) async throws -> SubmitReport { try await post("v1/measurements", body: jsonLines) }
 

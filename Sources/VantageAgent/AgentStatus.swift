@@ -1,3 +1,4 @@
+import VantageLedger
 /// `GET /v1/status`: who this node is and what its ledger holds.
 public struct AgentStatus: Codable, Sendable {
     public struct LedgerState: Codable, Sendable {
@@ -31,14 +32,29 @@ public struct AgentStatus: Codable, Sendable {
     public var archiver: Bool
     public var ledger: LedgerState
     public var peers: [PeerStatus]
+    /// Raw evidence against the campaign's replication goal; nil when it names no archivers.
+    public var replication: Replication?
     /// Set while the node recovers its own log: why it signs nothing.
     public var recovering: String?
 
     enum CodingKeys: String, CodingKey {
-        case country, asn, isp, archiver, ledger, peers, recovering
+        case country, asn, isp, archiver, ledger, peers, recovering, replication
         case nodeID = "node_id"
         case meshID = "mesh_id"
         case meshName = "mesh_name"
+    }
+}
+
+/// Where raw evidence is held (protocol/SPEC.md §7.4): the archivers the campaign names, and
+/// those that have confirmed holding this node's raw log up to its newest batch.
+public struct Replication: Codable, Sendable {
+    public var named: ReplicationState
+    public var ownRaw: ReplicationState
+    enum CodingKeys: String, CodingKey { case named, ownRaw = "own_raw" }
+
+    /// The first shortfall, in words, or nil when both meet the goal.
+    public var shortfall: String? {
+        named.shortfall.map { "the campaign names \($0)" } ?? ownRaw.shortfall.map { "this node's newest raw batches are held by \($0)" }
     }
 }
 

@@ -30,7 +30,7 @@ enum Dashboard {
             .verdict.regional,.verdict.local{border-color:#ef8a62;background:#fdf1ea}
             .verdict.global{border-color:#2166ac;background:#eaf1fb}.verdict.insufficient{border-color:#999;background:#f3f3f3}
             table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}
-            .muted{color:#777}svg{width:100%;height:auto}
+            .muted{color:#777}.warn{padding:6px 10px;background:#fff4d6;border-left:6px solid #d9a400}svg{width:100%;height:auto}
             .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
             </style></head><body>
             <h1>\(escape(c.view.country)): national view of mesh “\(escape(c.status.meshName))”</h1>
@@ -47,6 +47,7 @@ enum Dashboard {
             \(heatMap(c.view, isps: c.isps))
             <h2>Mesh health</h2>
             <p>\(c.peers.filter(\.connected).count) of \(c.peers.count) known peers connected; \(agreeing) announced the same ledger digest as this node at last contact.</p>
+            \(replication(c.status.replication))
             \(peerTable(c.peers, isps: c.isps))
             </body></html>
             """
@@ -89,6 +90,16 @@ enum Dashboard {
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
+    }
+
+    /// Raw evidence against the campaign's replication goal: a warning when it falls short.
+    static func replication(_ state: Replication?) -> String {
+        guard let state else { return "" }
+        let goal = "\(state.named.goalArchivers) archivers in \(state.named.goalCountries) countries"
+        guard let shortfall = state.shortfall else {
+            return "<p>Raw evidence: this node's raw batches are held by \(state.ownRaw.archivers) archivers in \(state.ownRaw.countries.joined(separator: ", ")) (goal: \(goal)).</p>"
+        }
+        return "<p class=\"warn\"><strong>Evidence below the replication goal:</strong> \(escape(shortfall)).</p>"
     }
 
     static func peerTable(_ peers: [PeerStatus], isps: [UInt32: String]) -> String {

@@ -12,7 +12,15 @@ extension NodeAgent {
             asn: enrollment.record.asn, isp: enrollment.record.isp, archiver: ledger.isArchiver(id),
             ledger: .init(digest: ledger.digest.hex, summaryDigest: ledger.digest(scope: .summaryTier).hex, origins: ledger.origins.count, batches: ledger.batchCount, summaryBatches: ledger.summaryBatchCount,
                           measurements: ledger.measurementCount, held: ledger.heldCount, excluded: ledger.excluded.count),
-            peers: peers().filter(\.connected), recovering: cannotSign)
+            peers: peers().filter(\.connected), replication: replication(), recovering: cannotSign)
+    }
+
+    /// The archivers named and those holding this node's whole raw log, against the goal.
+    func replication() -> Replication? {
+        let head = ledger.span(of: id).head.seq
+        let holders = Set(gossip.peers.values.filter { ($0.holdsOwnRawUpTo ?? 0) >= head }.map(\.id) + [id])
+        guard let named = ledger.replication(nowMs: nowMs), let own = ledger.replication(heldBy: holders, nowMs: nowMs) else { return nil }
+        return Replication(named: named, ownRaw: own)
     }
 
     /// The peers of `GET /v1/peers`, connected or not.

@@ -12,11 +12,14 @@ extension GossipNode {
         _ frame: Frame, from peer: NodeID, ledger: Ledger, nowMs: Int64, using rng: inout G
     ) -> [GossipDirective] {
         peers[peer]?.lastContactMs = nowMs
+        let scope = ledger.scope(between: id, and: peer)
         if case .summary(let summary) = frame.body {
             peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest)
             peers[peer]?.lastDigestAtMs = nowMs
+            if ledger.covers(scope, log: id), Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
+                peers[peer]?.holdsOwnRawUpTo = ledger.span(of: id).head.seq
+            }
         }
-        let scope = ledger.scope(between: id, and: peer)
         switch frame.body {
         case .summary(let summary) where !summary.reply:
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {

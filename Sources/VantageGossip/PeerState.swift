@@ -29,6 +29,9 @@ public struct PeerState: Sendable {
     /// The ledger digest the peer last announced in a summary, and when.
     public internal(set) var lastDigest: Hash256?
     var lastDigestAtMs: Int64 = .min
+    /// How far the peer holds this node's raw log: its head seq when the peer last announced the
+    /// digest this node has over a scope that covers the log (an archiver in sync).
+    public internal(set) var holdsOwnRawUpTo: UInt64?
     /// Exchanges that ended in sync or synced.
     public internal(set) var exchanges = 0
     var exchange: Exchange?

@@ -84,6 +84,15 @@ public struct CampaignFile: Codable, Sendable {
     /// The relays: where nodes dial (protocol/SPEC.md §7.5); absent or empty: nodes dial only
     /// their `--join` addresses.
     public var relays: [RelayEntryFile]?
+    /// How many archivers in how many countries should hold each raw batch (protocol/SPEC.md
+    /// §7.4); absent: 3 in 2.
+    public var replication: ReplicationFile?
+
+    /// The replication goal as the file names it.
+    public struct ReplicationFile: Codable, Sendable {
+        public var archivers: UInt32?
+        public var countries: UInt32?
+    }
 
     /// A relay as the file names it.
     public struct RelayEntryFile: Codable, Sendable {
@@ -97,7 +106,7 @@ public struct CampaignFile: Codable, Sendable {
         case intervalSeconds = "interval_seconds", retentionDays = "retention_days", maxMeasurementAgeDays = "max_measurement_age_days"
         case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
         case summaryGraceSeconds = "summary_grace_seconds"
-        case archivers, relays
+        case archivers, relays, replication
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -144,6 +153,10 @@ public struct CampaignFile: Codable, Sendable {
             if Hash256(hex: relay.nodeID) == nil { return "relays[\(i)].node_id: '\(relay.nodeID)' is not a node id (64 hex digits)" }
             if let problem = NodeProfile.hostPortProblem(relay.address) { return "relays[\(i)].address: \(problem)" }
         }
+        if let goal = replication {
+            if goal.archivers == 0 || goal.countries == 0 { return "replication: archivers and countries must be 1 or more (absent: 3 and 2)" }
+            if (goal.countries ?? 2) > (goal.archivers ?? 3) { return "replication.countries: more countries than archivers cannot be met" }
+        }
         for (i, print) in (fingerprints ?? []).enumerated() where print.name.isEmpty || print.bodyContains.count < 8 {
             return "fingerprints[\(i)]: needs a name and a body_contains of at least 8 characters"
         }
@@ -176,6 +189,9 @@ public struct CampaignFile: Codable, Sendable {
             c.archivers = (archivers ?? []).compactMap { Hash256(hex: $0).map { Data($0.bytes) } }
             c.relays = (relays ?? []).compactMap { relay in
                 Hash256(hex: relay.nodeID).map { id in RelayEntry.with { $0.nodeID = Data(id.bytes); $0.address = relay.address } }
+            }
+            if let goal = replication {
+                c.replication = ReplicationGoal.with { $0.archivers = goal.archivers ?? 0; $0.countries = goal.countries ?? 0 }
             }
             if let p = policy {
                 c.policy = ScoringPolicy.with {

@@ -71,7 +71,8 @@ public enum ProtocolVectors {
         }())
         // The campaign names the vectors' second node as its archiver and relay (SPEC §7.4, §7.5).
         let relay = mesh.node("b", asn: 17564).id
-        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [relay], relays: [(relay, "203.0.113.7:443")])
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [relay], relays: [(relay, "203.0.113.7:443")],
+                                     replication: .with { $0.archivers = 3; $0.countries = 2 })
         let batch = a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)
         return [
             ("batch", batch),
@@ -146,7 +147,8 @@ public enum ProtocolVectors {
         var a = mesh.node("pk-ptcl-1", asn: 17557, isp: "PTCL")
         var b = mesh.node("pk-jazz-1", asn: 45669, isp: "Jazz")
         var ledger = Ledger(root: mesh.root)
-        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [b.id], relays: [(b.id, "203.0.113.7:443")])
+        let campaign = mesh.campaign(version: 1, name: "social-media", archivers: [b.id], relays: [(b.id, "203.0.113.7:443")],
+                                     replication: .with { $0.archivers = 3; $0.countries = 2 })
         var envelopes = [mesh.enroll(a), mesh.enroll(b), campaign]
         var summaries: [WindowSummaryRecord] = []
         for i in 1...3 {

@@ -57,7 +57,7 @@ public struct TestMesh: Sendable {
     /// A campaign with the given version and name, naming `archivers` (none: every node keeps every
     /// log) and `relays` (node id and address).
     public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0, archivers: [NodeID] = [],
-                         relays: [(NodeID, String)] = []) -> Envelope {
+                         relays: [(NodeID, String)] = [], replication: ReplicationGoal? = nil) -> Envelope {
         var campaign = Campaign()
         campaign.meshID = Data(meshID.bytes)
         campaign.version = version
@@ -71,6 +71,7 @@ public struct TestMesh: Sendable {
         campaign.intervalSeconds = 300
         campaign.archivers = archivers.map { Data($0.bytes) }
         campaign.relays = relays.map { relay in RelayEntry.with { $0.nodeID = Data(relay.0.bytes); $0.address = relay.1 } }
+        if let replication { campaign.replication = replication }
         return rootKey.sign(campaign)
     }
 }

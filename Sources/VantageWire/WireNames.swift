@@ -90,3 +90,5 @@ extension RevocationReason {
 
 /// A relay the campaign lists: its node id and address (SPEC §7.5).
 public typealias RelayEntry = Vantage_V2_Relay
+/// How many archivers in how many countries should hold each raw batch (SPEC §7.4).
+public typealias ReplicationGoal = Vantage_V2_ReplicationGoal

@@ -815,17 +815,44 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
     set {_uniqueStorage()._archivers = newValue}
   }
 
-  /// where nodes dial (SPEC §7.5); none: enrollments' advertised addresses
+  /// where nodes dial (SPEC §7.5); none: nodes dial their --join addresses
   public var relays: [Vantage_V2_Relay] {
     get {_storage._relays}
     set {_uniqueStorage()._relays = newValue}
   }
+
+  /// how widely raw evidence should be held (SPEC §7.4)
+  public var replication: Vantage_V2_ReplicationGoal {
+    get {_storage._replication ?? Vantage_V2_ReplicationGoal()}
+    set {_uniqueStorage()._replication = newValue}
+  }
+  /// Returns true if `replication` has been explicitly set.
+  public var hasReplication: Bool {_storage._replication != nil}
+  /// Clears the value of `replication`. Subsequent reads from it will return its default value.
+  public mutating func clearReplication() {_uniqueStorage()._replication = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// How many archivers, in how many countries, should hold every raw batch; 0: the default.
+public nonisolated struct Vantage_V2_ReplicationGoal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// default 3
+  public var archivers: UInt32 = 0
+
+  /// default 2
+  public var countries: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// A node that accepts connections for the mesh: ordinary nodes dial relays and nothing else.
@@ -1945,7 +1972,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0\u{1}relays\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0\u{1}relays\0\u{1}replication\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1963,6 +1990,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _summaryGraceSeconds: UInt32 = 0
     var _archivers: [Data] = []
     var _relays: [Vantage_V2_Relay] = []
+    var _replication: Vantage_V2_ReplicationGoal? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1988,6 +2016,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _summaryGraceSeconds = source._summaryGraceSeconds
       _archivers = source._archivers
       _relays = source._relays
+      _replication = source._replication
     }
   }
 
@@ -2021,6 +2050,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._summaryGraceSeconds) }()
         case 14: try { try decoder.decodeRepeatedBytesField(value: &_storage._archivers) }()
         case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._relays) }()
+        case 16: try { try decoder.decodeSingularMessageField(value: &_storage._replication) }()
         default: break
         }
       }
@@ -2078,6 +2108,9 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       if !_storage._relays.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._relays, fieldNumber: 15)
       }
+      try { if let v = _storage._replication {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2102,10 +2135,46 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._summaryGraceSeconds != rhs_storage._summaryGraceSeconds {return false}
         if _storage._archivers != rhs_storage._archivers {return false}
         if _storage._relays != rhs_storage._relays {return false}
+        if _storage._replication != rhs_storage._replication {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vantage_V2_ReplicationGoal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplicationGoal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}archivers\0\u{1}countries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.archivers) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.countries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.archivers != 0 {
+      try visitor.visitSingularUInt32Field(value: self.archivers, fieldNumber: 1)
+    }
+    if self.countries != 0 {
+      try visitor.visitSingularUInt32Field(value: self.countries, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vantage_V2_ReplicationGoal, rhs: Vantage_V2_ReplicationGoal) -> Bool {
+    if lhs.archivers != rhs.archivers {return false}
+    if lhs.countries != rhs.countries {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

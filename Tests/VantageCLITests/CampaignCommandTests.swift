@@ -32,6 +32,7 @@ import VantageWire
         (#"{"name":"c","version":1,"probes":["tls"],"targets":[]}"#, "missing field 'interval_seconds'"),
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"ok_percent":20,"anomalous_percent":60}}"#, "unknown policy key 'anomalous_percent'"),
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"false_discovery_permille":900}}"#, "policy.false_discovery_permille: 900 is above 500"),
+        (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"replication":{"archivers":2,"countries":3}}"#, "replication.countries: more countries than archivers"),
     ])
     func wrongCampaignsAreRefusedNamingTheField(json: String, message: String) throws {
         let folders = try MeshFolders.create("campaign-bad", nodes: [])

@@ -51,6 +51,26 @@ import VantageWire
         #expect(h.outOfTier == 0, "no honest node sends a raw batch outside its tier")
     }
 
+    @Test func archiversInSyncConfirmHoldingAnOrdinaryNodesRawLogAgainstTheReplicationGoal() throws {
+        var (h, nodes) = mesh()
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        let ordinary = nodes[3]
+        let peers = h.machines[ordinary.id]!.peers
+        #expect(peers[nodes[0].id]?.holdsOwnRawUpTo == 3 && peers[nodes[1].id]?.holdsOwnRawUpTo == 3, "both archivers hold its 3 raw batches")
+        #expect(peers[nodes[2].id]?.holdsOwnRawUpTo == nil, "an ordinary peer never holds them")
+        var ledger = h.ledgers[ordinary.id]!
+        let named = try #require(ledger.replication(nowMs: h.nowMs))
+        #expect(named.archivers == 2 && named.countries == ["PK"])
+        #expect(named.shortfall == "2 archivers in 1 country where the campaign's goal is 3 in 2")
+        #expect(ledger.replication(heldBy: [nodes[0].id, nodes[2].id], nowMs: h.nowMs)?.archivers == 1, "only named archivers count")
+        // A campaign whose goal is two archivers in one country: met.
+        try ledger.insert(envelope: mesh.campaign(version: 2, archivers: [nodes[0].id, nodes[1].id],
+                                                  replication: .with { $0.archivers = 2; $0.countries = 1 }), nowMs: h.nowMs)
+        #expect(ledger.replication(nowMs: h.nowMs)?.shortfall == nil)
+        #expect(mesh().0.ledgers[nodes[0].id]!.replication(nowMs: h.nowMs) != nil)
+        #expect(mesh(archiverCount: 0).0.ledgers[nodes[0].id]!.replication(nowMs: h.nowMs) == nil, "without archivers every node holds every raw log")
+    }
+
     @Test func withoutArchiversNamedEveryNodeKeepsEveryLog() {
         var (h, nodes) = mesh(archiverCount: 0)
         for _ in 0..<20 { h.tick(advanceMs: 1_000) }

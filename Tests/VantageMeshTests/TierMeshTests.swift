@@ -60,6 +60,18 @@ extension MeshSuite {
         #expect(converged, "every node holds every summary, the archivers every raw batch")
         let all = try await statuses(folders)
         #expect(all[0].ledger.digest == all[1].ledger.digest, "the archivers agree on everything")
+        // Replication: both archivers confirm holding an ordinary node's raw log, which is still
+        // below the default goal of 3 archivers in 2 countries; status and dashboard say so.
+        let confirmed = try await eventually(timeout: 30) {
+            try await AgentClient(node: folders.nodes[3].path).status().replication?.ownRaw.archivers == 2
+        }
+        let replication = try #require(try await AgentClient(node: folders.nodes[3].path).status().replication)
+        #expect(confirmed && replication.named.archivers == 2 && replication.named.countries.count == 1, "\(replication)")
+        #expect(replication.shortfall == "the campaign names 2 archivers in 1 country where the campaign's goal is 3 in 2")
+        let statusText = try runner.run("status", "--node", folders.nodes[3].path).stdout
+        #expect(statusText.contains("evidence BELOW GOAL: the campaign names 2 archivers in 1 country"), "\(statusText)")
+        let page = String(decoding: try await URLSession.shared.data(from: AgentClient(node: folders.nodes[3].path).baseURL).0, as: UTF8.self)
+        #expect(page.contains("Evidence below the replication goal"))
         for (index, node) in folders.nodes.enumerated().dropFirst(2) {
             // From the store: the node's own raw log and nothing else of the raw tier.
             let ledger = try LedgerTransfer.ledger(ofNode: node.path)
@@ -86,6 +98,18 @@ extension MeshSuite {
         #expect(verified, "\(verifyOutput)")
         #expect(report.missingEvidence == nil && Set(report.batches.compactMap { ReportTestsSupport.signer(of: $0) }).count == 6,
                 "raw evidence of all six signers, five of them fetched")
+        // Evidence by id: a summary batch of another ordinary node, and the raw batches it names.
+        let client = try AgentClient(node: ordinary.path)
+        let summaryOfOther = try #require(verdict.supportingBatches.first { id in
+            report.summaries.contains { ReportTestsSupport.id(of: $0) == id && ReportTestsSupport.signer(of: $0) == ids[3] }
+        })
+        let evidence = try await client.evidence(batchID: summaryOfOther)
+        let rawNamed = report.batches.filter { ReportTestsSupport.signer(of: $0) == ids[3] }
+        #expect(evidence.tier == "summary" && evidence.signer == ids[3].hex && evidence.missing.isEmpty)
+        #expect(evidence.envelopes.dropFirst().allSatisfy { ReportTestsSupport.signer(of: $0) == ids[3] }
+                && evidence.envelopes.dropFirst().contains { rawNamed.contains($0) },
+                "the summary batch, then raw batches of its signer fetched from the archivers")
+        await #expect(throws: ClientError.self) { try await client.evidence(batchID: String(repeating: "0", count: 64)) }
 
         // Both archivers stopped: the export names the evidence it could not fetch, and so does verify.
         agents[0].stop()
@@ -151,5 +175,11 @@ enum ReportTestsSupport {
     static func signer(of text: String) -> NodeID? {
         guard let data = Data(base64Encoded: text), case .batch(let b)? = try? SignedFact(verifying: Envelope(serializedBytes: data)) else { return nil }
         return b.signer.id
+    }
+
+    /// The batch id of a base64 batch envelope.
+    static func id(of text: String) -> String? {
+        guard let data = Data(base64Encoded: text), case .batch(let b)? = try? SignedFact(verifying: Envelope(serializedBytes: data)) else { return nil }
+        return b.id.hex
     }
 }

@@ -11,7 +11,8 @@
 - summary log (SPEC §5.4, §13c): the summary batch is of tier 1, carries no measurements, and its
   summary commits to the plain batch by raw_seqs and raw_hash = SHA-256(domain || the batch's id).
 - archivers and relays (SPEC §7.4, §7.5): the campaign names its archivers' node ids in field 14,
-  32 bytes each, and its relays (node id and address) in field 15.
+  32 bytes each, its relays (node id and address) in field 15, and its replication goal
+  (archivers, countries) in field 16.
 
 Exits 1 and names every entry that disagrees; prints "N passed, 0 failed" otherwise.
 """
@@ -76,7 +77,8 @@ def repeated(fields: list, number: int) -> list:
 
 def archiver_problems(campaign_payload: bytes) -> list:
     """Campaign field 14: the archivers' node ids, 32 bytes each (SPEC §5.1, §7.4); field 15: the
-    relays, each Relay{1 node_id (32 bytes), 2 address (host:port)} (SPEC §7.5)."""
+    relays, each Relay{1 node_id (32 bytes), 2 address (host:port)} (SPEC §7.5); field 16: the
+    replication goal, ReplicationGoal{1 archivers, 2 countries} (SPEC §7.4)."""
     fields = parse_fields(campaign_payload)
     archivers, relays = repeated(fields, 14), [dict(parse_fields(r)) for r in repeated(fields, 15)]
     problems = [] if archivers else ["the campaign names no archiver in field 14"]
@@ -86,6 +88,10 @@ def archiver_problems(campaign_payload: bytes) -> list:
     for i, relay in enumerate(relays):
         if len(relay.get(1, b"")) != 32 or b":" not in relay.get(2, b""):
             problems.append(f"relay {i} is not a 32-byte node id with a host:port address")
+    goals = repeated(fields, 16)
+    goal = dict(parse_fields(goals[0])) if goals else {}
+    if not goal.get(1) or not goal.get(2) or goal[2] > goal[1]:
+        problems.append("the campaign's replication goal (field 16) does not name archivers ≥ countries ≥ 1")
     return problems
 
 
