@@ -51,7 +51,10 @@ public enum NationalBench {
         report.add("a batch reaching every node, median", o.delivery.medianRounds, "rounds",
                    target: "≤ log₂N = \(String(format: "%.1f", log2(Double(nodes))))", met: o.delivery.medianRounds <= log2(Double(nodes)))
         for (kind, bytes) in o.bytesReceivedByKind.sorted(by: { $0.key < $1.key }) {
-            report.add("  of which \(kind), per node per day", Double(bytes) / Double(nodes) * perDay / 1_000_000, "MB")
+            report.add("  of which \(kind), per node per day", Double(bytes) / Double(nodes - archivers) * perDay / 1_000_000, "MB")
+        }
+        for (kind, bytes) in o.archiverBytesByKind.sorted(by: { $0.key < $1.key }) {
+            report.add("  archiver: of which \(kind), per day", Double(bytes) / Double(archivers) * perDay / 1_000_000, "MB")
         }
         report.add("converged after the last batch", o.converged ? 1 : 0, "", target: "1", met: o.converged)
         report.add("wall time", wall, "s")

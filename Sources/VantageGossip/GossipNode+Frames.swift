@@ -116,8 +116,13 @@ extension GossipNode {
         if !report.gaps.isEmpty {
             directives.append(.send(Frame.with { $0.want = Want.with { $0.ranges = report.gaps.map(\.range) } }, to: peer))
         }
+        directives += forwardToArchivers(report, from: peer, ledger: ledger)
         if !report.advanced.isEmpty, settings.announcePeers > 0 {
-            let others = peers.values.filter { $0.connected && $0.id != peer }
+            // With archivers named, no announcement goes to or from one: origins push their
+            // batches to the archivers they are connected to, archivers forward them to each
+            // other, and nodes pull from archivers in their rounds.
+            let connected = peers.values.filter { $0.connected && $0.id != peer }
+            let others = ledger.archivers.isEmpty ? connected : ledger.isArchiver(id) ? [] : connected.filter { !ledger.isArchiver($0.id) }
             for other in choosePeers(others, count: settings.announcePeers, ownASN: asn, using: &rng) {
                 let heads = report.advanced.filter { ledger.keeps($0.origin, at: other) }
                 guard !heads.isEmpty else { continue }
@@ -126,6 +131,21 @@ extension GossipNode {
         }
         return directives
     }
+
+    /// At an archiver: batches their origin `peer` just brought (its pushes) go on at once to the
+    /// other archivers this node is connected to, so the raw tier fills by pushes, not rounds
+    /// (SPEC §7.4); at most `maxForwarded` a time, anti-entropy brings the rest.
+    func forwardToArchivers(_ report: ApplyReport, from peer: NodeID, ledger: Ledger) -> [GossipDirective] {
+        guard !ledger.archivers.isEmpty, ledger.isArchiver(id), !ledger.isArchiver(peer) else { return [] }
+        let archivers = peers.values.filter { $0.connected && $0.id != peer && ledger.archivers.contains($0.id) }.map(\.id).sorted()
+        guard !archivers.isEmpty else { return [] }
+        let brought = report.advanced.filter { ledger.owner(ofLog: $0.origin) == peer }
+        let envelopes = brought.flatMap { gap in (gap.fromSeq...gap.toSeq).lazy.compactMap { ledger.batch(of: gap.origin, seq: $0)?.envelope } }
+        return envelopes.prefix(Self.maxForwarded).flatMap { envelope in archivers.map { GossipDirective.send(Frame.with { $0.push = envelope }, to: $0) } }
+    }
+
+    /// Batches an archiver forwards from one application.
+    static let maxForwarded = 16
 
     /// An announcement from `peer`: ask it for the announced seqs this ledger lacks, unless they
     /// were asked of someone within an exchange timeout. Logs of nodes this ledger has no

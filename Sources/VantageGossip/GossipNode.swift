@@ -20,6 +20,8 @@ public struct GossipNode: Sendable {
     public private(set) var addresses: [String: AddressState] = [:]
     /// When the next anti-entropy round starts.
     public private(set) var nextRoundMs: Int64 = 0
+    /// Anti-entropy rounds started.
+    var rounds = 0
     /// Per log, the highest seq asked of a peer after an announcement, and when: not asked again
     /// of another peer until an exchange timeout has passed.
     var wanted: [NodeID: (seq: UInt64, atMs: Int64)] = [:]
@@ -71,12 +73,24 @@ public struct GossipNode: Sendable {
                 $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs
                     && !($0.lastDigest == ledger.digest(scope: ledger.scope(between: id, and: $0.id)) && nowMs - $0.lastDigestAtMs < settings.intervalMs)
             }
-            for peer in choosePeers(ready, count: settings.fanout, ownASN: asn, using: &rng) {
+            rounds += 1
+            for peer in choosePeers(roundPeers(ready, ledger: ledger), count: settings.fanout, ownASN: asn, using: &rng) {
                 peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs)
                 directives.append(.send(.summary(ledger, scope: ledger.scope(between: id, and: peer), reply: false), to: peer))
             }
         }
         return directives
+    }
+
+    /// The peers a round may choose from. Archivers take part in every `archiverRoundEvery`-th
+    /// round only: an archiver starts no other round, and an ordinary node leaves them out of its
+    /// other rounds unless fewer than `fanout` other peers are ready (its only peers may be relays
+    /// that archive). Pushes bring archivers the batches of the nodes connected to them.
+    func roundPeers(_ ready: [PeerState], ledger: Ledger) -> [PeerState] {
+        guard !ledger.archivers.isEmpty, rounds % settings.archiverRoundEvery != 0 else { return ready }
+        if ledger.isArchiver(id) { return [] }
+        let others = ready.filter { !ledger.isArchiver($0.id) }
+        return others.count >= settings.fanout ? others : ready
     }
 
     /// A connection to `peer` passed TLS and Hello. `address` is set for connections this node dialed.
@@ -116,11 +130,15 @@ public struct GossipNode: Sendable {
     }
 
     /// A batch this node just signed (and made durable): push it to a few of the peers that keep
-    /// its log (a raw batch only to archivers, SPEC §7.4).
+    /// its log (a raw batch only to archivers, SPEC §7.4); an ordinary node pushes it to one
+    /// archiver it is connected to, which forwards it to the others, and to a few other peers.
     public func onLocalBatch<G: RandomNumberGenerator>(_ envelope: Envelope, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
         let log = envelope.batchPosition?.log ?? id
         let connected = peers.values.filter { $0.connected && ledger.keeps(log, at: $0.id) }
-        return choosePeers(connected, count: settings.eagerPushPeers, ownASN: asn, using: &rng).map { peer in
+        let archivers = ledger.isArchiver(id) ? [] : connected.filter { ledger.isArchiver($0.id) }
+        let others = connected.filter { !ledger.isArchiver($0.id) || ledger.isArchiver(id) }
+        return (choosePeers(archivers, count: 1, ownASN: asn, using: &rng)
+                + choosePeers(others, count: settings.eagerPushPeers, ownASN: asn, using: &rng)).map { peer in
             var frame = Frame()
             frame.push = envelope
             return .send(frame, to: peer)

@@ -21,17 +21,22 @@ public struct GossipSettings: Sendable, Equatable {
     /// beyond it a request is not answered, so a 50-byte request cannot buy a megabyte without
     /// limit (default 4).
     public var maxAnswersPerInterval: Int
+    /// An ordinary node with other peers starts anti-entropy with archivers only every this many
+    /// rounds: its batches reach them by push, and an archiver, a peer of many, is spared
+    /// exchanges that say "in sync" (SPEC §7.4; default 20; 1: every round).
+    public var archiverRoundEvery: Int
 
     /// Settings with their documented defaults.
     public init(
         intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 3, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
-        maxAnswersPerInterval: Int = 4
+        maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20
     ) {
         precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0 && announcePeers >= 0, "interval and fanout must be positive")
         precondition(maxDeltaBytes > 0 && exchangeTimeoutMs > 0, "delta budget and timeout must be positive")
         precondition(backoffBaseMs > 0 && backoffMaxMs >= backoffBaseMs, "back-off must be positive and bounded")
         precondition(maxAnswersPerInterval > 0, "a peer must be answered at least once per interval")
+        precondition(archiverRoundEvery > 0, "archivers must take part in some rounds")
         self.intervalMs = intervalMs
         self.fanout = fanout
         self.eagerPushPeers = eagerPushPeers
@@ -41,5 +46,6 @@ public struct GossipSettings: Sendable, Equatable {
         self.backoffBaseMs = backoffBaseMs
         self.backoffMaxMs = backoffMaxMs
         self.maxAnswersPerInterval = maxAnswersPerInterval
+        self.archiverRoundEvery = archiverRoundEvery
     }
 }

@@ -45,7 +45,11 @@ extension Simulation {
     mutating func deliver(_ frame: Frame, from: Int, to: Int, bytes: Int) {
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
         bytesReceived[to] += bytes
-        bytesReceivedByKind[frame.kindName, default: 0] += bytes
+        if settings.archivers > 0 && to < settings.archivers {
+            archiverBytesByKind[frame.kindName, default: 0] += bytes
+        } else {
+            bytesReceivedByKind[frame.kindName, default: 0] += bytes
+        }
         let directives = nodes[to].gossip.onFrame(frame, from: nodes[from].id, ledger: nodes[to].ledger, nowMs: localNow(to), using: &rng)
         perform(directives, at: to)
     }

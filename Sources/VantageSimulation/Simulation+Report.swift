@@ -39,7 +39,7 @@ extension Simulation {
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
             bytesReceivedMedian: ordinary[ordinary.count / 2], bytesReceivedMax: ordinary.last ?? 0,
             bytesReceivedArchiverMedian: archived.isEmpty ? 0 : archived[archived.count / 2],
-            bytesReceivedByKind: bytesReceivedByKind,
+            bytesReceivedByKind: bytesReceivedByKind, archiverBytesByKind: archiverBytesByKind,
             measurements: batches.count * settings.measurementsPerBatch, signedBatchBytes: signedBatchBytes,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,
             reproduce: settings.reproduce)

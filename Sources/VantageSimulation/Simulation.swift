@@ -46,9 +46,10 @@ public struct Simulation {
     var nowMs: Int64 = 0
     var tracked: [NodeID: [UInt64: Tracked]] = [:]
     var bytesSent = 0
-    /// Frame bytes delivered to each node, and to all nodes by frame type.
+    /// Frame bytes delivered to each node, and by frame type to ordinary nodes and to archivers.
     var bytesReceived: [Int] = []
     var bytesReceivedByKind: [String: Int] = [:]
+    var archiverBytesByKind: [String: Int] = [:]
     /// Frame-sized bytes of every batch signed (as a delta counts them).
     var signedBatchBytes = 0
     var deliveries = 0

@@ -37,8 +37,10 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var bytesReceivedMedian: Int
     public var bytesReceivedMax: Int
     public var bytesReceivedArchiverMedian: Int
-    /// Frame bytes delivered to all nodes, by frame type.
+    /// Frame bytes delivered, by frame type: to the ordinary nodes (all nodes without archivers),
+    /// and to the archivers.
     public var bytesReceivedByKind: [String: Int]
+    public var archiverBytesByKind: [String: Int]
     /// Measurements signed by all nodes, and the bytes of their batches (as deltas count them).
     public var measurements: Int
     public var signedBatchBytes: Int
@@ -58,7 +60,7 @@ public struct SimulationReport: Codable, Sendable, Equatable {
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
         case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
         case bytesReceivedArchiverMedian = "bytes_received_archiver_median"
-        case bytesReceivedByKind = "bytes_received_by_kind", signedBatchBytes = "signed_batch_bytes"
+        case bytesReceivedByKind = "bytes_received_by_kind", archiverBytesByKind = "archiver_bytes_by_kind", signedBatchBytes = "signed_batch_bytes"
         case lostBatches = "lost_batches"
         case realVerifications = "real_verifications"
         case virtualMs = "virtual_ms"

@@ -20,6 +20,8 @@ struct Harness {
     /// Batches dropped for being outside the receiver's tier, and evidence frames received.
     var outOfTier = 0
     var evidence: [NodeID: [Envelope]] = [:]
+    /// Announce frames received, by receiver.
+    var announced: [NodeID: Int] = [:]
 
     mutating func add(_ id: NodeID, asn: UInt32, ledger: Ledger, settings: GossipSettings = GossipSettings()) {
         machines[id] = GossipNode(id: id, asn: asn, settings: settings)
@@ -38,6 +40,7 @@ struct Harness {
             switch directive {
             case .send(let frame, let to):
                 sent[at, default: 0] += 1
+                if case .announce = frame.body { announced[to, default: 0] += 1 }
                 if case .versionVector(let vector) = frame.body {
                     vectorFrames += 1
                     vectorEntries += vector.entries.count

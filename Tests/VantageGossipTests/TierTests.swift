@@ -53,7 +53,8 @@ import VantageWire
 
     @Test func archiversInSyncConfirmHoldingAnOrdinaryNodesRawLogAgainstTheReplicationGoal() throws {
         var (h, nodes) = mesh()
-        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        // Archivers take part in every 20th round: ten of them.
+        for _ in 0..<200 { h.tick(advanceMs: 1_000) }
         let ordinary = nodes[3]
         let peers = h.machines[ordinary.id]!.peers
         #expect(peers[nodes[0].id]?.holdsOwnRawUpTo == 3 && peers[nodes[1].id]?.holdsOwnRawUpTo == 3, "both archivers hold its 3 raw batches")
@@ -69,6 +70,28 @@ import VantageWire
         #expect(ledger.replication(nowMs: h.nowMs)?.shortfall == nil)
         #expect(mesh().0.ledgers[nodes[0].id]!.replication(nowMs: h.nowMs) != nil)
         #expect(mesh(archiverCount: 0).0.ledgers[nodes[0].id]!.replication(nowMs: h.nowMs) == nil, "without archivers every node holds every raw log")
+    }
+
+    @Test func anOrdinaryNodesBatchReachesEveryArchiverByOnePushAndForwardsWithoutAnnouncements() throws {
+        var (h, nodes) = mesh()
+        for _ in 0..<200 { h.tick(advanceMs: 1_000) }
+        let (archivers, ordinary) = ([nodes[0].id, nodes[1].id], nodes[3].id)
+        let raw = nodes[3].nextBatch(createdMs: t0 + 10_000)
+        let summary = nodes[3].nextSummaryBatch(createdMs: t0 + 10_001, summaries: [nodes[3].summary(of: raw)])
+        h.announced = [:]
+        for envelope in [raw, summary] {
+            try h.ledgers[ordinary]!.insert(envelope: envelope, nowMs: h.nowMs)
+            let directives = h.machines[ordinary]!.onLocalBatch(envelope, ledger: h.ledgers[ordinary]!, using: &h.rng)
+            let receivers = directives.compactMap { directive -> NodeID? in if case .send(_, let to) = directive { to } else { nil } }
+            #expect(receivers.filter(archivers.contains).count == 1, "one archiver gets it from its origin, the other by forwarding")
+            h.run(directives, at: ordinary)
+        }
+        for archiver in archivers {
+            #expect(h.ledgers[archiver]!.span(of: ordinary).head.seq == 4, "\(archiver.short) holds the new raw batch before any round")
+            #expect(h.announced[archiver] == nil, "no announcement reaches an archiver")
+        }
+        #expect(h.ledgers[nodes[2].id]!.span(of: ordinary).head.seq == 0, "an ordinary node never gets another's raw batch")
+        #expect(h.outOfTier == 0)
     }
 
     @Test func withoutArchiversNamedEveryNodeKeepsEveryLog() {
