@@ -19,13 +19,15 @@ public struct AgentConfigFile: Codable, Sendable, Equatable {
     public var resolve: [String]?
     public var caFile: String?
     public var probeTimeout: String?
+    /// The HTML file served to TLS clients without a mesh certificate (the flag --cover-page).
+    public var coverPage: String?
     /// Limits by their names in protocol/SPEC.md §9 (the `[limits]` table).
     public var limits: [String: Int64]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case node, listen, api, join, fanout, probes, archive, resolver, resolve, limits
         case gossipInterval = "gossip_interval", attestInterval = "attest_interval", logLevel = "log_level"
-        case caFile = "ca_file", probeTimeout = "probe_timeout"
+        case caFile = "ca_file", probeTimeout = "probe_timeout", coverPage = "cover_page"
     }
 
     /// An empty configuration (every value from flags or defaults).

@@ -8,10 +8,11 @@ import VantageWire
 /// The transport's callbacks: who may connect, and what arrives.
 extension NodeAgent: ConnectionHandler {
     /// A node this one dialed finished the TLS handshake: greet it (send Hello and enrollment)
-    /// only when it is not this node, not revoked or excluded, and, when `address` is a relay the
-    /// campaign lists, that relay (SPEC §7.3, §7.5). The refusal is counted by `failedBeforeHello`.
-    public func mayGreet(_ key: PublicKey, dialed address: String) async -> Result<Void, TransportError> {
-        let peer = key.id
+    /// only when it is not this node, not revoked or excluded, its certificate's key is the one its
+    /// enrollment binds (when this node holds one), and, when `address` is a relay the campaign
+    /// lists, that relay (SPEC §7.3, §7.5). The refusal is counted by `failedBeforeHello`.
+    public func mayGreet(_ tls: TLSPeer, dialed address: String) async -> Result<Void, TransportError> {
+        let peer = tls.id
         if peer == id { return .failure(.unexpectedPeer("\(address) is this node")) }
         if ledger.excluded.contains(peer) || ledger.isCutByRevocation(peer, seq: nil, createdMs: nowMs) {
             return .failure(.unexpectedPeer("node \(peer.short) at \(address) is revoked or excluded"))
@@ -19,26 +20,30 @@ extension NodeAgent: ConnectionHandler {
         if let listed = ledger.relays.first(where: { $0.value == address })?.key, listed != peer {
             return .failure(.unexpectedPeer("\(address) is relay \(listed.short) in the campaign, but node \(peer.short) answered"))
         }
+        let known = ledger.enrollments(of: peer)
+        if !known.isEmpty, !known.contains(where: { $0.record.tlsPublicKey == tls.tlsKey }) {
+            return .failure(.unexpectedPeer("node \(peer.short) at \(address) presented a TLS key its enrollment does not bind"))
+        }
         return .success(())
     }
 
-    public func authorize(_ hello: Hello, key peerKey: PublicKey) async -> Result<AdmittedPeer, TransportError> {
-        let result = check(hello, key: peerKey)
+    public func authorize(_ hello: Hello, peer tls: TLSPeer) async -> Result<AdmittedPeer, TransportError> {
+        let result = check(hello, peer: tls)
         if case .failure(let error) = result {
             metrics.refused(error.label)
-            logger.warning("peer refused at Hello", metadata: ["peer": "\(peerKey.id.short)", "reason": "\(error)"])
+            logger.warning("peer refused at Hello", metadata: ["peer": "\(tls.id.short)", "reason": "\(error)"])
         }
         return result
     }
 
     /// The Hello rules of protocol/SPEC.md §7.3 (`HelloRules`), with the enrollment the Hello
     /// carries inserted between the identity and standing checks.
-    func check(_ hello: Hello, key peerKey: PublicKey) -> Result<AdmittedPeer, TransportError> {
+    func check(_ hello: Hello, peer tls: TLSPeer) -> Result<AdmittedPeer, TransportError> {
         let now = nowMs
-        let decided = HelloRules.identity(hello, peerKey: peerKey, meshID: ledger.meshID, selfID: id).flatMap { peer in
+        let decided = HelloRules.identity(hello, peer: tls, meshID: ledger.meshID, selfID: id).flatMap { peer in
             if hello.hasEnrollment { insert([hello.enrollment], from: "hello of \(peer.short)") }
             let slots = HelloRules.Connections(peerConnected: connections[peer] != nil, count: connections.count, maxPeers: peerLimit)
-            return HelloRules.standing(of: peer, in: ledger, nowMs: now, connections: slots).map { AdmittedPeer(id: peer, asn: $0) }
+            return HelloRules.standing(of: peer, tlsKey: tls.tlsKey, in: ledger, nowMs: now, connections: slots).map { AdmittedPeer(id: peer, asn: $0) }
         }
         return decided.mapError { TransportError.refused($0.code, $0.message) }
     }
@@ -113,6 +118,10 @@ extension NodeAgent: ConnectionHandler {
         if let dialedAddress { perform(gossip.onDialFailed(dialedAddress, nowMs: nowMs, using: &rng)) }
         if case TransportError.refused = error { return }  // counted and logged by `authorize`
         metrics.refused(Self.label(of: error))
+        if case TransportError.coverPage = error {
+            // A browser, a scanner, `curl`: answered like any web server, nothing more to say.
+            return logger.debug("client without a mesh certificate served the cover page")
+        }
         if case TransportError.tooManyHandshakes(let address, _) = error {
             // A flood is counted in full but logged at 1, 10, 100, … refusals, so it cannot fill the disk.
             if floodRefusals.count >= AgentSettings.maxFloodLogAddresses && floodRefusals[address] == nil { floodRefusals.removeAll() }

@@ -17,7 +17,7 @@ extension NodeAgent {
             case .apply(let delta, let peer):
                 perform(gossip.onApplied(apply(delta, from: peer), from: peer, ledger: ledger, using: &rng))
             case .dial(let address):
-                dialRequests?.yield(address)
+                dialRequests?.yield((address, ledger.coverName))
             case .disconnect(let peer, let reason):
                 logger.warning("disconnecting peer", metadata: ["peer": "\(peer.short)", "reason": "\(reason)"])
                 metrics.refused(reason.label)

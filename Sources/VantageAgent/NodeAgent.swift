@@ -24,7 +24,8 @@ public actor NodeAgent {
     var rng = SystemRandomNumberGenerator()
     let logger: Logger
     let metrics = AgentMetrics()
-    var dialRequests: AsyncStream<String>.Continuation?
+    /// Addresses to dial, each with the SNI to send (the campaign's cover name).
+    var dialRequests: AsyncStream<(address: String, serverName: String?)>.Continuation?
     var storeFailure: StoreError?
     var lastBatchCount = -1
     var countedBytes: [UInt64: (Int, Int)] = [:]
@@ -128,7 +129,7 @@ public actor NodeAgent {
         let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: transportSettings, handler: self) { [weak self] in
             await self?.hello() ?? Hello()
         }
-        let (dials, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(AgentSettings.maxQueuedDials))
+        let (dials, continuation) = AsyncStream.makeStream(of: (address: String, serverName: String?).self, bufferingPolicy: .bufferingNewest(AgentSettings.maxQueuedDials))
         dialRequests = continuation
         var listener: MeshTransport.Listener?
         if let address = settings.listen {
@@ -145,7 +146,7 @@ public actor NodeAgent {
             if let probes = settings.probes { group.addTask { await self.probeLoop(ProbeRunner(settings: probes)) } }
             group.addTask {
                 try await withThrowingDiscardingTaskGroup { dialing in
-                    for await address in dials { dialing.addTask { await transport.dialAndServe(address) } }
+                    for await dial in dials { dialing.addTask { await transport.dialAndServe(dial.address, serverName: dial.serverName) } }
                 }
             }
             while !Task.isCancelled {

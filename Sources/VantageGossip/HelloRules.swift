@@ -1,3 +1,4 @@
+import Foundation
 import VantageIdentity
 import VantageLedger
 import VantageWire
@@ -39,25 +40,25 @@ public enum HelloRules {
         }
     }
 
-    /// A common protocol version, this mesh, a node id that is the TLS key's, and not this node.
-    /// Returns the peer's node id.
-    public static func identity(_ hello: Hello, peerKey: PublicKey, meshID: Hash256, selfID: NodeID) -> Result<NodeID, HelloRefusal> {
+    /// A common protocol version, this mesh, the node id the TLS certificate names, and not this
+    /// node. Returns the peer's node id.
+    public static func identity(_ hello: Hello, peer: TLSPeer, meshID: Hash256, selfID: NodeID) -> Result<NodeID, HelloRefusal> {
         guard hello.supportedVersions.contains(ProtocolVersion.current) || hello.protocolVersion == ProtocolVersion.current else {
             return .failure(HelloRefusal(.unsupportedVersion, "no common protocol version; this node speaks \(ProtocolVersion.supported)"))
         }
         guard Hash256(bytes: hello.meshID) == meshID else {
             return .failure(HelloRefusal(.wrongMesh, "this node belongs to mesh \(meshID.short)"))
         }
-        guard let claimed = Hash256(bytes: hello.nodeID), claimed == peerKey.id else {
-            return .failure(HelloRefusal(.keyMismatch, "the Hello's node id is not the id of the TLS certificate's key"))
+        guard let claimed = Hash256(bytes: hello.nodeID), claimed == peer.id else {
+            return .failure(HelloRefusal(.keyMismatch, "the Hello's node id is not the one the TLS certificate names"))
         }
         guard claimed != selfID else { return .failure(HelloRefusal(.unknownPeer, "a node does not connect to itself")) }
         return .success(claimed)
     }
 
-    /// Not revoked, enrolled now, not excluded for equivocation, and a free peer slot. Returns the
-    /// ASN of the enrollment that covers now.
-    public static func standing(of peer: NodeID, in ledger: Ledger, nowMs: Int64, connections: Connections) -> Result<UInt32, HelloRefusal> {
+    /// Not revoked, enrolled now with an enrollment that binds the certificate's TLS key, not
+    /// excluded for equivocation, and a free peer slot. Returns the ASN of that enrollment.
+    public static func standing(of peer: NodeID, tlsKey: Data, in ledger: Ledger, nowMs: Int64, connections: Connections) -> Result<UInt32, HelloRefusal> {
         if ledger.isCutByRevocation(peer, seq: nil, createdMs: nowMs) {
             return .failure(HelloRefusal(.revoked, "node \(peer.short) is revoked"))
         }
@@ -66,6 +67,9 @@ public enum HelloRules {
                 return .failure(HelloRefusal(.unknownPeer, "node \(peer.short) is not enrolled in this mesh"))
             }
             return .failure(HelloRefusal(.expired, "the enrollment of node \(peer.short) does not cover now"))
+        }
+        guard enrollment.record.tlsPublicKey == tlsKey else {
+            return .failure(HelloRefusal(.keyMismatch, "the TLS certificate's key is not the one node \(peer.short)'s enrollment binds"))
         }
         if ledger.excluded.contains(peer) {
             return .failure(HelloRefusal(.revoked, "node \(peer.short) is excluded for equivocation"))

@@ -87,6 +87,9 @@ public struct CampaignFile: Codable, Sendable {
     /// How many archivers in how many countries should hold each raw batch (protocol/SPEC.md
     /// §7.4); absent: 3 in 2.
     public var replication: ReplicationFile?
+    /// The server name (SNI) nodes send when they dial a relay, so their traffic names an
+    /// ordinary site (protocol/SPEC.md §7.5); absent: none.
+    public var coverName: String?
 
     /// The replication goal as the file names it.
     public struct ReplicationFile: Codable, Sendable {
@@ -107,6 +110,7 @@ public struct CampaignFile: Codable, Sendable {
         case maxBatchesPerDay = "max_batches_per_day", maxBatchBytesPerDay = "max_batch_bytes_per_day"
         case summaryGraceSeconds = "summary_grace_seconds"
         case archivers, relays, replication
+        case coverName = "cover_name"
     }
 
     /// Reads and checks a campaign file; the error names the file and the field.
@@ -153,6 +157,9 @@ public struct CampaignFile: Codable, Sendable {
             if Hash256(hex: relay.nodeID) == nil { return "relays[\(i)].node_id: '\(relay.nodeID)' is not a node id (64 hex digits)" }
             if let problem = NodeProfile.hostPortProblem(relay.address) { return "relays[\(i)].address: \(problem)" }
         }
+        if let name = coverName, !Self.isHostName(name) {
+            return "cover_name: '\(name)' is not a DNS host name such as www.example.org (letters, digits, hyphens and dots; not an IP address)"
+        }
         if let goal = replication {
             if goal.archivers == 0 || goal.countries == 0 { return "replication: archivers and countries must be 1 or more (absent: 3 and 2)" }
             if (goal.countries ?? 2) > (goal.archivers ?? 3) { return "replication.countries: more countries than archivers cannot be met" }
@@ -170,6 +177,17 @@ public struct CampaignFile: Codable, Sendable {
             }
         }
         return nil
+    }
+
+    /// True for a DNS name of letters, digits and hyphens in dot-separated labels, with a letter in
+    /// its last label (so no IP address), at most 253 characters.
+    static func isHostName(_ name: String) -> Bool {
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard name.count <= 253, labels.count >= 2, labels.last?.contains(where: \.isLetter) == true else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
     }
 
     /// The record to sign (the mesh id is stamped by the admin).
@@ -190,6 +208,7 @@ public struct CampaignFile: Codable, Sendable {
             c.relays = (relays ?? []).compactMap { relay in
                 Hash256(hex: relay.nodeID).map { id in RelayEntry.with { $0.nodeID = Data(id.bytes); $0.address = relay.address } }
             }
+            c.coverName = coverName ?? ""
             if let goal = replication {
                 c.replication = ReplicationGoal.with { $0.archivers = goal.archivers ?? 0; $0.countries = goal.countries ?? 0 }
             }

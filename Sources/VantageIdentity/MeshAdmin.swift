@@ -28,6 +28,7 @@ public struct MeshAdmin: Sendable {
         var enrollment = Enrollment()
         enrollment.meshID = Data(meshID.bytes)
         enrollment.nodePublicKey = request.record.nodePublicKey
+        enrollment.tlsPublicKey = request.record.tlsPublicKey
         enrollment.country = request.record.country
         enrollment.asn = request.record.asn
         enrollment.isp = request.record.isp

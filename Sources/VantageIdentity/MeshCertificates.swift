@@ -4,8 +4,9 @@ import SwiftASN1
 import X509
 
 /// The mesh's X.509 certificate authority: it issues each node's TLS certificate for mutual TLS.
-/// Node certificates carry the node's own Ed25519 identity key, so a TLS peer's key can be
-/// matched against its enrollment in the ledger.
+/// Node certificates carry the node's P-256 TLS key and its node id, so a TLS peer can be matched
+/// against its enrollment, which binds that key. The CA signs with Ed25519 (its certificates
+/// travel encrypted in TLS 1.3).
 public struct MeshCertificateAuthority: Sendable {
     /// The CA's signing key.
     public let key: SigningKey
@@ -44,14 +45,14 @@ public struct MeshCertificateAuthority: Sendable {
         }
     }
 
-    /// Issues a TLS certificate for a node key, for both server and client authentication.
-    /// The subject's common name is the node id in hex; nothing in it names the product.
-    public func issueNodeCertificate(for nodeKey: PublicKey, notBefore: Date, notAfter: Date) throws -> Certificate {
+    /// Issues a node's TLS certificate, for both server and client authentication: its P-256 key,
+    /// its node id in hex as common name; nothing in it names the product.
+    public func issueNodeCertificate(for peer: TLSPeer, notBefore: Date, notAfter: Date) throws -> Certificate {
         let caKey = Certificate.PrivateKey(key.key)
         do {
-            let subjectKey = Certificate.PublicKey(try Curve25519.Signing.PublicKey(rawRepresentation: nodeKey.raw))
+            let subjectKey = Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: peer.tlsKey))
             let subject = try DistinguishedName {
-                CommonName(nodeKey.id.hex)
+                CommonName(peer.id.hex)
             }
             let extensions = try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)

@@ -2,7 +2,7 @@ import Foundation
 import VantageWire
 import X509
 
-/// A node's folder. Secret: `node.key`, `api.token` (0600). Public: `enrollment-request.envelope`,
+/// A node's folder. Secret: `node.key`, `tls.key`, `api.token` (0600). Public: `enrollment-request.envelope`,
 /// and after `vantage admin enroll`: `enrollment.envelope`, `node.pem`, `ca.pem`, `mesh.json`.
 public struct NodeDirectory: Sendable {
     /// The folder.
@@ -11,8 +11,10 @@ public struct NodeDirectory: Sendable {
     /// Names the folder; nothing is read until asked.
     public init(path: String) { self.path = path }
 
-    /// The node's Ed25519 identity key (also its TLS key).
+    /// The node's Ed25519 identity key.
     public var keyPath: String { path + "/node.key" }
+    /// The node's TLS key (ECDSA P-256), bound to the identity by the enrollment.
+    public var tlsKeyPath: String { path + "/tls.key" }
     /// The bearer token for the node's HTTP API writes.
     public var apiTokenPath: String { path + "/api.token" }
     /// The self-signed enrollment request, for the admin.
@@ -39,7 +41,7 @@ public struct NodeDirectory: Sendable {
     /// The same for the node's summary log (`signed.summary-head`), or for the log of `tier`.
     public func signedHeadPath(_ tier: LogTier) -> String { tier == .summary ? path + "/signed.summary-head" : signedHeadPath }
 
-    /// Creates the node key, API token and enrollment request. Refuses a folder that already has a key.
+    /// Creates the node key, TLS key, API token and enrollment request. Refuses a folder that already has a key.
     @discardableResult
     public static func create(at path: String, profile: NodeProfile, now: Date) throws -> Envelope {
         let problems = profile.problems()
@@ -50,8 +52,10 @@ public struct NodeDirectory: Sendable {
         }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let key = SigningKey()
+        let tlsKey = try TLSKey.create(at: directory.tlsKeyPath)
         var request = EnrollmentRequest()
         request.nodePublicKey = Data(key.publicKey.raw)
+        request.tlsPublicKey = tlsKey.x963Representation
         request.country = profile.country
         request.asn = profile.asn
         request.isp = profile.isp
@@ -72,6 +76,9 @@ public struct NodeDirectory: Sendable {
         guard request.signer.raw == Array(request.record.nodePublicKey) else {
             throw IdentityError.fileCorrupt(path: requestPath, reason: "signed by a key other than the one it asks to enroll")
         }
+        guard TLSKey.isPublicKey(request.record.tlsPublicKey) else {
+            throw IdentityError.fileCorrupt(path: requestPath, reason: "names no ECDSA P-256 TLS key (a version 1 request: run `vantage node init` again)")
+        }
         return request
     }
 }
@@ -82,7 +89,7 @@ extension MeshAdmin {
     public func enroll(node: NodeDirectory, now: Date, validity: TimeInterval) throws -> Verified<Enrollment> {
         let request = try node.loadRequest()
         let notAfter = now.addingTimeInterval(validity)
-        return try install(enroll(request, notBefore: now, notAfter: notAfter), key: request.signer, into: node, notBefore: now, notAfter: notAfter)
+        return try install(enroll(request, notBefore: now, notAfter: notAfter), into: node, notBefore: now, notAfter: notAfter)
     }
 
     /// Renews the enrollment in `node`: the same key, country, ASN and ISP — the same vantage
@@ -90,20 +97,24 @@ extension MeshAdmin {
     /// current enrollment file must be one this mesh's root signed.
     public func renew(node: NodeDirectory, now: Date, validity: TimeInterval) throws -> Verified<Enrollment> {
         guard case .enrollment(let current) = try SignedFact(verifying: RecordFile.readEnvelope(node.enrollmentPath)),
-              current.signer == rootKey.publicKey, let key = try? PublicKey(raw: Array(current.record.nodePublicKey)) else {
+              current.signer == rootKey.publicKey else {
             throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "not an enrollment signed by this mesh's root")
         }
         var renewed = current.record
         let notAfter = now.addingTimeInterval(validity)
         renewed.notBeforeMs = now.unixMilliseconds
         renewed.notAfterMs = notAfter.unixMilliseconds
-        return try install(rootKey.sign(renewed), key: key, into: node, notBefore: now, notAfter: notAfter)
+        return try install(rootKey.sign(renewed), into: node, notBefore: now, notAfter: notAfter)
     }
 
-    /// Writes a signed enrollment, a certificate for `key` from `notBefore` to `notAfter` and the
-    /// mesh's public files into the node folder.
-    private func install(_ envelope: Envelope, key: PublicKey, into node: NodeDirectory, notBefore: Date, notAfter: Date) throws -> Verified<Enrollment> {
-        let certificate = try ca.issueNodeCertificate(for: key, notBefore: notBefore, notAfter: notAfter)
+    /// Writes a signed enrollment, a certificate for the TLS key it binds from `notBefore` to
+    /// `notAfter` and the mesh's public files into the node folder.
+    private func install(_ envelope: Envelope, into node: NodeDirectory, notBefore: Date, notAfter: Date) throws -> Verified<Enrollment> {
+        guard case .enrollment(let enrollment) = try SignedFact(verifying: envelope), TLSKey.isPublicKey(enrollment.record.tlsPublicKey) else {
+            throw IdentityError.fileCorrupt(path: node.enrollmentPath, reason: "binds no ECDSA P-256 TLS key (a version 1 enrollment: enroll the node again)")
+        }
+        let certificate = try ca.issueNodeCertificate(for: TLSPeer(id: Hash256.of(Array(enrollment.record.nodePublicKey)), tlsKey: enrollment.record.tlsPublicKey),
+                                                      notBefore: notBefore, notAfter: notAfter)
         try RecordFile.write(envelope, to: node.enrollmentPath)
         try certificate.pemText().write(toFile: node.certificatePath, atomically: true, encoding: .utf8)
         try ca.certificate.pemText().write(toFile: node.caCertificatePath, atomically: true, encoding: .utf8)

@@ -8,4 +8,10 @@ extension Ledger {
         relays.filter { $0.key != node && !excluded.contains($0.key) && !isCutByRevocation($0.key, seq: nil, createdMs: nowMs) }
             .values.sorted()
     }
+
+    /// The server name a node's ClientHello carries when it dials (the campaign's `cover_name`;
+    /// SPEC §7.5), nil when the campaign names none.
+    public var coverName: String? {
+        campaign.flatMap { $0.record.coverName.isEmpty ? nil : $0.record.coverName }
+    }
 }

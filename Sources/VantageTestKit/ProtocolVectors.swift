@@ -63,6 +63,7 @@ public enum ProtocolVectors {
         let request = a.key.sign({ () -> EnrollmentRequest in
             var r = EnrollmentRequest()
             r.nodePublicKey = Data(a.key.publicKey.raw)
+            r.tlsPublicKey = a.tlsPublicKey
             r.country = "PK"
             r.asn = 17557
             r.isp = "PTCL"

@@ -34,6 +34,7 @@ public struct TestMesh: Sendable {
         var enrollment = Enrollment()
         enrollment.meshID = Data(meshID.bytes)
         enrollment.nodePublicKey = Data(node.key.publicKey.raw)
+        enrollment.tlsPublicKey = node.tlsPublicKey
         enrollment.country = node.country
         enrollment.asn = node.asn
         enrollment.isp = node.isp
@@ -91,6 +92,15 @@ public struct TestNode: Sendable {
 
     /// The node id.
     public var id: NodeID { key.publicKey.id }
+
+    /// The node's TLS key (P-256), derived from its identity key so tests are repeatable.
+    public var tlsPublicKey: Data {
+        let seed = Data(SHA256.hash(data: Data(key.publicKey.raw) + Data("tls".utf8)))
+        return (try! P256.Signing.PrivateKey(rawRepresentation: seed)).publicKey.x963Representation
+    }
+
+    /// Who this node's TLS certificate says it is.
+    public var tlsPeer: TLSPeer { TLSPeer(id: id, tlsKey: tlsPublicKey) }
 
     init(key: SigningKey, country: String, asn: UInt32, isp: String) {
         self.key = key

@@ -25,10 +25,16 @@ extension MeshTransport {
         var connection: PeerConnection?
         do {
             try await opened.channel.executeThenClose { inbound, outbound in
-                if let dialedAddress, let handshake = opened.handshake {
-                    // The dialer sends nothing of itself before it knows whom it reached.
-                    try await handshake.get()
-                    try await handler.mayGreet(self.peerKey(of: channel), dialed: dialedAddress).get()
+                // Neither end sends anything of itself before it knows whom it reached: the dialer
+                // checks the node it reached; a listener answers a client without a certificate
+                // with the cover page (`CoverPage`) and never with a frame.
+                try await opened.handshake.get()
+                if let dialedAddress {
+                    try await handler.mayGreet(self.peerIdentity(of: channel), dialed: dialedAddress).get()
+                } else if (try? await channel.nioSSL_peerCertificate().get()) == nil {
+                    // No certificate (or the page was served and the connection is gone already).
+                    try? await channel.closeFuture.get()
+                    throw TransportError.coverPage
                 }
                 let helloMessage = await self.hello()
                 var frames = inbound.makeAsyncIterator()
@@ -71,7 +77,7 @@ extension MeshTransport {
             try? await outbound.write(Frame.error(.malformed, "expected Hello as the first frame"))
             throw TransportError.expectedHello
         }
-        switch await handler.authorize(hello, key: try await peerKey(of: channel)) {
+        switch await handler.authorize(hello, peer: try await peerIdentity(of: channel)) {
         case .success(let peer):
             return peer
         case .failure(let error):
@@ -84,13 +90,13 @@ extension MeshTransport {
 }
 
 extension MeshTransport {
-    /// The Ed25519 key of the peer's TLS certificate.
-    func peerKey(of channel: any Channel) async throws -> PublicKey {
+    /// The node id and P-256 key of the peer's TLS certificate.
+    func peerIdentity(of channel: any Channel) async throws -> TLSPeer {
         guard let certificate = try await channel.nioSSL_peerCertificate().get(),
-              let key = try? Certificate(derEncoded: certificate.toDERBytes()).ed25519PublicKey else {
+              let peer = try? Certificate(derEncoded: certificate.toDERBytes()).tlsPeer else {
             throw TransportError.noPeerKey
         }
-        return key
+        return peer
     }
 }
 

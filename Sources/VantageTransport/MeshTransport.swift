@@ -16,8 +16,8 @@ public final class MeshTransport: Sendable {
         let bytes: ByteCounter
         /// True once the Hello deadline passed.
         let helloTimedOut: NIOLockedValueBox<Bool>
-        /// Completed when the TLS handshake of a dialed connection is done (nil when accepted).
-        var handshake: EventLoopFuture<Void>? = nil
+        /// Completed when the TLS handshake is done.
+        let handshake: EventLoopFuture<Void>
     }
 
     /// A bound listener.
@@ -58,7 +58,8 @@ public final class MeshTransport: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.configure(channel, tls: NIOSSLServerHandler(context: self.serverContext))
+                    try self.configure(channel, tls: NIOSSLServerHandler(context: self.serverContext),
+                                       cover: CoverPage(page: self.settings.coverPage))
                 }
             }
         return Listener(server: server, port: server.channel.localAddress?.port ?? port)
@@ -82,8 +83,9 @@ public final class MeshTransport: Sendable {
         }
     }
 
-    /// Dials `address` ("host:port") and serves the connection until it ends.
-    public func dialAndServe(_ address: String) async {
+    /// Dials `address` ("host:port") and serves the connection until it ends; `serverName` is
+    /// the SNI its ClientHello carries (the campaign's cover name), none when nil.
+    public func dialAndServe(_ address: String, serverName: String? = nil) async {
         if let refusal = slots.reserve(handshakeFrom: nil) {
             await handler.failedBeforeHello(remote: address, dialedAddress: address, error: refusal)
             return
@@ -94,10 +96,7 @@ public final class MeshTransport: Sendable {
                 .connectTimeout(.milliseconds(settings.connectTimeoutMs))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let done = HandshakeDone(promise: channel.eventLoop.makePromise())
-                        var opened = try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: nil), after: done)
-                        opened.handshake = done.promise.futureResult
-                        return opened
+                        try self.configure(channel, tls: NIOSSLClientHandler(context: self.clientContext, serverHostname: serverName))
                     }
                 }
             await serve(opened, dialedAddress: address, handshakeFrom: nil)
@@ -115,17 +114,20 @@ public final class MeshTransport: Sendable {
         return parts
     }
 
-    private func configure(_ channel: any Channel, tls: some ChannelHandler, after: HandshakeDone? = nil) throws -> OpenChannel {
+    private func configure(_ channel: any Channel, tls: some ChannelHandler, cover: CoverPage? = nil) throws -> OpenChannel {
         let bytes = ByteCounter()
         let deadline = TimeoutHandler.helloDeadline(timeoutMs: settings.helloTimeoutMs)
+        let done = HandshakeDone(promise: channel.eventLoop.makePromise())
         try channel.pipeline.syncOperations.addHandler(deadline, name: TimeoutHandler.helloDeadlineName)
         try channel.pipeline.syncOperations.addHandler(tls)
-        if let after { try channel.pipeline.syncOperations.addHandler(after) }
+        try channel.pipeline.syncOperations.addHandler(done)
+        if let cover { try channel.pipeline.syncOperations.addHandler(cover) }
         try channel.pipeline.syncOperations.addHandlers([
             TimeoutHandler.idle(timeoutMs: settings.idleTimeoutMs),
             FrameEncodingHandler(limits: settings.wire, counter: bytes, maxQueuedBytes: settings.maxQueuedBytes),
             FrameDecodingHandler(limits: settings.wire, counter: bytes, frameTimeoutMs: settings.frameTimeoutMs),
         ])
-        return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes, helloTimedOut: deadline.fired)
+        return OpenChannel(channel: try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), bytes: bytes,
+                           helloTimedOut: deadline.fired, handshake: done.promise.futureResult)
     }
 }

@@ -67,11 +67,11 @@ public final class PeerConnection: Sendable {
 /// What the transport asks of the node that owns it. Every call for one connection comes in order.
 public protocol ConnectionHandler: Sendable {
     /// Decides, once the TLS handshake of a connection this node dialed to `address` is done,
-    /// whether to send its Hello (and enrollment) to the node that presented `key`: nothing of
-    /// this node is sent before.
-    func mayGreet(_ key: PublicKey, dialed address: String) async -> Result<Void, TransportError>
-    /// Decides whether a peer that presented `key` in TLS and sent `hello` may stay.
-    func authorize(_ hello: Hello, key: PublicKey) async -> Result<AdmittedPeer, TransportError>
+    /// whether to send its Hello (and enrollment) to the node whose certificate is `peer`:
+    /// nothing of this node is sent before.
+    func mayGreet(_ peer: TLSPeer, dialed address: String) async -> Result<Void, TransportError>
+    /// Decides whether a peer whose certificate is `peer` and that sent `hello` may stay.
+    func authorize(_ hello: Hello, peer: TLSPeer) async -> Result<AdmittedPeer, TransportError>
     /// A connection passed Hello.
     func opened(_ connection: PeerConnection) async
     /// A frame arrived on an open connection.

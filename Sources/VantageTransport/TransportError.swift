@@ -19,8 +19,10 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case tooManyHandshakes(address: String, limit: Int)
     /// A frame began but did not arrive whole in time.
     case frameTimeout(Int64)
-    /// The peer presented no certificate or a key that is not Ed25519.
+    /// The peer's certificate names no node id or holds a key that is not P-256.
     case noPeerKey
+    /// A client without a certificate was answered with the cover page: not a mesh peer.
+    case coverPage
     /// An address could not be parsed.
     case badAddress(String)
     /// The TLS handshake failed: no client certificate, one from another CA, a protocol error…
@@ -42,7 +44,8 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .tooManyHandshakes(let address, let limit):
             return "\(limit) connections from \(address) are already in their handshake (connection flood?)"
         case .frameTimeout(let ms): return "a frame was not completed within \(ms) ms of its first byte (slow-loris?)"
-        case .noPeerKey: return "peer certificate has no Ed25519 key"
+        case .noPeerKey: return "peer certificate names no node id with a P-256 key"
+        case .coverPage: return "a client without a mesh certificate was served the cover page"
         case .badAddress(let address): return "'\(address)' is not HOST:PORT"
         case .tlsHandshake(let reason): return "TLS handshake failed: \(reason)"
         case .slowReader(let limit): return "the peer left more than \(limit) bytes unread (max_queued_bytes)"
@@ -62,6 +65,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         case .tooManyHandshakes: return "too_many_handshakes"
         case .frameTimeout: return "frame_timeout"
         case .noPeerKey: return "no_peer_key"
+        case .coverPage: return "cover_page"
         case .badAddress: return "bad_address"
         case .tlsHandshake: return "tls_handshake"
         case .slowReader: return "slow_reader"

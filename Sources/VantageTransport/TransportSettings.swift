@@ -26,6 +26,9 @@ public struct TransportSettings: Sendable {
     public var maxQueuedBytes: Int
     /// Frame limits.
     public var wire: WireLimits
+    /// The HTML page a listener answers a TLS client without a mesh certificate with (a browser,
+    /// `curl`): the operator's choice (`cover_page`), by default a plain placeholder page.
+    public var coverPage = CoverPage.defaultPage
     /// Connections the kernel queues for the listener before they are accepted (256).
     public static let listenBacklog: Int32 = 256
 

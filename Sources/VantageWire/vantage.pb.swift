@@ -594,6 +594,9 @@ public nonisolated struct Vantage_V2_Enrollment: Sendable {
 
   public var notAfterMs: Int64 = 0
 
+  /// the node's TLS key: 65-byte uncompressed ECDSA P-256 point (SPEC §1)
+  public var tlsPublicKey: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -615,6 +618,9 @@ public nonisolated struct Vantage_V2_EnrollmentRequest: Sendable {
   public var isp: String = String()
 
   public var createdMs: Int64 = 0
+
+  /// the node's TLS key, as in Enrollment
+  public var tlsPublicKey: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -830,6 +836,12 @@ public nonisolated struct Vantage_V2_Campaign: @unchecked Sendable {
   public var hasReplication: Bool {_storage._replication != nil}
   /// Clears the value of `replication`. Subsequent reads from it will return its default value.
   public mutating func clearReplication() {_uniqueStorage()._replication = nil}
+
+  /// the server name (SNI) nodes send when they dial a relay (SPEC §7.5); empty: none
+  public var coverName: String {
+    get {_storage._coverName}
+    set {_uniqueStorage()._coverName = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1653,7 +1665,7 @@ nonisolated extension Vantage_V2_WindowSummary: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Enrollment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{3}not_before_ms\0\u{3}not_after_ms\0\u{b}advertise\0\u{c}\u{8}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{3}not_before_ms\0\u{3}not_after_ms\0\u{4}\u{2}tls_public_key\0\u{b}advertise\0\u{c}\u{8}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1668,6 +1680,7 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
       case 5: try { try decoder.decodeSingularStringField(value: &self.isp) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.notBeforeMs) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.notAfterMs) }()
+      case 9: try { try decoder.decodeSingularBytesField(value: &self.tlsPublicKey) }()
       default: break
       }
     }
@@ -1695,6 +1708,9 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
     if self.notAfterMs != 0 {
       try visitor.visitSingularInt64Field(value: self.notAfterMs, fieldNumber: 7)
     }
+    if !self.tlsPublicKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tlsPublicKey, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1706,6 +1722,7 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
     if lhs.isp != rhs.isp {return false}
     if lhs.notBeforeMs != rhs.notBeforeMs {return false}
     if lhs.notAfterMs != rhs.notAfterMs {return false}
+    if lhs.tlsPublicKey != rhs.tlsPublicKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1713,7 +1730,7 @@ nonisolated extension Vantage_V2_Enrollment: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrollmentRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{4}\u{2}created_ms\0\u{b}advertise\0\u{c}\u{5}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_public_key\0\u{1}country\0\u{1}asn\0\u{1}isp\0\u{4}\u{2}created_ms\0\u{3}tls_public_key\0\u{b}advertise\0\u{c}\u{5}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1726,6 +1743,7 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.asn) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.isp) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.tlsPublicKey) }()
       default: break
       }
     }
@@ -1747,6 +1765,9 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
     if self.createdMs != 0 {
       try visitor.visitSingularInt64Field(value: self.createdMs, fieldNumber: 6)
     }
+    if !self.tlsPublicKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tlsPublicKey, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1756,6 +1777,7 @@ nonisolated extension Vantage_V2_EnrollmentRequest: SwiftProtobuf.Message, Swift
     if lhs.asn != rhs.asn {return false}
     if lhs.isp != rhs.isp {return false}
     if lhs.createdMs != rhs.createdMs {return false}
+    if lhs.tlsPublicKey != rhs.tlsPublicKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1972,7 +1994,7 @@ nonisolated extension Vantage_V2_ScoringPolicy: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Campaign"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0\u{1}relays\0\u{1}replication\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mesh_id\0\u{1}version\0\u{1}targets\0\u{1}probes\0\u{3}interval_seconds\0\u{1}policy\0\u{1}fingerprints\0\u{3}retention_days\0\u{1}name\0\u{3}max_measurement_age_days\0\u{3}max_batches_per_day\0\u{3}max_batch_bytes_per_day\0\u{3}summary_grace_seconds\0\u{1}archivers\0\u{1}relays\0\u{1}replication\0\u{3}cover_name\0")
 
   fileprivate class _StorageClass {
     var _meshID: Data = Data()
@@ -1991,6 +2013,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
     var _archivers: [Data] = []
     var _relays: [Vantage_V2_Relay] = []
     var _replication: Vantage_V2_ReplicationGoal? = nil
+    var _coverName: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2017,6 +2040,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       _archivers = source._archivers
       _relays = source._relays
       _replication = source._replication
+      _coverName = source._coverName
     }
   }
 
@@ -2051,6 +2075,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         case 14: try { try decoder.decodeRepeatedBytesField(value: &_storage._archivers) }()
         case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._relays) }()
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._replication) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._coverName) }()
         default: break
         }
       }
@@ -2111,6 +2136,9 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
       try { if let v = _storage._replication {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
       } }()
+      if !_storage._coverName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._coverName, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2136,6 +2164,7 @@ nonisolated extension Vantage_V2_Campaign: SwiftProtobuf.Message, SwiftProtobuf.
         if _storage._archivers != rhs_storage._archivers {return false}
         if _storage._relays != rhs_storage._relays {return false}
         if _storage._replication != rhs_storage._replication {return false}
+        if _storage._coverName != rhs_storage._coverName {return false}
         return true
       }
       if !storagesAreEqual {return false}

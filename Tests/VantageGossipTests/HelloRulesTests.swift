@@ -7,7 +7,7 @@ import VantageTestKit
 import VantageWire
 
 /// The Hello rules of protocol/SPEC.md §7.3, each refusal with its code: pure functions of the
-/// Hello, the TLS key, the ledger and the clock.
+/// Hello, the TLS certificate's node id and key, the ledger and the clock.
 @Suite struct HelloRulesTests {
     let mesh = TestMesh(name: "hello")
     let now: Int64 = 1_705_755_600_000
@@ -30,15 +30,15 @@ import VantageWire
         }
     }
 
-    func identity(_ hello: Hello, key: PublicKey? = nil) -> ErrorCode? {
-        switch HelloRules.identity(hello, peerKey: key ?? peer.key.publicKey, meshID: mesh.meshID, selfID: me.id) {
+    func identity(_ hello: Hello, as tls: TLSPeer? = nil) -> ErrorCode? {
+        switch HelloRules.identity(hello, peer: tls ?? peer.tlsPeer, meshID: mesh.meshID, selfID: me.id) {
         case .success: return nil
         case .failure(let refusal): return refusal.code
         }
     }
 
-    func standing(_ ledger: Ledger, connections: HelloRules.Connections? = nil) -> Result<UInt32, HelloRefusal> {
-        HelloRules.standing(of: peer.id, in: ledger, nowMs: now, connections: connections ?? free)
+    func standing(_ ledger: Ledger, connections: HelloRules.Connections? = nil, tlsKey: Data? = nil) -> Result<UInt32, HelloRefusal> {
+        HelloRules.standing(of: peer.id, tlsKey: tlsKey ?? peer.tlsPublicKey, in: ledger, nowMs: now, connections: connections ?? free)
     }
 
     func ledger(_ envelopes: [Envelope]) -> Ledger {
@@ -48,15 +48,20 @@ import VantageWire
     }
 
     @Test func enrolledPeerIsAdmittedWithItsASN() throws {
-        #expect(try HelloRules.identity(hello(from: peer), peerKey: peer.key.publicKey, meshID: mesh.meshID, selfID: me.id).get() == peer.id)
+        #expect(try HelloRules.identity(hello(from: peer), peer: peer.tlsPeer, meshID: mesh.meshID, selfID: me.id).get() == peer.id)
         #expect(try standing(ledger([mesh.enroll(peer)])).get() == 64502)
+    }
+
+    @Test func aCertificateKeyTheEnrollmentDoesNotBindIsRefused() {
+        #expect(standing(ledger([mesh.enroll(peer)]), tlsKey: me.tlsPublicKey).code == .keyMismatch,
+                "a certificate naming the peer's node id with another TLS key: the enrollment binds the key")
     }
 
     @Test func identityRefusalsCarryTheirCodes() {
         #expect(identity(hello(from: peer, versions: [9])) == .unsupportedVersion)
         #expect(identity(hello(from: peer, meshID: TestMesh(name: "elsewhere").meshID)) == .wrongMesh)
         #expect(identity(hello(from: peer, claim: Hash256.of([1]))) == .keyMismatch)
-        #expect(identity(hello(from: me), key: me.key.publicKey) == .unknownPeer)
+        #expect(identity(hello(from: me), as: me.tlsPeer) == .unknownPeer)
     }
 
     @Test func standingRefusalsCarryTheirCodes() {

@@ -19,7 +19,9 @@ import X509
         #expect(enrollment.signer == admin.rootKey.publicKey)
         #expect(enrollment.record.asn == 17557)
         let certificate = try Certificate(pemEncoded: String(contentsOfFile: node.certificatePath, encoding: .utf8))
-        #expect(certificate.ed25519PublicKey?.raw == Array(enrollment.record.nodePublicKey))
+        // The certificate holds the P-256 TLS key the enrollment binds, and names the node id.
+        #expect(certificate.tlsPeer == TLSPeer(id: Hash256.of(Array(enrollment.record.nodePublicKey)), tlsKey: enrollment.record.tlsPublicKey))
+        #expect(TLSKey.isPublicKey(enrollment.record.tlsPublicKey) && certificate.ed25519PublicKey == nil)
         #expect(certificate.issuer == admin.ca.certificate.subject)
         #expect(admin.ca.certificate.publicKey.isValidSignature(certificate.signature, for: certificate))
         // Neither certificate names the product (DESIGN.md, "Volunteer safety").
@@ -27,7 +29,7 @@ import X509
             let der = Data(try named.serializeAsPEM().derBytes)
             #expect(der.range(of: Data("antage".utf8)) == nil && !"\(named)".lowercased().contains("vantage"), "\(named.subject)")
         }
-        for secret in [node.keyPath, node.apiTokenPath, base + "/mesh/root.key", base + "/mesh/ca.key"] {
+        for secret in [node.keyPath, node.tlsKeyPath, node.apiTokenPath, base + "/mesh/root.key", base + "/mesh/ca.key"] {
             let mode = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as! Int
             #expect(mode == 0o600, "\(secret)")
         }

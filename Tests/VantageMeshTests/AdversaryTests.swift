@@ -121,7 +121,7 @@ extension MeshSuite {
         }
         #expect(await peer.waitForFrame { $0.error.code == .keyMismatch })
         #expect(await peer.waitUntilClosed())
-        #expect(await mesh.logged("not the id of the TLS certificate's key"), "\(mesh.agents[0].tail())")
+        #expect(await mesh.logged("not the one the TLS certificate names"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("refused_keyMismatch"))
         #expect(try await mesh.refusals("refused_keyMismatch") == 1, "one refusal is counted once")
         #expect(try await mesh.honestPeersStillServed())

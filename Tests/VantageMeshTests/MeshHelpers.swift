@@ -43,19 +43,3 @@ func statuses(_ folders: MeshFolders) async throws -> [AgentStatus] {
     return result
 }
 
-/// Runs `openssl s_client` against `port`, writes `input` after the handshake, and returns what it printed.
-func opensslClient(port: Int, arguments: [String], input: Data, seconds: Int = 8) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = ["\(seconds)", "openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_3", "-quiet"] + arguments
-    let stdin = Pipe(), output = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    stdin.fileHandleForWriting.write(input)
-    let text = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try? stdin.fileHandleForWriting.close()
-    return (process.terminationStatus, String(decoding: text, as: UTF8.self))
-}

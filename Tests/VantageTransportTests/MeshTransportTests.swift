@@ -6,7 +6,7 @@ import VantageTestKit
 import VantageTransport
 import VantageWire
 
-/// Records what the transport reports, and admits peers whose Hello names their TLS key.
+/// Records what the transport reports, and admits peers whose Hello names their certificate's node id.
 final class RecordingHandler: ConnectionHandler {
     let frames = NIOLockedValueBox<[Frame]>([])
     let opened = NIOLockedValueBox<[AdmittedPeer]>([])
@@ -16,11 +16,11 @@ final class RecordingHandler: ConnectionHandler {
 
     init(refuse: Bool = false) { self.refuse = refuse }
 
-    func mayGreet(_ key: PublicKey, dialed address: String) async -> Result<Void, TransportError> { .success(()) }
-    func authorize(_ hello: Hello, key: PublicKey) async -> Result<AdmittedPeer, TransportError> {
+    func mayGreet(_ peer: TLSPeer, dialed address: String) async -> Result<Void, TransportError> { .success(()) }
+    func authorize(_ hello: Hello, peer: TLSPeer) async -> Result<AdmittedPeer, TransportError> {
         guard !refuse else { return .failure(.refused(.revoked, "test refuses everyone")) }
-        guard Hash256(bytes: hello.nodeID) == key.id else { return .failure(.refused(.keyMismatch, "node id is not the TLS key's")) }
-        return .success(AdmittedPeer(id: key.id, asn: 1))
+        guard Hash256(bytes: hello.nodeID) == peer.id else { return .failure(.refused(.keyMismatch, "node id is not the certificate's")) }
+        return .success(AdmittedPeer(id: peer.id, asn: 1))
     }
     func opened(_ connection: PeerConnection) async {
         opened.withLockedValue { $0.append(connection.peer) }
@@ -48,8 +48,8 @@ final class RecordingHandler: ConnectionHandler {
         }
     }
 
-    func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<1200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+    func eventually(seconds: Int = 60, _ condition: () -> Bool) async throws {
+        for _ in 0..<(seconds * 20) where !condition() { try await Task.sleep(for: .milliseconds(50)) }
     }
 
     @Test func mutualTLSConnectionCarriesFramesBothWays() async throws {

@@ -53,6 +53,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run as an archiver: keep every node's raw batches (the campaign must name this node in `archivers`).")
     var archive = false
 
+    @Option(name: .customLong("cover-page"), help: ArgumentHelp("The HTML page a listener serves to TLS clients without a mesh certificate (browsers, scanners); default a plain placeholder page.", valueName: "FILE"))
+    var coverPage: String?
+
     @OptionGroup(title: "Probes") var probes: ProbeOptions
 
     @Option(name: .long, help: ArgumentHelp("Set a limit of protocol/SPEC.md §9, e.g. max_peers=16; repeat for more.", valueName: "NAME=VALUE"))
@@ -142,6 +145,12 @@ struct AgentCommand: AsyncParsableCommand {
         settings.attestIntervalMs = resolved.attestMs
         settings.archive = archive || (file.archive ?? false)
         settings.logPeerAddresses = logPeerAddresses
+        if let path = coverPage ?? file.coverPage {
+            guard let page = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("--cover-page: \(path) does not exist or is not UTF-8 text")
+            }
+            settings.transport.coverPage = page
+        }
         do {
             try AgentLimit.apply(file.limits ?? [:], to: &settings)
         } catch let error as ConfigError {
