@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(name: "VantageSimulationTests", dependencies: ["VantageSimulation"]),
         .testTarget(
             name: "VantageProbesTests",
-            dependencies: ["VantageProbes", "VantageWire", "VantageTestKit", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["VantageProbes", "VantageWire", "VantageTestKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         .testTarget(
             name: "VantageScoringTests",

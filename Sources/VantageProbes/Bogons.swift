@@ -20,4 +20,9 @@ public enum Bogons {
         let value = parts.reduce(0) { $0 << 8 | $1 }
         return ranges.contains { network, length in value >> (32 - length) == network >> (32 - length) }
     }
+
+    /// Whether `address` is a loopback address (127.0.0.0/8 or ::1).
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.split(separator: ".").first == "127"
+    }
 }

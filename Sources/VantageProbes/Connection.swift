@@ -67,7 +67,7 @@ struct Connection {
                     channel.eventLoop.makeCompletedFuture {
                         let handshake = channel.eventLoop.makePromise(of: Void.self)
                         if let sslContext {
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: ProbeURL.isIPAddress(host) ? nil : host))
                             try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(handshake))
                         } else {
                             handshake.succeed(())

@@ -21,10 +21,13 @@ enum DNSProbe {
         }
     }
 
-    /// Judges the addresses a resolver returned.
-    static func judge(_ addresses: [String], via resolver: String) -> Answer {
+    /// Judges the addresses a resolver returned for `host`. A loopback answer for `localhost` (or
+    /// a name under it) is what it should be; for any other name a private or reserved address is
+    /// DNS injection.
+    static func judge(_ addresses: [String], for host: String, via resolver: String) -> Answer {
         if addresses.isEmpty { return Answer(outcome: .dnsNxdomain, addresses: [], detail: "\(resolver): no addresses") }
-        let bogons = addresses.filter(Bogons.contains)
+        let local = host.lowercased() == "localhost" || host.lowercased().hasSuffix(".localhost")
+        let bogons = addresses.filter { Bogons.contains($0) && !(local && Bogons.isLoopback($0)) }
         if !bogons.isEmpty {
             return Answer(outcome: .dnsBogon, addresses: addresses, detail: "\(resolver): bogon answer \(bogons.joined(separator: ", ")) (DNS injection)")
         }
@@ -66,7 +69,7 @@ enum DNSProbe {
                 switch DNSMessage.ResponseCode(rawValue: response.code) {
                 case .nameError?: return Answer(outcome: .dnsNxdomain, addresses: [], detail: "\(resolver): NXDOMAIN")
                 case .serverFailure?, .refused?: return Answer(outcome: .dnsServfail, addresses: [], detail: "\(resolver): rcode \(response.code)")
-                case .noError?: return judge(response.addresses, via: resolver)
+                case .noError?: return judge(response.addresses, for: host, via: resolver)
                 default: return Answer(outcome: .error, addresses: [], detail: "\(resolver): unexpected rcode \(response.code)")
                 }
             }
@@ -104,7 +107,7 @@ enum DNSProbe {
                 }
                 node = entry.pointee.ai_next
             }
-            return judge(addresses, via: "system resolver")
+            return judge(addresses, for: host, via: "system resolver")
         }
     }
 

@@ -33,6 +33,7 @@ import VantageWire
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"ok_percent":20,"anomalous_percent":60}}"#, "unknown policy key 'anomalous_percent'"),
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"policy":{"false_discovery_permille":900}}"#, "policy.false_discovery_permille: 900 is above 500"),
         (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"replication":{"archivers":2,"countries":3}}"#, "replication.countries: more countries than archivers"),
+        (#"{"name":"c","version":1,"interval_seconds":60,"probes":["tls"],"targets":[{"name":"x","inputs":["https://x.com/"]}],"cover_name":"203.0.113.7"}"#, "cover_name: '203.0.113.7' is not a DNS host name"),
     ])
     func wrongCampaignsAreRefusedNamingTheField(json: String, message: String) throws {
         let folders = try MeshFolders.create("campaign-bad", nodes: [])

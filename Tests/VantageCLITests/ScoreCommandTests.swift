@@ -49,8 +49,13 @@ import VantageTestKit
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("NATION-SCALE blocking of youtube — 2024-01-20 13:20–13:40 UTC — 4 of 4 ASNs"), "\(table.stdout)")
         #expect(table.stderr.contains("line 61: test_name 'dash' is not mapped"))
-        let json = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni", "--skip-bad-lines")
-        #expect(json.stdout.contains("\"scope\" : \"nation\""), "--format ooni reads OONI and prints JSON when not on a terminal")
+        let json = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--input-format", "ooni", "--skip-bad-lines")
+        #expect(json.stdout.contains("\"scope\" : \"nation\""), "JSON when not on a terminal")
+        // One flag, one meaning: --format is the output; an OONI file read as Vantage lines says so.
+        let misnamed = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni")
+        #expect(misnamed.status != 0 && misnamed.stderr.contains("--format: 'ooni' is an input format; give --input-format ooni"), "\(misnamed.stderr)")
+        let mixed = try runner.run("score", "--input", "ooni.jsonl", "--country", "PK", "--format", "ooni", "--format", "table")
+        #expect(mixed.status == 1 && mixed.stderr.contains("if it holds OONI measurements, give --input-format ooni"), "\(mixed.stderr)")
     }
 
     @Test func decimalAndExponentNumbersAreReadAsJSONDefinesThem() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOSSL
 import Testing
 import VantageProbes
 import VantageTestKit
@@ -56,9 +57,45 @@ import VantageWire
         #expect(await outcome(.dns, "good.example", settings).outcome == Outcome.error.name, "a resolver that cannot be asked is the probe's failure")
     }
 
-    @Test func theSystemResolverSeesLoopbackAsABogon() async {
+    @Test func loopbackIsABogonForAPublicNameButNotForLocalhost() async throws {
         let result = await outcome(.dns, "localhost", ProbeSettings())
-        #expect(result.outcome == Outcome.dnsBogon.name, "\(result.steps)")
+        #expect(result.outcome == Outcome.ok.name, "localhost is 127.0.0.1, not DNS injection: \(result.steps)")
+        let dns = try await DNSFixture(answers: ["facebook.example": .address("127.0.0.1")])
+        defer { Task { await dns.close() } }
+        var settings = ProbeSettings()
+        settings.resolver = .udp(host: "127.0.0.1", port: dns.port)
+        #expect(await outcome(.dns, "facebook.example", settings).outcome == Outcome.dnsBogon.name, "a public name answered with loopback is")
+    }
+
+    /// `vantage probe https://127.0.0.1:PORT/` and `https://localhost:PORT/` against `openssl
+    /// s_server` with a certificate for both: an IP URL goes without SNI, localhost is no bogon.
+    @Test func probesOfAnIPURLAndOfLocalhostReachOpensslServer() async throws {
+        let dir = CommandRunner.temporaryDirectory("s-server")
+        let (cert, key) = (dir.appendingPathComponent("cert.pem").path, dir.appendingPathComponent("key.pem").path)
+        let made = try ExternalProgram.run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                                       "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                                                       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.output)")
+        let port = try TCPFixtures.closedPort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        var settings = ProbeSettings()
+        settings.timeoutMs = 3000
+        settings.trustedCertificates = try NIOSSLCertificate.fromPEMFile(cert)
+        for _ in 0..<50 where await outcome(.tcp, "https://127.0.0.1:\(port)/", settings).outcome != Outcome.ok.name {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for input in ["https://127.0.0.1:\(port)/", "https://localhost:\(port)/"] {
+            for kind in [ProbeKind.tls, .http] {
+                let result = await outcome(kind, input, settings)
+                #expect(result.outcome == Outcome.ok.name, "\(kind.name) \(input): \(result.steps)")
+            }
+        }
     }
 
     @Test func tcpOutcomes() async throws {

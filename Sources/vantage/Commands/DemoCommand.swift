@@ -41,7 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let demo = DemoRun(executable: executable, folder: folder, stepMs: DurationText.milliseconds(step)!)
         let style = TextStyle(enabled: !json && isatty(1) == 1)
-        let say: (String) -> Void = { if !json { print($0) } }
+        // Each line is written as it happens, into a file or a pipe too (`vantage demo | tee demo.log`).
+        let say: (String) -> Void = { line in
+            guard !json else { return }
+            print(line)
+            fflush(nil)
+        }
         defer {
             demo.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
