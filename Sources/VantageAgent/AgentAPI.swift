@@ -38,10 +38,12 @@ struct AgentAPI {
         }
         router.get("/metrics") { _, _ in
             agent.metrics.copyProcessCounts()
+            await agent.updateStoreSize()
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
+            let text = MetricsText.complete(String(decoding: buffer, as: UTF8.self), startTime: agent.startTime)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/v1/measurements") { request, _ in
             try authorize(request)

@@ -52,6 +52,9 @@ extension NodeAgent {
         }
         commit()
         metrics.batchesIn.increment(by: max(0, ledger.batchCount - before))
+        for log in Set(report.advanced.map(\.origin)) {
+            metrics.propagationLag.recordMilliseconds(max(0, nowMs - ledger.span(of: log).head.createdMs))
+        }
         for refusal in report.refused {
             metrics.refused(refusal.label)
             logger.warning("fact refused", metadata: ["peer": "\(peer.short)", "reason": "\(refusal)"])

@@ -16,6 +16,7 @@ extension NodeAgent {
             logger.warning("probe round not signed", metadata: ["measurements": "\(results.count)", "reason": "\(reason)"])
             return 0
         }
+        for result in results { metrics.probed(target: result.target, kind: result.probe, outcome: result.outcome) }
         let failed = results.filter { $0.outcome != "ok" }
         logger.info("probe round", metadata: ["measurements": "\(results.count)", "not_ok": "\(failed.count)"])
         return submit(results.map(\.measurement)).batches

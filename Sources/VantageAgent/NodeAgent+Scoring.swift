@@ -95,7 +95,8 @@ extension NodeAgent {
         Task {
             let result = await self.verdicts(country: nil)
             let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
-            self.attestIfStable(result, evidence: evidence, ledgerDigest: scored.digest)
+            await self.setActiveVerdicts(result.verdicts)
+            await self.attestIfStable(result, evidence: evidence, ledgerDigest: scored.digest)
         }
     }
 

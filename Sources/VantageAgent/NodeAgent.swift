@@ -24,6 +24,10 @@ public actor NodeAgent {
     var rng = SystemRandomNumberGenerator()
     let logger: Logger
     let metrics = AgentMetrics()
+    /// When the process started (`process_start_time_seconds`).
+    public nonisolated let startTime = Date()
+    /// The (scope/kind/target) keys of the active-verdict gauges last set.
+    var activeVerdictKeys: Set<String> = []
     /// Addresses to dial, each with the SNI to send (the campaign's cover name).
     var dialRequests: AsyncStream<(address: String, serverName: String?)>.Continuation?
     var storeFailure: StoreError?
@@ -172,6 +176,20 @@ public actor NodeAgent {
         signClosedSummaries()
         attestIfDue()
         updateGauges()
+    }
+
+    /// Sets `vantage_store_bytes` from the sizes of the SQLite files.
+    func updateStoreSize() {
+        let path = settings.nodePath + "/ledger.sqlite"
+        let sizes = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }
+        metrics.storeBytes.record(sizes.reduce(0, +))
+    }
+
+    /// Sets the active-verdict gauges from `verdicts`.
+    func setActiveVerdicts(_ verdicts: [Verdict]) {
+        var counts: [String: Int] = [:]
+        for verdict in verdicts { for target in verdict.targets { counts["\(verdict.scope.rawValue)/\(verdict.kind.rawValue)/\(target)", default: 0] += 1 } }
+        activeVerdictKeys = metrics.activeVerdicts(counts, previous: activeVerdictKeys)
     }
 
     func updateGauges() {

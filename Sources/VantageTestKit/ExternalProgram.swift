@@ -3,7 +3,8 @@ import Foundation
 /// Runs a program of the machine (openssl, curl) for a test, under `timeout`.
 public enum ExternalProgram {
     /// Runs `program ARGS…` for at most `seconds`, writes `input` to its stdin, and returns its
-    /// status and what it printed (stdout and stderr together).
+    /// status and what it printed (stdout and stderr together). Its stdin is closed after `input`
+    /// (`openssl s_client -quiet` keeps the connection open until the timeout all the same).
     public static func run(_ program: String, _ arguments: [String], input: Data = Data(), seconds: Int = 8) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
@@ -14,9 +15,9 @@ public enum ExternalProgram {
         process.standardError = output
         try process.run()
         stdin.fileHandleForWriting.write(input)
+        try? stdin.fileHandleForWriting.close()
         let text = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try? stdin.fileHandleForWriting.close()
         return (process.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 

@@ -80,7 +80,13 @@ extension MeshSuite {
             // From its counters: no raw batch ever arrived, and none was refused as out of tier.
             let metrics = String(decoding: try await URLSession.shared.data(from: AgentClient(node: node.path).baseURL.appendingPathComponent("metrics")).0, as: UTF8.self)
             #expect(metrics.contains("vantage_batches_in_total 0"), "\(metrics)")
-            #expect(!metrics.contains("out_of_tier"))
+            #expect(metrics.contains("vantage_refusals_total{reason=\"out_of_tier\"} 0"), "every refusal reason is exported from zero")
+            #expect(metrics.contains("# HELP vantage_store_bytes ") && metrics.contains("process_resident_memory_bytes ")
+                    && metrics.contains("vantage_propagation_lag_seconds_bucket"), "\(metrics)")
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
+                let check = try ExternalProgram.run("promtool", ["check", "metrics"], input: Data(metrics.utf8))
+                #expect(check.status == 0 && check.output.isEmpty, "promtool check metrics: \(check.output)")
+            }
         }
 
         let ordinary = folders.nodes[5]
