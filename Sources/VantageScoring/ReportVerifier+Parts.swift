@@ -94,14 +94,8 @@ extension ReportChecks {
     /// count), and the raw batches of signers without summaries — equals the report's, field by
     /// field, its confidence within `confidenceTolerance`.
     mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
-        let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
-        let summarising = Set(summaries.map(\.signer.id))
-        let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter { filter.span.contains($0.timeMs) } }
-        var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
-        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span))
-        let recomputed = Scorer.scoreWithView(tallies, country: report.verdict.country, parameters: report.policy, nowMs: nil) { span in
-            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span)
-        }.result.verdicts
+        let (scored, observations) = Self.recompute(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        let recomputed = scored.result.verdicts
         guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
             add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "
                 + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
@@ -112,9 +106,24 @@ extension ReportChecks {
         if drift > Self.confidenceTolerance {
             differences.append("confidence: report says \(report.verdict.confidence), evidence gives \(same.confidence) (more than \(Self.confidenceTolerance) apart)")
         }
-        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(summaries.count) summary batches and \(observations.count) unsummarised measurements: \(same.sentence)"
+        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(summaries.count) summary batches and \(observations) unsummarised measurements: \(same.sentence)"
                                                                 + (drift > 0 ? " (the report says confidence \(report.verdict.confidence): the mesh's baselines reach past the evidence)" : "")
                                                                 : "the evidence gives different " + differences.joined(separator: "; "))
+    }
+
+    /// The verdicts and national view the report's evidence gives, scored as the mesh scores
+    /// (summaries, and the measurements of origins without them), and how many such measurements.
+    static func recompute(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger)
+        -> (scored: (result: ScoreResult, view: NationalView), observations: Int) {
+        let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
+        let summarising = Set(summaries.map(\.signer.id))
+        let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter { filter.span.contains($0.timeMs) } }
+        var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
+        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span))
+        let scored = Scorer.scoreWithView(tallies, country: report.verdict.country, parameters: report.policy, nowMs: nil) { span in
+            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span)
+        }
+        return (scored, observations.count)
     }
 
     /// Attestations by enrolled, unrevoked, unexcluded nodes that name the verdict and exactly this

@@ -61,6 +61,24 @@ public enum ReportVerifier {
     }
 }
 
+extension ReportVerifier {
+    /// The national view the report's evidence gives (what `verify` recomputes the verdict from),
+    /// and the ASN and ISP of each signer its enrollments place: what a report page draws.
+    public static func view(of report: Report) -> (view: NationalView, isps: [UInt32: String])? {
+        guard let raw = Hex.decode(report.meshRootKey), let root = try? PublicKey(raw: raw) else { return nil }
+        var checks = ReportChecks()
+        var ledger = Ledger(root: root)
+        checks.admitRoster(report, into: &ledger)
+        let evidence = checks.admitEvidence(report, ledger: ledger)
+        let summaries = checks.admitSummaries(report, ledger: ledger)
+        let view = ReportChecks.recompute(report, evidence: evidence, summaries: summaries, ledger: ledger).scored.view
+        let isps = Dictionary((evidence + summaries).compactMap { batch in
+            ledger.enrollment(of: batch.signer.id, coveringMs: batch.record.createdMs).map { ($0.record.asn, $0.record.isp) }
+        }) { first, _ in first }
+        return (view, isps)
+    }
+}
+
 /// The checks of one verification, in order.
 struct ReportChecks {
     var list: [ReportCheck] = []

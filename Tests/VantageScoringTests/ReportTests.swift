@@ -254,3 +254,51 @@ import VantageWire
         return Data(bytes).base64EncodedString()
     }
 }
+
+/// `vantage report render`: the page a journalist shares, and its chart alone.
+extension ReportTests {
+    @Test func aRenderedReportShowsTheVerdictItsChartHeatMapVerificationAndEvidence() async throws {
+        var (scenario, result) = try await Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1", "pk-as17578-0"] { try scenario.attest(result, by: vantage) }
+        let report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        let dir = ProcessInfo.processInfo.environment["VANTAGE_RENDER_DIR"].map { URL(fileURLWithPath: $0) } ?? CommandRunner.temporaryDirectory("render")
+        try JSONEncoder().encode(report).write(to: dir.appendingPathComponent("report.json"))
+        try (scenario.mesh.root.description + "\n").write(to: dir.appendingPathComponent("mesh.key"), atomically: true, encoding: .utf8)
+        let runner = try CommandRunner(directory: dir)
+
+        let rendered = try runner.run("report", "render", "report.json", "--out", "report.html", "--mesh-key", "mesh.key")
+        #expect(rendered.status == 0 && rendered.stdout.contains("VERIFIED"), "\(rendered.stdout) \(rendered.stderr)")
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("<h1 id=\"verdict\">") && page.contains(verdict.sentence))
+        for target in verdict.targets { #expect(page.contains("<polyline class=\"line\" data-target=\"\(target)\" data-control=\"false\""), "a line for \(target)") }
+        #expect(page.contains("no vantage point abroad in the evidence"), "the controls abroad have their own panel, empty in this scenario")
+        #expect(page.contains("class=\"verdict-span\"") && page.contains("<rect class=\"cell anomalous\""))
+        #expect(page.contains("<strong>VERIFIED</strong>") && page.contains("vantage report verify report.json --mesh-key mesh.json"))
+        #expect(page.contains("<th>ISP</th>") && page.contains("AS17557"))
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("@import"), "self-contained: nothing to fetch")
+
+        let unchecked = try runner.run("report", "render", "report.json", "--out", "unchecked.html")
+        let plain = try String(contentsOf: dir.appendingPathComponent("unchecked.html"), encoding: .utf8)
+        #expect(unchecked.status == 0 && plain.contains("The mesh was not checked.") && !plain.contains("<strong>VERIFIED</strong>"))
+
+        let chart = try runner.run("report", "render", "report.json", "--out", "chart.svg", "--format", "svg")
+        let svg = try String(contentsOf: dir.appendingPathComponent("chart.svg"), encoding: .utf8)
+        #expect(chart.status == 0 && svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("<polyline"))
+
+        // A real browser draws both: screenshots, when Chromium is installed.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
+            print("Chromium is not installed (apt-get install chromium): the screenshots are skipped")
+            return
+        }
+        for (source, png, size) in [("report.html", "report.png", "1000,2600"), ("chart.svg", "chart.png", "900,420")] {
+            let shot = try ExternalProgram.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                                            "--user-data-dir=\(dir.appendingPathComponent("profile-\(png)").path)",
+                                                            "--window-size=\(size)", "--screenshot=\(dir.appendingPathComponent(png).path)",
+                                                            dir.appendingPathComponent(source).absoluteString], seconds: 60)
+            let image = try Data(contentsOf: dir.appendingPathComponent(png))
+            #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]) && image.count > 10_000, "\(png): \(image.count) bytes; \(shot.output.suffix(300))")
+            print("rendered \(dir.appendingPathComponent(png).path) (\(image.count) bytes)")
+        }
+    }
+}

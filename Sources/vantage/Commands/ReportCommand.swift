@@ -8,5 +8,5 @@ import VantageScoring
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Export a verdict as a signed, self-contained report, or verify one offline.",
-        subcommands: [ReportExport.self, ReportVerify.self])
+        subcommands: [ReportExport.self, ReportVerify.self, ReportRender.self])
 }

@@ -30,14 +30,8 @@ struct ReportVerify: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file) does not exist or cannot be read") }
-        let report: Report
-        do {
-            report = try JSONDecoder().decode(Report.self, from: data)
-        } catch {
-            throw CommandFailure("\(file) is not a Vantage report: \(error)")
-        }
-        let verification = ReportVerifier.verify(report, trustedRoot: try meshKey.map(trustedKey))
+        let report = try Self.read(file)
+        let verification = ReportVerifier.verify(report, trustedRoot: try meshKey.map(Self.trustedKey))
         if json {
             try printJSON(verification)
         } else {
@@ -55,8 +49,18 @@ struct ReportVerify: AsyncParsableCommand {
         if !verification.meshChecked { throw ExitCode(Self.meshNotChecked) }
     }
 
+    /// Reads a report file; the error names it.
+    static func read(_ file: String) throws -> Report {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file) does not exist or cannot be read") }
+        do {
+            return try JSONDecoder().decode(Report.self, from: data)
+        } catch {
+            throw CommandFailure("\(file) is not a Vantage report: \(error)")
+        }
+    }
+
     /// The trusted root key from a mesh.json file, or from a file or argument holding it in hex.
-    func trustedKey(_ path: String) throws -> PublicKey {
+    static func trustedKey(_ path: String) throws -> PublicKey {
         if let description = try? MeshDescription.read(path) { return try description.rootKey(path: path) }
         let text = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? path).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let raw = Hex.decode(text), let key = try? PublicKey(raw: raw) else {
