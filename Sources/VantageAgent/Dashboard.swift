@@ -1,8 +1,10 @@
 import Foundation
+import VantageWire
 import VantageScoring
 
-/// The dashboard of `GET /`: the verdicts, a heat map of ASN × target over time as inline SVG,
-/// and mesh health. One self-contained page: no scripts, fonts or CDNs; it reloads itself every
+/// The dashboard of `GET /`: what is blocked right now and since when, the reachability chart of
+/// the last 24 hours, the verdicts, a heat map of ISP × target over time as inline SVG, and mesh
+/// health. One self-contained page: no scripts, fonts or CDNs; it reloads itself every
 /// 10 seconds and fits a phone (the SVG scales to the screen's width).
 enum Dashboard {
     /// What the page shows.
@@ -30,21 +32,25 @@ enum Dashboard {
             .verdict.regional,.verdict.local{border-color:#ef8a62;background:#fdf1ea}
             .verdict.global{border-color:#2166ac;background:#eaf1fb}.verdict.insufficient{border-color:#999;background:#f3f3f3}
             table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}
-            .muted{color:#777}.warn{padding:6px 10px;background:#fff4d6;border-left:6px solid #d9a400}svg{width:100%;height:auto}
+            .muted{color:#777}.now{font-size:17px;padding:8px 10px;border-left:6px solid #b2182b;background:#fbeaea}.now.clear{border-color:#1a9850;background:#eaf6ee}.warn{padding:6px 10px;background:#fff4d6;border-left:6px solid #d9a400}svg{width:100%;height:auto}
             .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
             </style></head><body>
             <h1>\(escape(c.view.country)): national view of mesh “\(escape(c.status.meshName))”</h1>
             <p class="muted">node \(c.status.nodeID.prefix(12)) · AS\(c.status.asn) \(escape(c.status.isp)) · ledger digest \(c.status.ledger.digest.prefix(16)) · \(c.status.ledger.batches) batches, \(c.status.ledger.measurements) measurements · this page reloads every 10 s</p>
+            <h2 id="now">What is blocked right now?</h2>
+            \(blockedNow(c.verdicts, view: c.view))
+            <h2>The last 24 hours</h2>
+            \(ReachabilityChart.svg(lastDay(c.view.cells, windowMs: c.view.policy.windowMs), windowMs: c.view.policy.windowMs, title: "\(c.view.country): share of ASNs that could reach each target"))
             <h2>Verdicts</h2>
             \(verdicts(c.verdicts))
-            <h2>Heat map: ASN × target over time</h2>
+            <h2>Heat map: ISP × target over time</h2>
             <p class="legend"><span style="background:\(colour(.anomalous, throttled: false))"></span>blocked
             <span style="background:\(colour(.anomalous, throttled: true))"></span>throttled
             <span style="background:\(colour(.ok, throttled: false))"></span>ok
             <span style="background:\(colour(.inconclusive, throttled: false))"></span>inconclusive
             <span style="background:\(colour(.offline, throttled: false))"></span>vantage point offline
             <span style="background:\(colour(.outage, throttled: false))"></span>ISP outage</p>
-            \(heatMap(c.view, isps: c.isps))
+            \(heatMap(c.view, isps: c.isps, byISP: true))
             <h2>Mesh health</h2>
             <p>\(c.peers.filter(\.connected).count) of \(c.peers.count) known peers connected; \(agreeing) announced the same ledger digest as this node at last contact.</p>
             \(replication(c.status.replication))
@@ -60,14 +66,35 @@ enum Dashboard {
         }.joined(separator: "\n")
     }
 
-    /// One row per (target, ASN), one column per window, one `rect.cell` per cell of the view.
-    static func heatMap(_ view: ViewResult, isps: [UInt32: String]) -> String {
+    /// The verdicts that reach the last closed window: what is blocked now, and since when.
+    static func blockedNow(_ result: ScoreResult, view: ViewResult) -> String {
+        let windowMs = view.policy.windowMs
+        guard let last = view.cells.map(\.window).max() else { return "<p class=\"muted\">No measurements yet.</p>" }
+        let current = result.verdicts.filter { (RFC3339.milliseconds($0.end) ?? 0) >= last * windowMs && $0.scope != .insufficient }
+        guard !current.isEmpty else { return "<p class=\"now clear\">Nothing is blocked now, as far as the closed windows show.</p>" }
+        return current.map { v in
+            let since = RFC3339.milliseconds(v.start).map { Date(timeIntervalSince1970: Double($0) / 1000).rfc3339 } ?? v.start
+            return "<p class=\"now \(v.scope.rawValue)\"><strong>\(escape(v.targets.joined(separator: ", ")))</strong>: \(v.scope.rawValue) \(v.kind.rawValue) since \(escape(since)) — \(v.asnsAffected) of \(v.asnsObserved) ASNs</p>"
+        }.joined(separator: "\n")
+    }
+
+    /// The cells of the last 24 hours of the view.
+    static func lastDay(_ cells: [NationalView.Cell], windowMs: Int64) -> [NationalView.Cell] {
+        guard let last = cells.map(\.window).max() else { return [] }
+        return cells.filter { $0.window > last - 86_400_000 / windowMs }
+    }
+
+    /// One row per (target, ASN) — or, `byISP`, per (ISP, ASN, target) — one column per window,
+    /// one `rect.cell` per cell of the view.
+    static func heatMap(_ view: ViewResult, isps: [UInt32: String], byISP: Bool = false) -> String {
         guard !view.cells.isEmpty else { return "<p class=\"muted\">No measurements yet.</p>" }
         let windows = Array(Set(view.cells.map(\.window))).sorted()
         let column = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1, $0) })
         struct Row: Hashable { var target: String; var control: Bool; var asn: UInt32 }
-        let rows = Array(Set(view.cells.map { Row(target: $0.target, control: $0.control, asn: $0.asn) }))
-            .sorted { ($0.target, $0.control ? 1 : 0, $0.asn) < ($1.target, $1.control ? 1 : 0, $1.asn) }
+        let rows = Array(Set(view.cells.map { Row(target: $0.target, control: $0.control, asn: $0.asn) })).sorted { a, b in
+            byISP ? (a.control ? 1 : 0, isps[a.asn] ?? "", a.asn, a.target) < (b.control ? 1 : 0, isps[b.asn] ?? "", b.asn, b.target)
+                : (a.target, a.control ? 1 : 0, a.asn) < (b.target, b.control ? 1 : 0, b.asn)
+        }
         let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
         let (label, cellWidth, cellHeight, top) = (290, max(2, min(14, 900 / max(1, windows.count))), 14, 20)
         let width = label + windows.count * cellWidth + 10
@@ -81,7 +108,8 @@ enum Dashboard {
         }
         for (i, row) in rows.enumerated() {
             let isp = isps[row.asn].map { " " + escape($0) } ?? ""
-            svg.append("<text x=\"0\" y=\"\(top + i * cellHeight + 11)\">\(escape(row.target)) · AS\(row.asn)\(isp)\(row.control ? " (control)" : "")</text>")
+            let name = byISP ? "\(isp.isEmpty ? "" : isp.dropFirst() + " · ")AS\(row.asn) · \(escape(row.target))" : "\(escape(row.target)) · AS\(row.asn)\(isp)"
+            svg.append("<text x=\"0\" y=\"\(top + i * cellHeight + 11)\">\(name)\(row.control ? " (control)" : "")</text>")
         }
         for cell in view.cells {
             guard let x = column[cell.window], let y = rowIndex[Row(target: cell.target, control: cell.control, asn: cell.asn)] else { continue }

@@ -18,7 +18,7 @@ enum ReachabilityChart {
         let height = top + plot + gap + controlPlot + 40 + 18 * ((targets.count + 3) / 4)
         let columns = max(1, Int(last - first))
         func x(_ window: Int64) -> Double { Double(left) + Double(window - first) / Double(columns) * Double(width - left - 10) }
-        var svg = ["<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Dashboard.escape(title))\" font-family=\"sans-serif\" font-size=\"11\" class=\"reachability\">",
+        var svg = ["<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Dashboard.escape(title))\" font-family=\"sans-serif\" font-size=\"11\" class=\"reachability\">",
                    "<rect width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>",
                    "<text x=\"\(left)\" y=\"16\" font-size=\"13\" font-weight=\"bold\">\(Dashboard.escape(title))</text>"]
         let panels: [(name: String, control: Bool, top: Int, height: Int)] = [("in the country", false, top, plot), ("controls abroad", true, top + plot + gap, controlPlot)]

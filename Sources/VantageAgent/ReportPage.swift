@@ -82,7 +82,8 @@ public enum ReportPage {
     public static func svg(_ report: Report) -> String {
         let v = report.verdict
         let span = (RFC3339.milliseconds(v.start) ?? 0)..<(RFC3339.milliseconds(v.end) ?? 0)
-        return ReachabilityChart.svg(ReportVerifier.view(of: report)?.view.cells ?? [], windowMs: report.policy.windowMs, span: span,
-                                     title: "\(v.sentence)") + "\n"
+        let chart = ReachabilityChart.svg(ReportVerifier.view(of: report)?.view.cells ?? [], windowMs: report.policy.windowMs, span: span, title: v.sentence)
+        // A file of its own needs the namespace that inline SVG in HTML takes for granted.
+        return chart.replacingOccurrences(of: "<svg ", with: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", options: .anchored) + "\n"
     }
 }

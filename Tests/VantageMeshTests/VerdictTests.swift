@@ -83,6 +83,9 @@ extension MeshSuite {
         #expect(view.cells.count == 3 * 5 * 12, "3 targets × 5 ASNs × 12 windows")
         #expect(page.components(separatedBy: "<rect class=\"cell anomalous\"").count - 1 == view.cells.filter { $0.state == .anomalous }.count)
         #expect(page.contains("NATION-SCALE blocking of facebook, x"))
+        // The blocking ended at 14:30 and the view runs on: the top of the page says nothing is blocked now.
+        #expect(page.contains("<h2 id=\"now\">What is blocked right now?</h2>\n<p class=\"now clear\">Nothing is blocked now"))
+        #expect(page.contains("<polyline class=\"line\" data-target=\"facebook\""), "the chart of the last 24 hours")
         #expect(page.contains("AS64501 isp1"))
         #expect(!page.contains("<script") && !page.contains("http://") && !page.contains("https://"), "self-contained: no scripts, fonts or CDNs")
 
