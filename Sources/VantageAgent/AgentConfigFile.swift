@@ -21,11 +21,20 @@ public struct AgentConfigFile: Codable, Sendable, Equatable {
     public var probeTimeout: String?
     /// The HTML file served to TLS clients without a mesh certificate (the flag --cover-page).
     public var coverPage: String?
+    /// Webhook alerts (the `[alerts]` table): receivers and the HMAC secret.
+    public var alerts: AlertsTable?
+
+    /// `[alerts]`: `webhooks = ["https://…"]`, `secret = "…"` (or `--alert-secret-file`).
+    public struct AlertsTable: Codable, Sendable, Equatable {
+        public var webhooks: [String]?
+        public var secret: String?
+    }
+
     /// Limits by their names in protocol/SPEC.md §9 (the `[limits]` table).
     public var limits: [String: Int64]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case node, listen, api, join, fanout, probes, archive, resolver, resolve, limits
+        case node, listen, api, join, fanout, probes, archive, resolver, resolve, limits, alerts
         case gossipInterval = "gossip_interval", attestInterval = "attest_interval", logLevel = "log_level"
         case caFile = "ca_file", probeTimeout = "probe_timeout", coverPage = "cover_page"
     }

@@ -1,3 +1,4 @@
+import Foundation
 import VantageGossip
 import VantageLedger
 import VantageProbes
@@ -44,6 +45,10 @@ public struct AgentSettings: Sendable {
     /// The operator means this node to be an archiver (`--archive`): it refuses to start when the
     /// campaign names archivers and not this node (protocol/SPEC.md §7.4).
     public var archive = false
+    /// Where to POST alerts of the node's country's disruptions (`--alert-webhook`), and the
+    /// HMAC-SHA256 secret that signs them; none: no alerts.
+    public var alertWebhooks: [String] = []
+    public var alertSecret = Data()
 
     /// Remote addresses whose handshake-flood refusals are counted for logging at once; past it the
     /// counts restart, so a flood from many addresses cannot grow memory (1,024).

@@ -66,11 +66,12 @@ enum Dashboard {
         }.joined(separator: "\n")
     }
 
-    /// The verdicts that reach the last closed window: what is blocked now, and since when.
+    /// The verdicts that reach the last window enough ASNs have measured: what is blocked now,
+    /// and since when.
     static func blockedNow(_ result: ScoreResult, view: ViewResult) -> String {
         let windowMs = view.policy.windowMs
-        guard let last = view.cells.map(\.window).max() else { return "<p class=\"muted\">No measurements yet.</p>" }
-        let current = result.verdicts.filter { (RFC3339.milliseconds($0.end) ?? 0) >= last * windowMs && $0.scope != .insufficient }
+        guard let last = NationalView.lastCoveredWindow(view.cells, minASNs: view.policy.minASNs) else { return "<p class=\"muted\">No measurements yet.</p>" }
+        let current = result.verdicts.filter { $0.isCurrent(lastWindowStartMs: last * windowMs) }
         guard !current.isEmpty else { return "<p class=\"now clear\">Nothing is blocked now, as far as the closed windows show.</p>" }
         return current.map { v in
             let since = RFC3339.milliseconds(v.start).map { Date(timeIntervalSince1970: Double($0) / 1000).rfc3339 } ?? v.start

@@ -93,7 +93,11 @@ extension NodeAgent {
         attesting = true
         let scored = ledger
         Task {
-            let result = await self.verdicts(country: nil)
+            let (result, view) = await self.scoring(country: nil)
+            if let alerts = self.alerts, let last = NationalView.lastCoveredWindow(view.cells, minASNs: result.policy.minASNs) {
+                let api = (try? String(contentsOfFile: self.node.path + "/api.url", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                await alerts.observe(result.verdicts, lastWindowStartMs: last * result.policy.windowMs, node: self.id.hex, apiURL: api, nowMs: Date().unixMilliseconds)
+            }
             let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
             await self.setActiveVerdicts(result.verdicts)
             await self.attestIfStable(result, evidence: evidence, ledgerDigest: scored.digest)

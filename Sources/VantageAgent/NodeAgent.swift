@@ -38,6 +38,8 @@ public actor NodeAgent {
     /// The verdicts and evidence of the previous attestation check.
     var lastScored: (verdicts: [Verdict], evidence: [String: Hash256])?
     var attesting = false
+    /// Webhook alerts, when the operator named receivers.
+    let alerts: AlertSender?
     /// Origins already reported as equivocating (logged and counted once each).
     var reportedEquivocations: Set<NodeID> = []
     /// Per remote address, connections refused for a handshake flood (logged at 1, 10, 100, …).
@@ -60,6 +62,8 @@ public actor NodeAgent {
         node = NodeDirectory(path: settings.nodePath)
         key = try KeyFile.read(node.keyPath)
         _ = try SecretFile.read(node.apiTokenPath)  // refuses a token others can read before anything starts
+        alerts = settings.alertWebhooks.isEmpty ? nil
+            : AlertSender(receivers: settings.alertWebhooks, secret: settings.alertSecret, statePath: settings.nodePath + "/alerts.json", logger: logger)
         mesh = try MeshDescription.read(node.meshDescriptionPath)
         let root = try mesh.rootKey(path: node.meshDescriptionPath)
         let store = try LedgerStore(path: settings.nodePath + "/ledger.sqlite")

@@ -179,3 +179,14 @@ public struct NationalView: Sendable {
         }
     }
 }
+
+extension NationalView {
+    /// The last window in which at least `minASNs` ASNs in the country (not controls) had a
+    /// conclusive state: the "now" of a view whose newest windows may still be filling as the
+    /// other nodes' batches arrive. Nil when there is none.
+    public static func lastCoveredWindow(_ cells: [Cell], minASNs: Int) -> Int64? {
+        let covered = Dictionary(grouping: cells.filter { !$0.control && $0.state != .inconclusive }, by: \.window)
+            .filter { Set($0.value.map(\.asn)).count >= max(1, minASNs) }
+        return covered.keys.max()
+    }
+}

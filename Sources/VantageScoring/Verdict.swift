@@ -1,3 +1,5 @@
+import VantageWire
+
 /// How far a disruption reaches (DESIGN.md, Scoring, step 4).
 public enum Scope: String, Sendable, Codable, Comparable, CaseIterable {
     case insufficient, local, regional, nation, global
@@ -50,6 +52,12 @@ public struct ScoreResult: Sendable, Equatable, Codable {
 
 extension Verdict {
     /// One line for a person: "NATION-SCALE blocking of facebook, x — 13:00–17:30 UTC — 9 of 10 ASNs — confidence 0.93".
+    /// True when the verdict reaches the last closed window of the view it came from (the
+    /// window starting at `lastWindowStartMs`): what is blocked now, not history.
+    public func isCurrent(lastWindowStartMs: Int64) -> Bool {
+        scope != .insufficient && (RFC3339.milliseconds(end) ?? 0) > lastWindowStartMs
+    }
+
     public var sentence: String {
         let scopeText: String
         switch scope {

@@ -53,6 +53,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run as an archiver: keep every node's raw batches (the campaign must name this node in `archivers`).")
     var archive = false
 
+    @Option(name: .customLong("alert-webhook"), help: ArgumentHelp("POST an HMAC-signed JSON alert here when a disruption of the node's country appears, widens, changes scope or ends; repeat for more (a call reveals this node's address: for nodes the coordinator runs).", valueName: "URL"))
+    var alertWebhooks: [String] = []
+
+    @Option(name: .customLong("alert-secret-file"), help: ArgumentHelp("A file holding the secret the alerts' HMAC-SHA256 is keyed with (or `secret` in the [alerts] table).", valueName: "FILE"))
+    var alertSecretFile: String?
+
     @Option(name: .customLong("cover-page"), help: ArgumentHelp("The HTML page a listener serves to TLS clients without a mesh certificate (browsers, scanners); default a plain placeholder page.", valueName: "FILE"))
     var coverPage: String?
 
@@ -145,6 +151,22 @@ struct AgentCommand: AsyncParsableCommand {
         settings.attestIntervalMs = resolved.attestMs
         settings.archive = archive || (file.archive ?? false)
         settings.logPeerAddresses = logPeerAddresses
+        settings.alertWebhooks = alertWebhooks.isEmpty ? file.alerts?.webhooks ?? [] : alertWebhooks
+        for url in settings.alertWebhooks where !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+            throw ValidationError("--alert-webhook: '\(url)' is not an http or https URL")
+        }
+        if !settings.alertWebhooks.isEmpty {
+            if let path = alertSecretFile {
+                guard let secret = FileManager.default.contents(atPath: path), !secret.isEmpty else {
+                    throw ValidationError("--alert-secret-file: \(path) does not exist, cannot be read or is empty")
+                }
+                settings.alertSecret = Data(String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+            } else if let secret = file.alerts?.secret, !secret.isEmpty {
+                settings.alertSecret = Data(secret.utf8)
+            } else {
+                throw ValidationError("--alert-webhook: give the secret that signs alerts, with --alert-secret-file FILE or `secret` in the [alerts] table")
+            }
+        }
         if let path = coverPage ?? file.coverPage {
             guard let page = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ValidationError("--cover-page: \(path) does not exist or is not UTF-8 text")
