@@ -51,11 +51,14 @@ struct ProbeURL: Sendable {
     }
 }
 
-/// The status line of an HTTP/1.x response.
-enum HTTPHead {
-    /// The status code of `bytes` starting with "HTTP/1.x NNN", or nil.
-    static func status(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 12, bytes.starts(with: Array("HTTP/1.".utf8)) else { return nil }
-        return Int(String(decoding: bytes[9..<12], as: UTF8.self))
+extension ProbeURL {
+    /// The URL as text.
+    var text: String { "\(secure ? "https" : "http")://\(host)\(explicitPort.map { ":\($0)" } ?? "")\(path)" }
+
+    /// A redirect's `Location`, absolute or relative to this URL; nil when it is not http(s).
+    func following(_ location: String) -> ProbeURL? {
+        guard let base = URL(string: text), let target = URL(string: location, relativeTo: base)?.absoluteString else { return nil }
+        return ProbeURL(target)
     }
 }
+

@@ -38,18 +38,49 @@ public struct Prober: Sendable {
                            runtimeMs: UInt32(clamping: runtime), throughputKbps: kbps, steps: trace.steps, details: trace.details)
     }
 
-    private func probe(_ kind: ProbeKind, _ url: ProbeURL, _ trace: inout Trace) async -> (Outcome, UInt64?) {
-        let answer = await resolve(url.host, &trace)
-        guard let address = answer.address else { return (answer.outcome, nil) }
-        if kind == .dns { return (answer.outcome, nil) }
-        let tls = kind == .tls || ((kind == .http || kind == .throughput) && url.secure)
-        let request = kind == .http || kind == .throughput ? url.request : nil
-        let port = kind == .tls && !url.secure && url.explicitPort == nil ? 443 : url.port
-        let report = await Connection.run(
-            address: address, port: port, host: url.host, tls: tls ? tlsConfiguration : nil, request: request,
-            readLimit: kind == .throughput ? settings.throughputBytes : Self.keptBytes, keep: Self.keptBytes,
-            timeoutMs: settings.timeoutMs, quietMs: settings.resetWatchMs)
-        return judge(kind, url, address: address, port: port, report, &trace)
+    /// Redirects an `http` probe follows before it calls the answer an `http_error`.
+    static let maxRedirects = 5
+
+    private func probe(_ kind: ProbeKind, _ first: ProbeURL, _ trace: inout Trace) async -> (Outcome, UInt64?) {
+        var url = first
+        for hop in 0...Self.maxRedirects {
+            let answer = await resolve(url.host, &trace)
+            guard let address = answer.address else { return (answer.outcome, nil) }
+            if kind == .dns { return (answer.outcome, nil) }
+            let tls = kind == .tls || ((kind == .http || kind == .throughput) && url.secure)
+            let request = kind == .http || kind == .throughput ? url.request : nil
+            let port = kind == .tls && !url.secure && url.explicitPort == nil ? 443 : url.port
+            let report = await Connection.run(
+                address: address, port: port, host: url.host, tls: tls ? tlsConfiguration : nil, request: request,
+                readLimit: kind == .throughput ? settings.throughputBytes : Self.keptBytes, keep: Self.keptBytes,
+                timeoutMs: settings.timeoutMs, quietMs: settings.resetWatchMs)
+            // An http probe follows redirects, recording each hop; censors often answer with a 302
+            // to their block page.
+            guard kind == .http, report.failure == nil, let response = HTTPResponse(report.head), (300..<400).contains(response.status),
+                  let location = response.headers.first(name: "Location") else {
+                return judge(kind, url, address: address, port: port, report, &trace)
+            }
+            trace.step("http", "status \(response.status): redirect \(hop + 1) to \(location)")
+            trace.details["redirect_\(hop + 1)"] = location
+            if let page = settings.fingerprints.first(where: { location.contains($0.text) }) ?? blockHost(location) {
+                trace.step("http", "the redirect leads to block page '\(page.name)'")
+                trace.details["blockpage"] = page.name
+                return (.httpBlockpage, nil)
+            }
+            guard let next = url.following(location) else {
+                trace.step("http", "the redirect's Location '\(location)' is not an http or https URL")
+                return (.httpError, nil)
+            }
+            url = next
+        }
+        trace.step("http", "more than \(Self.maxRedirects) redirects")
+        return (.httpError, nil)
+    }
+
+    /// A redirect to a private or reserved address (an ISP's block page server) is a block page.
+    private func blockHost(_ location: String) -> (name: String, text: String)? {
+        guard let host = URLComponents(string: location)?.host, ProbeURL.isIPAddress(host), Bogons.contains(host) else { return nil }
+        return ("redirect to \(host)", host)
     }
 
     /// The bytes of a response kept for the status line and block-page fingerprints.
@@ -93,12 +124,13 @@ public struct Prober: Sendable {
         case .tls:
             return (.ok, nil)
         case .http, .throughput:
-            guard let status = HTTPHead.status(r.head) else {
+            guard let response = HTTPResponse(r.head) else {
                 trace.step("http", r.readTimedOut ? "no response in \(settings.timeoutMs) ms" : "no HTTP response (\(r.bytes) bytes)")
                 return (r.readTimedOut && url.secure ? .tlsTimeout : .httpError, nil)
             }
+            let status = response.status
             trace.details["status"] = "\(status)"
-            let body = String(decoding: r.head, as: UTF8.self)
+            let body = String(decoding: response.body, as: UTF8.self)
             if let print = settings.fingerprints.first(where: { body.contains($0.text) }) {
                 trace.step("http", "status \(status): block page '\(print.name)'")
                 trace.details["blockpage"] = print.name

@@ -9,7 +9,7 @@ import VantageWire
 /// Every outcome of every probe kind, produced by a real probe against a loopback fixture.
 @Suite(.serialized) struct ProbeOutcomeTests {
     static let names = ["ok.example", "reset.example", "stall.example", "wrong.example", "blockpage.example",
-                        "missing.example", "slow.example", "big.example"]
+                        "missing.example", "slow.example", "big.example", "hop.example", "loop.example", "censor.example", "chunked.example"]
 
     func settings(_ web: WebFixture? = nil, trust: Bool = true) -> ProbeSettings {
         var settings = ProbeSettings()
@@ -139,6 +139,27 @@ import VantageWire
         }
         let blockpage = await outcome(.http, "https://blockpage.example:\(web.port)/", s)
         #expect(blockpage.details["blockpage"] == "test-isp")
+    }
+
+    /// Responses read with swift-nio's HTTP/1.1 codec: a chunked block page is found across its
+    /// chunks; redirects are followed and recorded hop by hop, up to a limit; a redirect to a
+    /// private address (an ISP's block page server) is a block page.
+    @Test func theHTTPProbeReadsChunkedBodiesAndFollowsRedirects() async throws {
+        let web = try await web(tls: false)
+        defer { Task { await web.close() } }
+        web.set("chunked.example", .chunked("<html>This site has been blocked by order of the authority</html>"))
+        web.set("hop.example", .redirect(302, to: "http://ok.example:\(web.port)/landing"))
+        web.set("loop.example", .redirect(301, to: "/again"))
+        web.set("censor.example", .redirect(302, to: "http://10.10.34.35/blocked.html"))
+        let s = settings(web)
+        let chunked = await outcome(.http, "http://chunked.example:\(web.port)/", s)
+        #expect(chunked.outcome == "http_blockpage", "the fingerprint spans chunks: \(chunked.steps)")
+        let hop = await outcome(.http, "http://hop.example:\(web.port)/", s)
+        #expect(hop.outcome == "ok" && hop.details["redirect_1"] == "http://ok.example:\(web.port)/landing", "\(hop.steps)")
+        let loop = await outcome(.http, "http://loop.example:\(web.port)/", s)
+        #expect(loop.outcome == "http_error" && loop.details["redirect_6"] == "/again" && loop.steps.last?.detail == "more than 5 redirects", "\(loop.steps)")
+        let censor = await outcome(.http, "http://censor.example:\(web.port)/", s)
+        #expect(censor.outcome == "http_blockpage" && censor.details["blockpage"] == "redirect to 10.10.34.35", "\(censor.steps)")
     }
 
     @Test func theHTTPProbeSendsABrowsersHeadersAndNamesNoProduct() async throws {

@@ -25,6 +25,10 @@ public final class WebFixture: @unchecked Sendable {
         case wrongCertificate
         /// 200 with the request's head (request line and headers) as the body.
         case echoRequest
+        /// This 3xx status with a Location header.
+        case redirect(Int, to: String)
+        /// 200 with this body in chunked transfer encoding, a few bytes per chunk.
+        case chunked(String)
     }
 
     /// The port it listens on.
@@ -121,6 +125,18 @@ final class FixtureResponder: ChannelInboundHandler, @unchecked Sendable {
         switch behaviour(name ?? host) {
         case .serve(let body): respond(context, status: 200, body: Array(body.utf8))
         case .echoRequest: respond(context, status: 200, body: Array(head.utf8))
+        case .redirect(let code, let location): respond(context, status: code, body: Array("moved".utf8), headers: "Location: \(location)\r\n")
+        case .chunked(let body):
+            var buffer = context.channel.allocator.buffer(capacity: body.utf8.count * 2 + 128)
+            buffer.writeString("HTTP/1.1 200 Fixture\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            var rest = Substring(body)
+            while !rest.isEmpty {
+                let piece = rest.prefix(7)
+                rest = rest.dropFirst(piece.count)
+                buffer.writeString(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+            }
+            buffer.writeString("0\r\n\r\n")
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
         case .status(let code): respond(context, status: code, body: Array("status \(code)".utf8))
         case .wrongCertificate: respond(context, status: 200, body: Array("served with the wrong certificate".utf8))
         case .reset: _ = Self.reset(context.channel)
@@ -129,9 +145,9 @@ final class FixtureResponder: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    private func respond(_ context: ChannelHandlerContext, status: Int, body: [UInt8]) {
+    private func respond(_ context: ChannelHandlerContext, status: Int, body: [UInt8], headers: String = "") {
         var buffer = context.channel.allocator.buffer(capacity: body.count + 128)
-        buffer.writeString("HTTP/1.1 \(status) Fixture\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        buffer.writeString("HTTP/1.1 \(status) Fixture\r\n\(headers)Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
         buffer.writeBytes(body)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
     }
