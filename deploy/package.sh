@@ -7,11 +7,11 @@
 # Needs: the Swift toolchain, libcurl4-openssl-dev (Foundation's networking links libcurl statically
 # resolved), dpkg-deb; --check also systemd-analyze and man.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 version=${1:-0.2.0}
 check=${2:-}
 arch=$(dpkg --print-architecture)
 out="$PWD/vantage_${version}_${arch}.deb"
+cd "$(dirname "$0")/.."
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
@@ -58,7 +58,7 @@ Description: evidence of internet censorship from many ISPs at once
  A Vantage node measures a campaign's targets from inside its ISP (DNS, TCP,
  TLS, HTTP, throughput), signs its measurements and gossips them over mutual
  TLS to the other nodes of its mesh, which score whether a disruption is local,
- regional or nation-scale. Run `vantage node init`, send the request to your
+ regional or nation-scale. Run "vantage node init", send the request to your
  coordinator, then enable vantage-agent.service.
 EOF
 # The maintainer scripts create nothing secret and start nothing: the node folder and its keys
