@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import VantageIdentity
 import VantageScoring
 import VantageWire
 
@@ -95,7 +96,7 @@ actor AlertSender {
 
     /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`: the signature header's value.
     static func signature(_ body: String, secret: SymmetricKey) -> String {
-        "sha256=" + HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: secret).map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: secret))
     }
 
     private func deliverSoon() {

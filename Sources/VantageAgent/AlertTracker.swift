@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import VantageIdentity
 import VantageScoring
 
 /// A disruption as alerts follow it: its stable event id (from its first window, country and
@@ -79,6 +79,6 @@ struct AlertTracker: Codable, Sendable, Equatable {
     /// SHA-256 of country, first window and targets at first sight, 16 hex digits.
     static func eventID(of verdict: Verdict) -> String {
         let text = "\(verdict.country)\n\(verdict.start)\n\(verdict.kind.rawValue)\n\(verdict.targets.sorted().joined(separator: ","))"
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16).description
+        return String(Hash256.of(Array(text.utf8)).hex.prefix(16))
     }
 }
