@@ -16,8 +16,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 echo "== building vantage with the Swift runtime linked statically (release)"
-# A build folder of its own: the manual plugin below builds the package without the static flag,
-# and sharing .build would rebuild everything each time.
+# A build folder of its own: the debug and release builds of .build stay as they are.
 swift build -c release --static-swift-stdlib --scratch-path .build/static --product vantage 2>&1 | grep -E "error|Build complete" || true
 binary=.build/static/release/vantage
 [ -x "$binary" ] || { echo "package.sh: no $binary" >&2; exit 1; }
@@ -39,8 +38,10 @@ install -m 0644 deploy/node.example.toml README.md "$stage/usr/share/doc/vantage
 "$stage/usr/bin/vantage" --generate-completion-script bash > "$stage/usr/share/bash-completion/completions/vantage"
 "$stage/usr/bin/vantage" --generate-completion-script zsh > "$stage/usr/share/zsh/vendor-completions/_vantage"
 "$stage/usr/bin/vantage" --generate-completion-script fish > "$stage/usr/share/fish/vendor_completions.d/vantage.fish"
+# swift-argument-parser's generate-manual reads the built binary: no second (dynamic) build.
+swift build -c release --static-swift-stdlib --scratch-path .build/static --product generate-manual 2>&1 | grep -E "error" || true
 manual=$(mktemp -d)
-swift package plugin generate-manual --output-directory "$manual" --multi-page >/dev/null 2>&1
+.build/static/release/generate-manual "$stage/usr/bin/vantage" --multi-page --output-directory "$manual" >/dev/null
 for page in "$manual"/*.1; do gzip -9n < "$page" > "$stage/usr/share/man/man1/$(basename "$page").gz"; done
 rm -rf "$manual"
 
@@ -94,5 +95,6 @@ try=$(mktemp -d)
 /usr/bin/vantage node init --dir "$try/node" --country PK --asn 17557 --isp PTCL | head -2
 /usr/bin/vantage demo --exit --json > "$try/demo.json" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('   demo:', d['report']['verified'] and 'report VERIFIED' or 'report NOT verified', '-', len(d['nodes']), 'nodes')" "$try/demo.json"
 systemd-analyze verify /lib/systemd/system/vantage-agent.service && echo "   systemd-analyze verify: clean"
+man -P cat vantage 2>/dev/null | grep -q "vantage" || { echo "package.sh: man vantage shows no page" >&2; exit 1; }
 man -P cat vantage 2>/dev/null | head -4
 dpkg -r vantage >/dev/null && ! [ -e /usr/bin/vantage ] && echo "   removed: /usr/bin/vantage is gone"
