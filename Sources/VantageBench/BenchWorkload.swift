@@ -13,26 +13,34 @@ struct BenchWorkload {
     /// Signed batches, in the order they are ingested.
     var batches: [Envelope] = []
 
-    /// `origins` origins in as many ASNs, with no batch yet, enrolled by `root`.
-    init(origins: Int, root: SigningKey = key(named: "bench/root")) {
+    /// How many ASNs the origins are spread over (origin i is in the (i mod asns)-th).
+    let asns: Int
+
+    /// `origins` origins in `asns` ASNs (as many as origins unless given), with no batch yet, enrolled by `root`.
+    init(origins: Int, asns: Int? = nil, root: SigningKey = key(named: "bench/root")) {
         self.root = root
         keys = (0..<origins).map { Self.key(named: "bench/node-\($0)") }
+        self.asns = max(1, asns ?? origins)
     }
 
     init(keys: [SigningKey], root: SigningKey, batches: [Envelope]) {
         self.root = root
         self.keys = keys
         self.batches = batches
+        asns = keys.count
     }
 
-    /// A root-signed enrollment of every origin, each in its own ASN.
+    /// The ASN origin `index` is enrolled in.
+    func asn(of index: Int) -> UInt32 { 64_500 + UInt32(index % asns) }
+
+    /// A root-signed enrollment of every origin in its ASN.
     var enrollments: [Envelope] {
         keys.enumerated().map { index, key in
             root.sign(Enrollment.with {
                 $0.meshID = Data(root.publicKey.id.bytes)
                 $0.nodePublicKey = Data(key.publicKey.raw)
                 $0.country = "PK"
-                $0.asn = 64_500 + UInt32(index)
+                $0.asn = asn(of: index)
                 $0.notBeforeMs = 0
                 $0.notAfterMs = 4_000_000_000_000
             })

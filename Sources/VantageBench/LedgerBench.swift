@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -79,6 +78,9 @@ public enum LedgerBench {
         var serving: Double
         var anonymous: Int
         var afterScoring: Int
+        var residentAfterScoring: Int
+        var peakResident: Int
+        var summaryBatches: Int
         var scoring: Double
         var diskBytes: Int
     }
@@ -96,11 +98,16 @@ public enum LedgerBench {
         try await Task.sleep(for: .seconds(2))
         let anonymous = anonymousBytes(pid: agent.pid) ?? 0
         let scoringStart = Date()
-        _ = try await URLSession.shared.data(from: client.baseURL.appendingPathComponent("v1/verdicts"))
+        // A full scoring of a large store can take minutes: wait for it rather than time out at 60 s.
+        var request = URLRequest(url: client.baseURL.appendingPathComponent("v1/verdicts"))
+        request.timeoutInterval = 3_600
+        _ = try await URLSession.shared.data(for: request)
         let scoring = Date().timeIntervalSince(scoringStart)
         try await Task.sleep(for: .seconds(1))
         let afterScoring = anonymousBytes(pid: agent.pid) ?? 0
         return Sample(measurements: status.ledger.measurements, serving: serving, anonymous: anonymous, afterScoring: afterScoring,
+                      residentAfterScoring: residentBytes(pid: agent.pid) ?? 0,
+                      peakResident: peakResidentBytes(pid: agent.pid) ?? 0, summaryBatches: status.ledger.summaryBatches,
                       scoring: scoring, diskBytes: diskBytes)
     }
 
@@ -120,96 +127,6 @@ public enum LedgerBench {
 
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-    }
-}
-
-/// Signs the bench's rounds origin by origin and stores them through a disk-backed ledger, block
-/// by block (signing and verifying on every core, inserting on one).
-struct Filler {
-    let store: LedgerStore
-    var ledger: Ledger
-    let workload: BenchWorkload
-    let numbering: CampaignNumbering
-    let campaignID: Data
-    let firstRoundMs: Int64
-    let roundMs: Int64
-    let roundsPerBatch: Int
-    let nowMs: Int64
-    var heads: [ChainHead]
-    var round = 0
-    private(set) var measurements = 0
-    private(set) var payloadBytes = 0
-    private(set) var peakDiskBytes = 0
-
-    init(path: String, root: PublicKey, facts: [Envelope], campaign: Envelope, workload: BenchWorkload, roundsPerOrigin: Int, nowMs: Int64,
-         roundsPerBatch: Int = 1) throws {
-        store = try LedgerStore(path: path)
-        (ledger, _) = try store.loadLedger(root: root)
-        for fact in facts { _ = try ledger.insert(envelope: fact, nowMs: nowMs) }
-        self.workload = workload
-        numbering = CampaignNumbering(try Campaign(serializedBytes: campaign.payload))
-        campaignID = Data(campaign.recordID!.bytes)
-        let span = Int64(LedgerBench.days) * 86_400_000 - 3_600_000
-        firstRoundMs = nowMs - span
-        // A batch of several rounds spans at most a day (its measurements must not be older than
-        // max_measurement_age before it).
-        roundMs = min(span / Int64(max(1, roundsPerOrigin)), 86_400_000 / Int64(roundsPerBatch))
-        self.roundsPerBatch = roundsPerBatch
-        self.nowMs = nowMs
-        heads = Array(repeating: .genesis, count: workload.keys.count)
-    }
-
-    /// Adds rounds of every origin until the ledger holds at least `target` measurements.
-    mutating func fill(upTo target: Int) throws {
-        let perBlock = 200
-        while measurements < target {
-            let batchesPerOrigin = min(perBlock, (target - measurements + 35 * roundsPerBatch * heads.count - 1) / (35 * roundsPerBatch * heads.count))
-            let signed = sign(batchesPerOrigin: batchesPerOrigin)
-            let verified = SignedBlock<SignedFact>(count: signed.count)
-            DispatchQueue.concurrentPerform(iterations: signed.count) { verified.put($0, try? SignedFact(verifying: signed[$0])) }
-            for fact in verified.facts {
-                guard let fact else { throw BenchError("a bench batch did not verify") }
-                guard case .added = try ledger.insert(fact, nowMs: nowMs) else {
-                    throw BenchError("a bench batch was not admitted")
-                }
-            }
-            try ledger.commit()
-            round += batchesPerOrigin * roundsPerBatch
-            measurements = ledger.measurementCount
-            payloadBytes += signed.reduce(0) { $0 + $1.payload.count }
-            peakDiskBytes = max(peakDiskBytes, LedgerBench.fileSize(store.path) + LedgerBench.fileSize(store.path + "-wal"))
-        }
-    }
-
-    /// The next `batchesPerOrigin` batches of every origin, interleaved by time.
-    mutating func sign(batchesPerOrigin: Int) -> [Envelope] {
-        let chains = SignedBlock<(ChainHead, [Envelope])>(count: heads.count)
-        let (heads, first, keys) = (self.heads, round, workload.keys)
-        let (numbering, campaignID, firstRoundMs, roundMs, roundsPerBatch) = (self.numbering, self.campaignID, self.firstRoundMs, self.roundMs, self.roundsPerBatch)
-        DispatchQueue.concurrentPerform(iterations: heads.count) { o in
-            var head = heads[o]
-            var envelopes: [Envelope] = []
-            for b in 0..<batchesPerOrigin {
-                let rounds = (first + b * roundsPerBatch)..<(first + (b + 1) * roundsPerBatch)
-                // Origins start their rounds a few seconds apart, inside each round's 300 s.
-                let startMs = rounds.map { firstRoundMs + Int64($0) * roundMs + Int64(o) * 3_000 }
-                let measurements = startMs.flatMap { CampaignRound.measurements(origin: o, startMs: $0) }.map(numbering.numbered)
-                var batch = head.nextBatch(origin: keys[o].publicKey.id, createdMs: startMs.last! + 60_000, measurements: measurements)
-                batch.campaign = campaignID
-                let envelope = keys[o].sign(batch)
-                head = head.advanced(by: batch, id: envelope.recordID!)
-                envelopes.append(envelope)
-            }
-            chains.put(o, (head, envelopes))
-        }
-        let signed = chains.facts.map { $0! }
-        self.heads = signed.map { $0.0 }
-        return (0..<batchesPerOrigin).flatMap { b in signed.map { $0.1[b] } }
-    }
-
-    mutating func close() throws {
-        try ledger.commit()
-        try store.checkpoint()
     }
 }
 
@@ -234,9 +151,18 @@ final class SignedBlock<Value>: @unchecked Sendable {
 }
 
 /// Anonymous resident memory (RssAnon: the heap, not the mapped files) of a process, in bytes, from /proc.
-func anonymousBytes(pid: Int32) -> Int? {
+func anonymousBytes(pid: Int32) -> Int? { statusBytes(pid: pid, field: "RssAnon:") }
+
+/// Resident memory (VmRSS: the heap and the pages of mapped files, the binary's among them) of a process, in bytes.
+func residentBytes(pid: Int32) -> Int? { statusBytes(pid: pid, field: "VmRSS:") }
+
+/// The most resident memory a process has had (VmHWM), in bytes.
+func peakResidentBytes(pid: Int32) -> Int? { statusBytes(pid: pid, field: "VmHWM:") }
+
+/// A size in kB of /proc/PID/status, in bytes.
+private func statusBytes(pid: Int32, field: String) -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
           let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
     return kb * 1024
 }

@@ -3,12 +3,12 @@ import VantageSimulation
 
 /// The traffic of a national mesh in the deterministic simulator (real gossip machines and ledgers,
 /// in-memory stores): N nodes each sign one campaign round (35 numbered measurements) every 300 s
-/// on average, gossip every second with fanout 2, for a simulated hour; the frame bytes one node
+/// on average, gossip every 5 s (the agent's default) with fanout 2, for a simulated hour; the frame bytes one node
 /// receives, per day. With `summaryTier`, nodes sign one window summary of two rounds every 600 s
 /// into their summary logs instead, and gossip nothing else: the traffic of an ordinary node once
 /// raw batches go only to archivers (SPEC §5.8).
 public enum NationalBench {
-    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, archivers: Int = 0, gossipIntervalMs: Int64 = 1000) -> BenchReport {
+    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, archivers: Int = 0, gossipIntervalMs: Int64 = 5000) -> BenchReport {
         var report = BenchReport(archivers > 0 ? "national traffic, \(archivers) archivers (simulated)"
                                  : summaryTier ? "national traffic, summary tier only (simulated)" : "national traffic (simulated)")
         var settings = SimulationSettings(nodes: nodes, seed: 1, scenario: .calm)
@@ -48,8 +48,19 @@ public enum NationalBench {
             report.add("archiver: frame bytes received ÷ signed bytes stored", ratio, "", target: "≤ 1.10", met: ratio <= 1.10)
         }
         report.add("received per measurement made anywhere", Double(o.bytesReceivedMedian) / Double(max(1, measurements)), "bytes")
-        report.add("a batch reaching every node, median", o.delivery.medianRounds, "rounds",
-                   target: "≤ log₂N = \(String(format: "%.1f", log2(Double(nodes))))", met: o.delivery.medianRounds <= log2(Double(nodes)))
+        let logN = log2(Double(nodes))
+        if let reach = o.summaryDelivery {
+            // Summaries are what every node must hold: they are the target (raw batches reach archivers by pushes).
+            report.add("a summary reaching every node, median", reach.medianRounds, "rounds",
+                       target: "≤ log₂N = \(String(format: "%.1f", logN))", met: reach.medianRounds <= logN)
+            let windowMs = Int64(CampaignRound.windowSeconds) * 1000
+            report.add("a summary reaching every node, p99 / max", Double(reach.p99Ms) / 1000, "s",
+                       target: "max within one window (\(windowMs / 1000) s)", met: reach.maxMs <= windowMs)
+            report.add("  the same, max", Double(reach.maxMs) / 1000, "s")
+        } else {
+            report.add("a batch reaching every node, median", o.delivery.medianRounds, "rounds",
+                       target: "≤ log₂N = \(String(format: "%.1f", logN))", met: o.delivery.medianRounds <= logN)
+        }
         for (kind, bytes) in o.bytesReceivedByKind.sorted(by: { $0.key < $1.key }) {
             report.add("  of which \(kind), per node per day", Double(bytes) / Double(nodes - archivers) * perDay / 1_000_000, "MB")
         }

@@ -127,7 +127,8 @@ extension Simulation {
         var delta = Delta()
         delta.batches = [envelope]
         let log = nodes[i].id.logID(batch.tier)
-        tracked[log, default: [:]][batch.seq] = Tracked(createdMs: nowMs, keptBy: nodes.filter { nodes[i].ledger.keeps(log, at: $0.id) }.count)
+        tracked[log, default: [:]][batch.seq] = Tracked(createdMs: nowMs, keptBy: nodes.filter { nodes[i].ledger.keeps(log, at: $0.id) }.count,
+                                                             summary: batch.tier == .summary)
         apply(delta, at: i)
         perform(nodes[i].gossip.onLocalBatch(envelope, ledger: nodes[i].ledger, using: &rng), at: i)
     }

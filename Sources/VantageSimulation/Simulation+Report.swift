@@ -6,13 +6,7 @@ import VantageLedger
 extension Simulation {
     func report() -> SimulationReport {
         let batches = tracked.values.flatMap(\.values)
-        let times = batches.compactMap { batch in batch.allByMs.map { $0 - batch.createdMs } }.sorted()
-        func quantile(_ q: Double) -> Int64 { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count - 1) * q))] }
-        let interval = Double(settings.gossip.intervalMs)
-        let delivery = SimulationReport.Delivery(
-            medianMs: quantile(0.5), p99Ms: quantile(0.99), maxMs: times.last ?? 0,
-            medianRounds: Double(quantile(0.5)) / interval, p99Rounds: Double(quantile(0.99)) / interval,
-            maxRounds: Double(times.last ?? 0) / interval)
+        let summaries = batches.filter(\.summary)
         let lost = batches.filter { $0.heldBy < $0.keptBy }.count
         let unverified = nodes.reduce(0) { sum, node in
             sum + node.ledger.snapshot.facts.filter { !cache.passed($0) }.count
@@ -35,7 +29,7 @@ extension Simulation {
         return SimulationReport(
             nodes: settings.nodes, seed: settings.seed, scenario: settings.scenario, batches: batches.count,
             converged: convergedAtMs != nil, healToConvergenceMs: convergedAtMs.map { $0 - settings.faultMs },
-            delivery: delivery, bytesSent: bytesSent, deliveries: deliveries,
+            delivery: delivery(of: batches), summaryDelivery: summaries.isEmpty ? nil : delivery(of: summaries), bytesSent: bytesSent, deliveries: deliveries,
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
             bytesReceivedMedian: ordinary[ordinary.count / 2], bytesReceivedMax: ordinary.last ?? 0,
             bytesReceivedArchiverMedian: archived.isEmpty ? 0 : archived[archived.count / 2],
@@ -43,5 +37,16 @@ extension Simulation {
             measurements: batches.count * settings.measurementsPerBatch, signedBatchBytes: signedBatchBytes,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,
             reproduce: settings.reproduce)
+    }
+
+    /// How long `batches` took from being signed until every node that keeps their log held them.
+    func delivery(of batches: [Tracked]) -> SimulationReport.Delivery {
+        let times = batches.compactMap { batch in batch.allByMs.map { $0 - batch.createdMs } }.sorted()
+        func quantile(_ q: Double) -> Int64 { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count - 1) * q))] }
+        let interval = Double(settings.gossip.intervalMs)
+        return SimulationReport.Delivery(
+            medianMs: quantile(0.5), p99Ms: quantile(0.99), maxMs: times.last ?? 0,
+            medianRounds: Double(quantile(0.5)) / interval, p99Rounds: Double(quantile(0.99)) / interval,
+            maxRounds: Double(times.last ?? 0) / interval)
     }
 }

@@ -31,6 +31,8 @@ public struct Simulation {
     struct Tracked {
         let createdMs: Int64
         let keptBy: Int
+        /// A batch of a summary log (SPEC §5.8), which every node keeps.
+        let summary: Bool
         var heldBy = 0
         var allByMs: Int64?
     }

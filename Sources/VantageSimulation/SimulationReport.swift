@@ -29,6 +29,8 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var converged: Bool
     public var healToConvergenceMs: Int64?
     public var delivery: Delivery
+    /// The same for the batches of summary logs alone (nil when none was signed).
+    public var summaryDelivery: Delivery?
     public var bytesSent: Int
     public var deliveries: Int
     public var bytesPerDeliveredBatch: Double
@@ -55,7 +57,7 @@ public struct SimulationReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case nodes, seed, scenario, batches, converged, delivery, deliveries, checks, reproduce
-        case healToConvergenceMs = "heal_to_convergence_ms"
+        case healToConvergenceMs = "heal_to_convergence_ms", summaryDelivery = "summary_delivery"
         case bytesSent = "bytes_sent"
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
         case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
