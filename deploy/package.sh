@@ -4,8 +4,7 @@
 # fish completions.
 #   deploy/package.sh [VERSION]          writes vantage_VERSION_ARCH.deb in the current folder
 #   deploy/package.sh [VERSION] --check  also installs it, runs it from /usr/bin, removes it (root)
-# Needs: the Swift toolchain, libcurl4-openssl-dev (Foundation's networking links libcurl statically
-# resolved), dpkg-deb; --check also systemd-analyze and man.
+# Needs: the Swift toolchain and dpkg-deb; --check also systemd-analyze and man.
 set -euo pipefail
 version=${1:-0.2.0}
 check=${2:-}
@@ -27,11 +26,20 @@ install -d "$stage/DEBIAN" "$stage/usr/bin" "$stage/lib/systemd/system" "$stage/
 install -m 0755 "$binary" "$stage/usr/bin/vantage"
 strip --strip-unneeded "$stage/usr/bin/vantage"
 
-echo "== what it links (nothing may come from the toolchain)"
+depends="libc6, libstdc++6, libgcc-s1, libsqlite3-0"
+echo "== what it links (nothing from the toolchain; only what Depends names)"
 ldd "$stage/usr/bin/vantage" | sed 's/^/   /'
 if ldd "$stage/usr/bin/vantage" | grep -Eq "swift|/opt/|toolchain"; then
   echo "package.sh: the binary still links the Swift toolchain's libraries" >&2; exit 1
 fi
+for library in $(ldd "$stage/usr/bin/vantage" | awk '/=>/ {print $3}'); do
+  owner=$( (dpkg -S "$library" 2>/dev/null || dpkg -S "/usr$library" 2>/dev/null) | head -1 | cut -d: -f1)
+  case ", $depends, " in
+    *", $owner, "*) ;;
+    *) echo "package.sh: the binary needs $library (package '${owner:-none}'), which Depends does not name" >&2; exit 1 ;;
+  esac
+done
+echo "   every library comes from a package Depends names: $depends"
 
 sed 's#/usr/local/bin/vantage#/usr/bin/vantage#' deploy/vantage-agent.service > "$stage/lib/systemd/system/vantage-agent.service"
 install -m 0644 deploy/node.example.toml README.md "$stage/usr/share/doc/vantage/"
@@ -45,7 +53,6 @@ manual=$(mktemp -d)
 for page in "$manual"/*.1; do gzip -9n < "$page" > "$stage/usr/share/man/man1/$(basename "$page").gz"; done
 rm -rf "$manual"
 
-depends="libc6, libstdc++6, libgcc-s1, libsqlite3-0, libcurl4"
 cat > "$stage/DEBIAN/control" <<EOF
 Package: vantage
 Version: $version

@@ -1,9 +1,8 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 import VantageIdentity
 import VantageScoring
+import VantageTransport
 
 /// A client of a node's HTTP API, for the CLI and tests.
 public struct AgentClient: Sendable {
@@ -11,6 +10,8 @@ public struct AgentClient: Sendable {
     public let baseURL: URL
     /// The bearer token for writes, if known.
     public let token: String?
+    /// How long to wait for an answer (60 s unless set).
+    public var timeout: TimeAmount = .seconds(60)
 
     /// A client for `baseURL`.
     public init(baseURL: URL, token: String?) {
@@ -56,30 +57,33 @@ public struct AgentClient: Sendable {
     /// `POST /v1/facts` with an envelope or ledger file's bytes.
     public func publish(file: Data) async throws -> SubmitReport { try await post("v1/facts", body: file) }
 
+    /// `GET /metrics`: the Prometheus text.
+    public func metrics() async throws -> String {
+        String(decoding: try await exchange("GET", baseURL.appendingPathComponent("metrics")).body, as: UTF8.self)
+    }
+
     private func get<T: Decodable>(_ path: String, country: String? = nil) async throws -> T {
         var url = baseURL.appendingPathComponent(path)
         if let country { url = url.appending(queryItems: [URLQueryItem(name: "country", value: country)]) }
-        return try await send(URLRequest(url: url))
+        return try decode(await exchange("GET", url), from: url)
     }
 
     private func post<T: Decodable>(_ path: String, body: Data) async throws -> T {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
-        request.httpMethod = "POST"
-        request.httpBody = body
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        return try await send(request)
+        let url = baseURL.appendingPathComponent(path)
+        return try decode(await exchange("POST", url, body: body, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? []), from: url)
     }
 
-    private func send<T: Decodable>(_ request: URLRequest) async throws -> T {
-        let (data, response): (Data, URLResponse)
+    private func exchange(_ method: String, _ url: URL, body: Data = Data(), headers: [(String, String)] = []) async throws -> HTTPRequest.Response {
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            return try await HTTPRequest.send(method, url, headers: headers, body: Array(body), timeout: timeout)
         } catch {
-            throw ClientError("cannot reach \(request.url?.absoluteString ?? "?"): \(error.localizedDescription)")
+            throw ClientError("cannot reach \(url.absoluteString): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        if let value = try? JSONDecoder().decode(T.self, from: data) { return value }
-        throw ClientError("\(request.url?.absoluteString ?? "?") answered \(status): \(String(decoding: data.prefix(500), as: UTF8.self))")
+    }
+
+    private func decode<T: Decodable>(_ response: HTTPRequest.Response, from url: URL) throws -> T {
+        if let value = try? JSONDecoder().decode(T.self, from: Data(response.body)) { return value }
+        throw ClientError("\(url.absoluteString) answered \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))")
     }
 }
 

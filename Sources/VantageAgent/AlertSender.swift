@@ -1,11 +1,10 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
+import NIOCore
 import VantageIdentity
 import VantageScoring
+import VantageTransport
 import VantageWire
 
 /// Webhook alerts (README "Alerts"): when a disruption of the node's country appears, widens,
@@ -134,18 +133,13 @@ actor AlertSender {
     /// POSTs one alert; nil on a 2xx answer, else why not.
     private func post(_ item: Pending) async -> String? {
         guard let url = URL(string: item.receiver) else { return "'\(item.receiver)' is not a URL" }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.httpBody = Data(item.body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(Self.signature(item.body, secret: secret), forHTTPHeaderField: "X-Vantage-Signature")
-        request.setValue(item.eventID, forHTTPHeaderField: "X-Vantage-Event")
+        let headers = [("Content-Type", "application/json"), ("X-Vantage-Signature", Self.signature(item.body, secret: secret)),
+                       ("X-Vantage-Event", item.eventID)]
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            return (200..<300).contains(status) ? nil : "HTTP \(status)"
+            let response = try await HTTPRequest.send("POST", url, headers: headers, body: Array(item.body.utf8), timeout: .seconds(10), maxBodyBytes: 1 << 20)
+            return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
         } catch {
-            return "\(error.localizedDescription)"
+            return "\(error)"
         }
     }
 

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import VantageAgent
 import VantageIdentity
 import VantageLedger
@@ -92,16 +89,15 @@ public enum LedgerBench {
         let agent = try mesh.start(node, [])
         defer { agent.stop() }
         try await agent.waitUntilReady(timeout: 600)
-        let client = try AgentClient(node: node.path)
+        var client = try AgentClient(node: node.path)
         let status = try await client.status()
         let serving = Date().timeIntervalSince(started)
         try await Task.sleep(for: .seconds(2))
         let anonymous = anonymousBytes(pid: agent.pid) ?? 0
         let scoringStart = Date()
         // A full scoring of a large store can take minutes: wait for it rather than time out at 60 s.
-        var request = URLRequest(url: client.baseURL.appendingPathComponent("v1/verdicts"))
-        request.timeoutInterval = 3_600
-        _ = try await URLSession.shared.data(for: request)
+        client.timeout = .seconds(3_600)
+        _ = try await client.verdicts(country: nil)
         let scoring = Date().timeIntervalSince(scoringStart)
         try await Task.sleep(for: .seconds(1))
         let afterScoring = anonymousBytes(pid: agent.pid) ?? 0

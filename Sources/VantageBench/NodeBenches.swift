@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import VantageAgent
 import VantageIdentity
 
@@ -45,8 +42,7 @@ public enum NodeBenches {
 
     /// Anti-entropy rounds node 2 started, from its metrics.
     static func rounds(_ client: AgentClient) async throws -> Int {
-        let (data, _) = try await URLSession.shared.data(from: client.baseURL.appendingPathComponent("metrics"))
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("vantage_sync_rounds_total") }
+        let line = try await client.metrics().split(separator: "\n").first { $0.hasPrefix("vantage_sync_rounds_total") }
         return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
     }
 }

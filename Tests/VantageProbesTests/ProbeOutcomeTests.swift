@@ -83,7 +83,8 @@ import VantageWire
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        // SIGKILL: the server inherits the test thread's blocked signals, SIGTERM among them.
+        defer { kill(server.processIdentifier, SIGKILL) }
         var settings = ProbeSettings()
         settings.timeoutMs = 3000
         settings.trustedCertificates = try NIOSSLCertificate.fromPEMFile(cert)
