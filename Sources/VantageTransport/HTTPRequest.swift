@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -31,6 +32,7 @@ public enum HTTPRequest {
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         let tls = scheme == "https" ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         let literal = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+        let firstError = FirstError()
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -40,6 +42,7 @@ public enum HTTPRequest {
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: literal ? nil : host))
                         }
+                        try channel.pipeline.syncOperations.addHandler(firstError)
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                     }
@@ -79,7 +82,9 @@ public enum HTTPRequest {
         } catch let failure as Failure {
             throw failure
         } catch where !ended {
-            throw Failure(description: "\(host):\(port): \(error)")
+            // What the pipeline saw first (a failed TLS handshake, say) says more than a write on
+            // the connection it closed.
+            throw Failure(description: "\(host):\(port): \(firstError.error ?? error)")
         } catch {
             // The whole answer arrived; closing the connection afterwards does not matter.
         }
@@ -87,5 +92,18 @@ public enum HTTPRequest {
             throw Failure(description: "\(host):\(port) sent no whole answer within \(timeout.nanoseconds / 1_000_000_000) s")
         }
         return Response(status: status, body: answer)
+    }
+
+    /// Keeps the first error the pipeline reports, and passes it on.
+    final class FirstError: ChannelInboundHandler, Sendable {
+        typealias InboundIn = Any
+        private let first = NIOLockedValueBox<(any Error)?>(nil)
+
+        var error: (any Error)? { first.withLockedValue { $0 } }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            first.withLockedValue { $0 = $0 ?? error }
+            context.fireErrorCaught(error)
+        }
     }
 }
