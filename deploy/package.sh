@@ -16,7 +16,15 @@ trap 'rm -rf "$stage"' EXIT
 
 echo "== building vantage with the Swift runtime linked statically (release)"
 # A build folder of its own: the debug and release builds of .build stay as they are.
-swift build -c release --static-swift-stdlib --scratch-path .build/static --product vantage 2>&1 | grep -E "error|Build complete" || true
+build() {  # builds a product statically linked; on failure shows the compiler's errors and stops
+  local log; log=$(mktemp)
+  if ! swift build -c release --static-swift-stdlib --scratch-path .build/static --product "$1" > "$log" 2>&1; then
+    grep -E "error:" "$log" >&2 || tail -20 "$log" >&2
+    echo "package.sh: building $1 failed" >&2; exit 1
+  fi
+  rm -f "$log"
+}
+build vantage
 binary=.build/static/release/vantage
 [ -x "$binary" ] || { echo "package.sh: no $binary" >&2; exit 1; }
 
@@ -47,7 +55,7 @@ install -m 0644 deploy/node.example.toml README.md "$stage/usr/share/doc/vantage
 "$stage/usr/bin/vantage" --generate-completion-script zsh > "$stage/usr/share/zsh/vendor-completions/_vantage"
 "$stage/usr/bin/vantage" --generate-completion-script fish > "$stage/usr/share/fish/vendor_completions.d/vantage.fish"
 # swift-argument-parser's generate-manual reads the built binary: no second (dynamic) build.
-swift build -c release --static-swift-stdlib --scratch-path .build/static --product generate-manual 2>&1 | grep -E "error" || true
+build generate-manual
 manual=$(mktemp -d)
 .build/static/release/generate-manual "$stage/usr/bin/vantage" --multi-page --output-directory "$manual" >/dev/null
 for page in "$manual"/*.1; do gzip -9n < "$page" > "$stage/usr/share/man/man1/$(basename "$page").gz"; done
