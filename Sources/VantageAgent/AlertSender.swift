@@ -35,6 +35,9 @@ actor AlertSender {
 
     /// Longest wait between two attempts of one POST.
     static let maxBackoffMs: Int64 = 300_000
+    /// How long a receiver has to answer one alert, and the most of its answer read.
+    static let answerTimeout = TimeAmount.seconds(10)
+    static let maxAnswerBytes = 1 << 20
 
     let receivers: [String]
     let secret: SymmetricKey
@@ -136,7 +139,7 @@ actor AlertSender {
         let headers = [("Content-Type", "application/json"), ("X-Vantage-Signature", Self.signature(item.body, secret: secret)),
                        ("X-Vantage-Event", item.eventID)]
         do {
-            let response = try await HTTPRequest.send("POST", url, headers: headers, body: Array(item.body.utf8), timeout: .seconds(10), maxBodyBytes: 1 << 20)
+            let response = try await HTTPRequest.send("POST", url, headers: headers, body: Array(item.body.utf8), timeout: Self.answerTimeout, maxBodyBytes: Self.maxAnswerBytes)
             return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
         } catch {
             return "\(error)"

@@ -70,21 +70,9 @@ import VantageWire
     /// `vantage probe https://127.0.0.1:PORT/` and `https://localhost:PORT/` against `openssl
     /// s_server` with a certificate for both: an IP URL goes without SNI, localhost is no bogon.
     @Test func probesOfAnIPURLAndOfLocalhostReachOpensslServer() async throws {
-        let dir = CommandRunner.temporaryDirectory("s-server")
-        let (cert, key) = (dir.appendingPathComponent("cert.pem").path, dir.appendingPathComponent("key.pem").path)
-        let made = try ExternalProgram.run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                                       "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                                       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        #expect(made.status == 0, "\(made.output)")
-        let port = try TCPFixtures.closedPort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        // SIGKILL: the server inherits the test thread's blocked signals, SIGTERM among them.
-        defer { kill(server.processIdentifier, SIGKILL) }
+        let server = try OpenSSLServer(label: "s-server")
+        defer { server.stop() }
+        let (port, cert) = (server.port, server.certificatePath)
         var settings = ProbeSettings()
         settings.timeoutMs = 3000
         settings.trustedCertificates = try NIOSSLCertificate.fromPEMFile(cert)
