@@ -49,10 +49,12 @@ extension NodeAgent {
         case .memoised(let result, let view):
             return (result, view)
         case .compute(let key, let ledger, let parameters, let now):
-            let scored = Scorer.scoreWithView(ledger.tallies, country: key.country, parameters: parameters, nowMs: now) { ledger.support(in: $0) }
+            // The store is read a day at a time; the view kept is the last day's (the dashboard's).
+            let scored = Scorer.scoreWithView(ledger.tallySource, country: key.country, parameters: parameters, nowMs: now,
+                                              viewWindows: parameters.windowsPerDay) { ledger.support(in: $0) }
             await remember(key, scored.result, scored.view)
-            // Scoring's working set (every tally of the retention period) is freed now; give its
-            // pages back so the node's resident memory does not stay at the peak.
+            // Scoring's working set (a day's tallies, every series' baselines) is freed now; give
+            // its pages back so the node's resident memory does not stay at the peak.
             MemoryRelease.trim()
             return scored
         }

@@ -114,6 +114,8 @@ public protocol FactStore: Sendable {
     func batches(of origin: NodeID, measuredIn span: Range<Int64>) -> [StoredBatch]
     /// Every stored tally.
     func tallies() -> Tallies
+    /// The stored tallies, read a stretch of windows at a time.
+    func tallySource() -> any TallySource
 }
 
 /// What opening a stored ledger did.

@@ -33,6 +33,9 @@ extension Ledger {
     /// Every tally of the ledger, read from the store.
     public var tallies: Tallies { store.tallies() }
 
+    /// The ledger's tallies, read from the store a stretch of windows at a time (scoring).
+    public var tallySource: any TallySource { store.tallySource() }
+
     /// Adds (or takes away) what an admitted batch counts for (SPEC §13c): an origin's windows
     /// count from its summary log once it has one, from its raw batches otherwise. A summary
     /// counts while it is the latest of its window and vantage point in its log: a later one,

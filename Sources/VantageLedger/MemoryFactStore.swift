@@ -100,6 +100,8 @@ public struct MemoryFactStore: FactStore {
         return all
     }
 
+    public func tallySource() -> any TallySource { TalliesByWindow(tallies()) }
+
     /// Replaces a stored small fact's bytes, as a damaged disk would (for tests of quarantine).
     public mutating func damage(fact id: Hash256, _ change: (inout Envelope) -> Void) {
         change(&facts[id]!)

@@ -51,49 +51,35 @@ public struct NationalView: Sendable {
     }
 
     /// Passes of judging: each pass keeps the windows the previous passes found anomalous out of
-    /// the baselines, so a long blocking does not become the norm (3 at most; usually 2 settle it).
+    /// the baselines, so a long blocking does not become the norm. The view is the third pass's
+    /// (when the second found nothing new, the third is the second again).
     static let maxPasses = 3
+
+    /// A view of these cells.
+    init(cells: [Cell], parameters: ScoringParameters) {
+        self.cells = cells
+        self.parameters = parameters
+    }
 
     /// Builds the view of `country` from observations; vantage points elsewhere become controls.
     public init(_ observations: [Observation], country: String, parameters: ScoringParameters) {
-        self.init(Tallies(observations, windowMs: parameters.windowMs), country: country, parameters: parameters)
+        self.init(TalliesByWindow(Tallies(observations, windowMs: parameters.windowMs)), country: country, parameters: parameters)
     }
 
     /// Builds the view of `country` from tallies; vantage points elsewhere become controls.
-    public init(_ input: Tallies, country: String, parameters: ScoringParameters) {
-        self.parameters = parameters
-        let place = input.places.mapValues { (asn: $0.asn, control: $0.country != country) }
-        let tallies = input.series
-        var abnormal: [PointJudge.Key: Set<Int64>]? = nil
+    public init(_ input: some TallySource, country: String, parameters: ScoringParameters) {
         var cells: [Cell] = []
-        for _ in 0..<Self.maxPasses {
-            let groups = Self.group(PointJudge.judge(tallies, abnormal: abnormal, parameters), place: place)
-            // Sorted before the false discovery control, whose ties are broken by position.
-            let byKey = Dictionary(uniqueKeysWithValues: groups.map { ($0.key, $0.points) })
-            cells = groups.map { Self.cell($0.key, $0.points, neighbours: Self.neighbours(of: $0.key, in: byKey)) }
-            Self.controlFalseDiscoveries(&cells, parameters)
-            var found = abnormal ?? [:]
-            for (cell, group) in zip(cells, groups) where cell.state == .anomalous {
-                for (key, point) in group.points where point.elevated || point.throttled { found[key, default: []].insert(cell.window) }
-            }
-            if found == abnormal { break }
-            abnormal = found
-        }
-        self.cells = cells
+        Self.build(input, country: country, parameters: parameters) { cells += $0 }
+        self.init(cells: cells, parameters: parameters)
     }
 
-    /// Every vantage point's judged windows grouped into ASN cells, sorted by cell and then by
-    /// vantage point, so that pooled sums are computed alike on every node.
-    static func group(_ judged: [PointJudge.Key: [Int64: PointWindow]], place: [String: (asn: UInt32, control: Bool)])
-        -> [(key: GroupKey, points: [(key: PointJudge.Key, window: PointWindow)])] {
-        var groups: [GroupKey: [(key: PointJudge.Key, window: PointWindow)]] = [:]
-        for (key, windows) in judged.sorted(by: { $0.key < $1.key }) {
-            guard let where_ = place[key.vantage] else { continue }
-            for (window, point) in windows {
-                groups[GroupKey(window: window, target: key.target, asn: where_.asn, control: where_.control), default: []].append((key, point))
-            }
-        }
-        return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    /// Builds the view one UTC day after the other, handing each day's cells to `day` in order
+    /// (protocol/SPEC.md §13.8): what is held at once is one day's tallies and each vantage
+    /// point's baselines, whatever the length of the history.
+    public static func build(_ input: some TallySource, country: String, parameters: ScoringParameters, day: ([Cell]) -> Void) {
+        var sweep = ViewSweep(input, country: country, parameters: parameters)
+        sweep.learnLinkPriors()
+        sweep.judgeDays(day)
     }
 
     /// A window whose failures alone are not this improbable (5 %) is not a candidate, however
@@ -101,13 +87,9 @@ public struct NationalView: Sendable {
     static let windowSignificance = 0.05
 
     /// A vantage point's window in a cell.
-    typealias Point = (key: PointJudge.Key, window: PointWindow)
-
-    /// The same ASN and target in the windows just before and after.
-    static func neighbours(of key: GroupKey, in groups: [GroupKey: [Point]]) -> [[Point]] {
-        [-1, 1].compactMap { step in
-            groups[GroupKey(window: key.window + step, target: key.target, asn: key.asn, control: key.control)]
-        }
+    struct Point: Equatable {
+        var key: PointJudge.Key
+        var window: PointWindow
     }
 
     /// The pooled test of one ASN's vantage points; `anomalous` here is a candidate until the

@@ -60,87 +60,79 @@ enum PointJudge {
     /// The prior counts as this many measurements.
     static let priorWeight = 10.0
 
-    /// Judges every series; windows in `abnormal` (judged anomalous at the ASN level by an earlier
-    /// pass; nil in the first pass) do not teach the baselines.
-    static func judge(_ tallies: [Key: [Int64: Tally]], abnormal: [Key: Set<Int64>]?, _ p: ScoringParameters) -> [Key: [Int64: PointWindow]] {
-        let offline = offlineWindows(tallies, p)
-        let priors = linkPriors(tallies, offline: offline, p)
-        let learnBelow = abnormal == nil ? learnBelowFirstPass : 0
-        var result: [Key: [Int64: PointWindow]] = [:]
-        for (key, windows) in tallies {
-            result[key] = judgeSeries(windows, offline: offline[key.vantage] ?? [], abnormal: abnormal?[key] ?? [],
-                                      prior: priors[key.vantage] ?? Double(p.priorFailurePercent) / 100, learnBelow: learnBelow, p)
-        }
-        return result
-    }
-
-    /// Per vantage point, the failure rate of its link: how often its control targets failed over
-    /// all its windows that were not offline (smoothed towards `prior_failure_percent`). A target's
-    /// baseline starts from it, so a noisy link is not mistaken for blocking before the target's
-    /// own history has grown, and a target blocked from the start is still measured against what
-    /// the link does to a platform nobody blocks.
-    static func linkPriors(_ tallies: [Key: [Int64: Tally]], offline: [String: Set<Int64>], _ p: ScoringParameters) -> [String: Double] {
-        let campaignPrior = Double(p.priorFailurePercent) / 100
-        var counts: [String: (failed: Int, measured: Int)] = [:]
-        for (key, windows) in tallies where p.controlTargets.contains(key.target) {
-            for (window, tally) in windows where !(offline[key.vantage]?.contains(window) ?? false) {
-                counts[key.vantage, default: (0, 0)].failed += tally.failures
-                counts[key.vantage, default: (0, 0)].measured += tally.measurements
-            }
-        }
-        return counts.mapValues { (Double($0.failed) + campaignPrior * priorWeight) / (Double($0.measured) + priorWeight) }
-    }
-
-    /// Per vantage point, the windows in which a control target and every other target it measured
-    /// failed at least `offline_percent` of the time.
-    static func offlineWindows(_ tallies: [Key: [Int64: Tally]], _ p: ScoringParameters) -> [String: Set<Int64>] {
-        var byPoint: [String: [Int64: [(target: String, tally: Tally)]]] = [:]
-        for (key, windows) in tallies {
-            for (window, tally) in windows { byPoint[key.vantage, default: [:]][window, default: []].append((key.target, tally)) }
-        }
+    /// The vantage points offline in one window, of its tallies: those whose control target and
+    /// every other target they measured failed at least `offline_percent` of the time.
+    static func offline(_ window: [(key: Key, tally: Tally)], _ p: ScoringParameters) -> Set<String> {
         let controls = Set(p.controlTargets)
-        return byPoint.mapValues { windows in
-            Set(windows.filter { _, targets in
-                targets.count >= 2 && targets.contains { controls.contains($0.target) }
-                    && targets.allSatisfy { $0.tally.measurements > 0 && $0.tally.failures * 100 >= p.offlinePercent * $0.tally.measurements }
-            }.keys)
+        return Set(Dictionary(grouping: window, by: \.key.vantage).filter { _, targets in
+            targets.count >= 2 && targets.contains { controls.contains($0.key.target) }
+                && targets.allSatisfy { $0.tally.measurements > 0 && $0.tally.failures * 100 >= p.offlinePercent * $0.tally.measurements }
+        }.keys)
+    }
+}
+
+/// Per vantage point, the failure rate of its link: how often its control targets failed over
+/// all its windows that were not offline (smoothed towards `prior_failure_percent`). A target's
+/// baseline starts from it, so a noisy link is not mistaken for blocking before the target's own
+/// history has grown, and a target blocked from the start is still measured against what the link
+/// does to a platform nobody blocks. Counted window by window over the whole history.
+struct LinkPriors {
+    private var counts: [String: (failed: Int, measured: Int)] = [:]
+
+    /// Counts one window's tallies of control targets, but not those of vantage points offline then.
+    mutating func add(_ window: [(key: PointJudge.Key, tally: WindowTally)], offline: Set<String>, _ p: ScoringParameters) {
+        for (key, tally) in window where p.controlTargets.contains(key.target) && !offline.contains(key.vantage) {
+            counts[key.vantage, default: (0, 0)].failed += tally.failures
+            counts[key.vantage, default: (0, 0)].measured += tally.measurements
         }
     }
 
-    /// Judges one vantage point's windows for one target, oldest first.
-    private static func judgeSeries(_ windows: [Int64: Tally], offline: Set<Int64>, abnormal: Set<Int64>, prior: Double,
-                                    learnBelow: Double, _ p: ScoringParameters) -> [Int64: PointWindow] {
-        var result: [Int64: PointWindow] = [:]
-        var normal: [(failed: Int, measured: Int)] = []
-        var normalThroughput: [Double] = []
-        for window in windows.keys.sorted() {
-            let t = windows[window]!
-            var point = PointWindow(measurements: t.measurements, failures: t.failures)
-            let recent = normal.suffix(p.baselineWindows)
-            point.learnedFailures = Double(recent.reduce(0) { $0 + $1.failed }) + prior * priorWeight
-            point.learnedTrials = Double(recent.reduce(0) { $0 + $1.measured }) + priorWeight
-            guard !offline.contains(window) else {
-                point.offline = true
-                result[window] = point
-                continue
-            }
-            point.conclusive = t.measurements >= p.minMeasurements
-            point.pValue = FailureTail.atLeast(t.failures, in: [point.group()])
-            let usual = point.pValue >= learnBelow
-            let learns = usual && !abnormal.contains(window)
-            if usual, point.conclusive, let throughput = t.throughput, throughput.samples >= p.minMeasurements {
-                let median = throughput.median
-                let level = normalThroughput.suffix(throughputWindows).reduce(0, +) / Double(max(1, min(normalThroughput.count, throughputWindows)))
-                if !normalThroughput.isEmpty && median * 100 < level * Double(p.throttlePercent) {
-                    point.throttled = true
-                } else if learns {
-                    normalThroughput.append(median)
-                }
-            }
-            if learns && !point.throttled && t.measurements > 0 { normal.append((t.failures, t.measurements)) }
-            result[window] = point
-        }
-        return result
+    /// The prior of `vantage`: the campaign's when its control targets were never measured.
+    func prior(of vantage: String, _ p: ScoringParameters) -> Double {
+        let campaignPrior = Double(p.priorFailurePercent) / 100
+        guard let count = counts[vantage] else { return campaignPrior }
+        return (Double(count.failed) + campaignPrior * PointJudge.priorWeight) / (Double(count.measured) + PointJudge.priorWeight)
     }
+}
 
+/// What one vantage point's baselines for one target have learned so far: its latest normal
+/// windows' failures and throughputs. Windows are judged in order, oldest first.
+struct SeriesBaseline: Equatable {
+    struct Learned: Equatable {
+        var failed: Int
+        var measured: Int
+    }
+    private var normal: [Learned] = []
+    private var normalThroughput: [Double] = []
+
+    /// Judges the next window; when it is normal (usual, and not among the `abnormal` windows of
+    /// an earlier pass) the baselines learn from it.
+    mutating func judge(_ t: WindowTally, offline: Bool, abnormal: Bool, prior: Double, learnBelow: Double, _ p: ScoringParameters) -> PointWindow {
+        var point = PointWindow(measurements: t.measurements, failures: t.failures)
+        point.learnedFailures = Double(normal.reduce(0) { $0 + $1.failed }) + prior * PointJudge.priorWeight
+        point.learnedTrials = Double(normal.reduce(0) { $0 + $1.measured }) + PointJudge.priorWeight
+        guard !offline else {
+            point.offline = true
+            return point
+        }
+        point.conclusive = t.measurements >= p.minMeasurements
+        point.pValue = FailureTail.atLeast(t.failures, in: [point.group()])
+        let usual = point.pValue >= learnBelow
+        let learns = usual && !abnormal
+        if usual, point.conclusive, let throughput = t.throughput, throughput.samples >= p.minMeasurements {
+            let median = throughput.median
+            let level = normalThroughput.reduce(0, +) / Double(max(1, normalThroughput.count))
+            if !normalThroughput.isEmpty && median * 100 < level * Double(p.throttlePercent) {
+                point.throttled = true
+            } else if learns {
+                normalThroughput.append(median)
+                if normalThroughput.count > PointJudge.throughputWindows { normalThroughput.removeFirst() }
+            }
+        }
+        if learns && !point.throttled && t.measurements > 0 {
+            normal.append(Learned(failed: t.failures, measured: t.measurements))
+            if normal.count > p.baselineWindows { normal.removeFirst(normal.count - p.baselineWindows) }
+        }
+        return point
+    }
 }

@@ -3,7 +3,8 @@ import VantageIdentity
 
 /// Turning a merged group of events into a verdict: counts, systematic onsets, chronic, confidence.
 extension Scorer {
-    static func verdict(from group: Group, country: String, cells: [NationalView.Cell], parameters p: ScoringParameters) -> Verdict {
+    /// `marked`: the closed cells of the country (not controls) that are anomalous or an outage.
+    static func verdict(from group: Group, country: String, marked: [NationalView.Cell], parameters p: ScoringParameters) -> Verdict {
         let targets = Set(group.windows.map(\.target)).sorted()
         let affected = group.windows.reduce(into: Set<UInt32>()) { $0.formUnion($1.anomalous) }
         let observed = group.windows.reduce(into: Set<UInt32>()) { $0.formUnion($1.observed) }
@@ -14,7 +15,7 @@ extension Scorer {
             id: "", country: country, scope: group.scope, kind: group.kind, targets: targets, start: start, end: end,
             windows: windowCount, asnsAffected: affected.count, asnsObserved: observed.count, affectedASNs: affected.sorted(),
             vantagePoints: group.windows.map(\.vantagePoints).max() ?? 0,
-            systematic: systematic(group, affected), chronic: chronic(group, affected, cells: cells, p),
+            systematic: systematic(group, affected), chronic: chronic(group, affected, marked: marked, p),
             confidence: confidence(group, observed: observed.count, p), supportingBatches: [])
         verdict.id = identifier(of: verdict)
         return verdict
@@ -29,12 +30,13 @@ extension Scorer {
 
     /// Chronic: the disruption has lasted a day, or the affected ASNs were anomalous for this target
     /// in at least half of the day's windows before it began.
-    static func chronic(_ group: Group, _ affected: Set<UInt32>, cells: [NationalView.Cell], _ p: ScoringParameters) -> Bool {
+    /// `marked` as for `verdict`.
+    static func chronic(_ group: Group, _ affected: Set<UInt32>, marked: [NationalView.Cell], _ p: ScoringParameters) -> Bool {
         let day = 86_400_000 / p.windowMs
         if group.upper - group.lower + 1 >= day { return true }
         let targets = Set(group.windows.map(\.target))
-        let before = cells.filter {
-            !$0.control && (targets.contains($0.target) || targets.contains(Verdict.allTargets)) && affected.contains($0.asn)
+        let before = marked.filter {
+            (targets.contains($0.target) || targets.contains(Verdict.allTargets)) && affected.contains($0.asn)
                 && $0.window >= group.lower - day && $0.window < group.lower
         }
         let anomalous = Set(before.filter { $0.state == (targets.contains(Verdict.allTargets) ? .outage : .anomalous) }.map(\.window)).count

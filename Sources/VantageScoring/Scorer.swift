@@ -33,25 +33,42 @@ public enum Scorer {
         }
     }
 
-    /// Scores `tallies` for `country`; `observationsIn` gives the observations (with their batch
-    /// ids) that start in a span, from which each verdict's supporting batches are found.
+    /// Scores `tallies` (see the other `scoreWithView`).
     public static func scoreWithView(_ tallies: Tallies, country: String, parameters: ScoringParameters, nowMs: Int64?,
                                      observationsIn: (Range<Int64>) -> [Observation]) -> (result: ScoreResult, view: NationalView) {
-        let view = NationalView(tallies, country: country, parameters: parameters)
-        let closed = view.cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
-        let scopes = windowScopes(closed, parameters) + outageScopes(closed, parameters)
+        scoreWithView(TalliesByWindow(tallies), country: country, parameters: parameters, nowMs: nowMs, observationsIn: observationsIn)
+    }
+
+    /// Scores the tallies of `source` for `country`, reading them a day at a time; `observationsIn`
+    /// gives the observations (with their batch ids) that start in a span, from which each
+    /// verdict's supporting batches are found. The view returned holds the cells of the last
+    /// `viewWindows` windows that have any (all of them when nil): what is kept of the history
+    /// is the verdicts, not the view.
+    public static func scoreWithView(_ source: some TallySource, country: String, parameters: ScoringParameters, nowMs: Int64?,
+                                     viewWindows: Int64? = nil,
+                                     observationsIn: (Range<Int64>) -> [Observation]) -> (result: ScoreResult, view: NationalView) {
+        var scopes: [WindowScope] = []
+        var marked: [NationalView.Cell] = []
+        var viewCells: [NationalView.Cell] = []
+        NationalView.build(source, country: country, parameters: parameters) { cells in
+            let closed = cells.filter { nowMs == nil || ($0.window + 1) * parameters.windowMs <= nowMs! }
+            scopes += windowScopes(closed, parameters) + outageScopes(closed, parameters)
+            marked += closed.filter { !$0.control && ($0.state == .anomalous || $0.state == .outage) }
+            viewCells += cells
+            if let viewWindows, let last = viewCells.last?.window { viewCells.removeAll { $0.window <= last - viewWindows } }
+        }
         let events = Dictionary(grouping: scopes, by: \.target).values
             .flatMap { runs(of: $0.sorted { $0.window < $1.window }) }
             .map(trimmed)
             .filter { Set($0.map(\.window)).count >= parameters.minWindows }
         let verdicts = merge(events, country: country).map { group in
-            var verdict = verdict(from: group, country: country, cells: closed, parameters: parameters)
+            var verdict = verdict(from: group, country: country, marked: marked, parameters: parameters)
             let span = (group.lower * parameters.windowMs)..<((group.upper + 1) * parameters.windowMs)
             verdict.supportingBatches = supportingBatches(group, observationsIn(span), parameters)
             return verdict
         }
             .sorted { ($0.start, $0.targets.joined(separator: ","), $0.scope.rawValue) < ($1.start, $1.targets.joined(separator: ","), $1.scope.rawValue) }
-        return (ScoreResult(country: country, policy: parameters, verdicts: verdicts), view)
+        return (ScoreResult(country: country, policy: parameters, verdicts: verdicts), NationalView(cells: viewCells, parameters: parameters))
     }
 
     /// Step 4: per target and window, the scope of the anomaly, if any ASN of the country is anomalous.

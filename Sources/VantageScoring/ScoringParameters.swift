@@ -69,5 +69,5 @@ public struct ScoringParameters: Sendable, Equatable, Codable {
     public var windowMs: Int64 { Int64(windowSeconds) * 1000 }
 
     /// Windows of one UTC day: the family over which false discoveries are bounded.
-    var windowsPerDay: Int64 { max(1, 86_400_000 / windowMs) }
+    public var windowsPerDay: Int64 { max(1, 86_400_000 / windowMs) }
 }

@@ -39,7 +39,7 @@ extension LedgerStore {
                     } else {
                         try db.cachedStatement(sql: """
                             INSERT INTO tally (point, target, window, measurements, failures) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (point, target, window) DO UPDATE SET measurements = measurements + excluded.measurements,
+                            ON CONFLICT (window, point, target) DO UPDATE SET measurements = measurements + excluded.measurements,
                                 failures = failures + excluded.failures
                             """).execute(arguments: [point, target, window, tally.measurements, tally.failures])
                     }
@@ -95,20 +95,45 @@ extension LedgerStore {
     }
 
     public func tallies() -> Tallies {
+        var tallies = Tallies()
+        forEachTally(in: Int64.min..<Int64.max) { window, series, place, tally in tallies.add(tally, series: series, window: window, place: place) }
+        return tallies
+    }
+
+    public func tallySource() -> any TallySource { StoredTallies(store: self) }
+
+    /// The store's tallies, read a stretch of windows at a time (each stretch in one read, so
+    /// writes between two stretches are seen by the later one).
+    struct StoredTallies: TallySource {
+        let store: LedgerStore
+
+        func firstTallyWindow(from window: Int64) -> Int64? {
+            store.flushTallies()
+            return store.read("find the next window with tallies", nil) { db in
+                try Int64.fetchOne(db, sql: "SELECT MIN(window) FROM tally WHERE window >= ?", arguments: [window])
+            }
+        }
+
+        func forEachTally(in windows: Range<Int64>, _ body: (Int64, Tallies.Series, Tallies.Place, WindowTally) -> Void) {
+            store.forEachTally(in: windows, body)
+        }
+    }
+
+    /// Calls `body` with every tally of a window in `windows`, in window order.
+    func forEachTally(in windows: Range<Int64>, _ body: (Int64, Tallies.Series, Tallies.Place, WindowTally) -> Void) {
         flushTallies()
-        return read("read the tallies", Tallies()) { db in
-            var tallies = Tallies()
+        read("read the tallies", ()) { db in
             var points: [Int64: (name: String, place: Tallies.Place)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, name, country, asn FROM point") {
                 points[row["id"]] = (row["name"], Tallies.Place(asn: UInt32(row["asn"] as Int64), country: row["country"]))
             }
             let names = memo.withLock { $0.targetNames }
-            let rows = try Row.fetchCursor(db, sql: "SELECT point, target, window, \(Self.tallyColumns) FROM tally")
+            let rows = try Row.fetchCursor(db, sql: "SELECT point, target, window, \(Self.tallyColumns) FROM tally WHERE window >= ? AND window < ? ORDER BY window",
+                                           arguments: [windows.lowerBound, windows.upperBound])
             while let row = try rows.next() {
                 guard let point = points[row["point"]], let target = names[row["target"]] else { continue }
-                tallies.add(Self.tally(row), series: Tallies.Series(vantage: point.name, target: target), window: row["window"], place: point.place)
+                body(row["window"], Tallies.Series(vantage: point.name, target: target), point.place, Self.tally(row))
             }
-            return tallies
         }
     }
 

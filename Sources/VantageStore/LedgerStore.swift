@@ -129,6 +129,18 @@ public final class LedgerStore: FactStore {
                 DELETE FROM meta WHERE key IN ('tally_window_ms', 'tally_max_age_ms');
                 """)
         }
+        // Scoring reads the tallies a day at a time: the window leads the key.
+        migrator.registerMigration("tally-by-window") { db in
+            try db.execute(sql: """
+                CREATE TABLE tally_by_window (
+                    window INTEGER NOT NULL, point INTEGER NOT NULL, target INTEGER NOT NULL,
+                    measurements INTEGER NOT NULL, failures INTEGER NOT NULL, throughputs BLOB, median_halves INTEGER, samples INTEGER,
+                    PRIMARY KEY (window, point, target)) WITHOUT ROWID;
+                INSERT INTO tally_by_window SELECT window, point, target, measurements, failures, throughputs, median_halves, samples FROM tally;
+                DROP TABLE tally;
+                ALTER TABLE tally_by_window RENAME TO tally;
+                """)
+        }
         return migrator
     }
 
