@@ -20,26 +20,41 @@ public struct ViewResult: Codable, Sendable {
 
 /// The live view, verdicts, attestations and reports: all a function of the ledger and the clock.
 extension NodeAgent {
-    /// What scoring needs: a memoised result, or the ledger to score (its tallies and batches are
-    /// read from the store off the actor).
+    /// What scoring needs: the memoised result, or a scoring (under way or new) to wait for.
     enum ScoringInput {
         case memoised(ScoreResult, NationalView)
-        case compute(ScoreKey, Ledger, ScoringParameters, nowMs: Int64)
+        case running(ScoreKey, Task<(result: ScoreResult, view: NationalView), Never>)
     }
 
-    /// On the actor: the memo when the ledger and the closed windows are unchanged, else the
-    /// ledger to score.
+    /// On the actor: the memo when the ledger and the closed windows are unchanged; else the
+    /// scoring under way for them, or a new one. One scoring runs at a time for a key, so the
+    /// dashboard, the API and the attestation timer asking at once do not each hold a day's
+    /// tallies.
     func scoringInput(country: String?) -> ScoringInput {
         let country = country ?? enrollment.record.country
         let parameters = ledger.scoringParameters
         let now = nowMs
         let key = ScoreKey(digest: ledger.digest, country: country, closedWindows: now / parameters.windowMs)
         if let scored, scored.key == key { return .memoised(scored.result, scored.view) }
-        return .compute(key, ledger, parameters, nowMs: now)
+        if let scoringTask, scoringTask.key == key { return .running(key, scoringTask.task) }
+        let ledger = ledger
+        let task = Task.detached {
+            // The store is read a day at a time; the view kept is the last day's (the dashboard's).
+            let scored = Scorer.scoreWithView(ledger.tallySource, country: country, parameters: parameters, nowMs: now,
+                                              viewWindows: parameters.windowsPerDay) { ledger.support(in: $0) }
+            // Scoring's working set (a day's tallies, every series' baselines) is freed now; give
+            // its pages back so the node's resident memory does not stay at the peak.
+            MemoryRelease.trim()
+            return scored
+        }
+        scoringTask = (key, task)
+        return .running(key, task)
     }
 
-    func remember(_ key: ScoreKey, _ result: ScoreResult, _ view: NationalView) {
-        scored = (key, result, view)
+    /// Remembers a finished scoring of `key`.
+    func remember(_ key: ScoreKey, _ scored: (result: ScoreResult, view: NationalView)) {
+        if scoringTask?.key == key { scoringTask = nil }
+        self.scored = (key, scored.result, scored.view)
     }
 
     /// Scores `country` (default: this node's) from the ledger. The scoring itself runs off the
@@ -48,14 +63,9 @@ extension NodeAgent {
         switch await scoringInput(country: country) {
         case .memoised(let result, let view):
             return (result, view)
-        case .compute(let key, let ledger, let parameters, let now):
-            // The store is read a day at a time; the view kept is the last day's (the dashboard's).
-            let scored = Scorer.scoreWithView(ledger.tallySource, country: key.country, parameters: parameters, nowMs: now,
-                                              viewWindows: parameters.windowsPerDay) { ledger.support(in: $0) }
-            await remember(key, scored.result, scored.view)
-            // Scoring's working set (a day's tallies, every series' baselines) is freed now; give
-            // its pages back so the node's resident memory does not stay at the peak.
-            MemoryRelease.trim()
+        case .running(let key, let task):
+            let scored = await task.value
+            await remember(key, scored)
             return scored
         }
     }

@@ -34,6 +34,8 @@ public actor NodeAgent {
     var lastBatchCount = -1
     var countedBytes: [UInt64: (Int, Int)] = [:]
     var scored: (key: ScoreKey, result: ScoreResult, view: NationalView)?
+    /// The scoring under way, if any: callers asking for the same key wait for it.
+    var scoringTask: (key: ScoreKey, task: Task<(result: ScoreResult, view: NationalView), Never>)?
     var lastAttestMs: Int64 = 0
     /// The verdicts and evidence of the previous attestation check.
     var lastScored: (verdicts: [Verdict], evidence: [String: Hash256])?

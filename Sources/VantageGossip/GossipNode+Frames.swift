@@ -114,7 +114,7 @@ extension GossipNode {
     public func onApplied<G: RandomNumberGenerator>(_ report: ApplyReport, from peer: NodeID, ledger: Ledger, using rng: inout G) -> [GossipDirective] {
         var directives: [GossipDirective] = []
         if !report.gaps.isEmpty {
-            directives.append(.send(Frame.with { $0.want = Want.with { $0.ranges = report.gaps.map(\.range) } }, to: peer))
+            directives.append(.send(Frame.with { $0.want = Want.with { $0.ranges = report.gaps.map { $0.range(in: ledger) } } }, to: peer))
         }
         directives += forwardToArchivers(report, from: peer, ledger: ledger)
         if !report.advanced.isEmpty, settings.announcePeers > 0 {
@@ -126,7 +126,7 @@ extension GossipNode {
             for other in choosePeers(others, count: settings.announcePeers, ownASN: asn, using: &rng) {
                 let heads = report.advanced.filter { ledger.keeps($0.origin, at: other) }
                 guard !heads.isEmpty else { continue }
-                directives.append(.send(Frame.with { $0.announce = Announce.with { $0.heads = heads.map(\.range) } }, to: other))
+                directives.append(.send(Frame.with { $0.announce = Announce.with { $0.heads = heads.map { $0.range(in: ledger) } } }, to: other))
             }
         }
         return directives
@@ -154,7 +154,7 @@ extension GossipNode {
     mutating func pull(_ heads: [WantRange], from peer: NodeID, scope: LogScope, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
         var ranges: [WantRange] = []
         for head in heads.prefix(Self.maxAnnouncedHeads) {
-            guard let log = Hash256(bytes: head.origin), head.fromSeq <= head.toSeq, ledger.covers(scope, log: log) else { continue }
+            guard let log = ledger.log(named: head.origin), head.fromSeq <= head.toSeq, ledger.covers(scope, log: log) else { continue }
             let owner = ledger.owner(ofLog: log)
             guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
             let have = ledger.span(of: log).head.seq
@@ -214,10 +214,10 @@ extension Frame {
 }
 
 extension ApplyReport.Gap {
-    /// The seqs as a range of a `Want` or an `Announce`.
-    var range: WantRange {
+    /// The seqs as a range of a `Want` or an `Announce`, the log named as `ledger` names it.
+    func range(in ledger: Ledger) -> WantRange {
         WantRange.with {
-            $0.origin = Data(origin.bytes)
+            $0.origin = ledger.name(ofLog: origin)
             $0.fromSeq = fromSeq
             $0.toSeq = toSeq
         }

@@ -185,7 +185,7 @@ extension Ledger {
         var delta = Delta()
         var budget = maxBytes
         for range in ranges {
-            guard let origin = Hash256(bytes: range.origin), logs[origin] != nil, covers(scope, log: origin) else { continue }
+            guard let origin = log(named: range.origin), logs[origin] != nil, covers(scope, log: origin) else { continue }
             guard appendBatches(of: origin, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
         }
         return delta

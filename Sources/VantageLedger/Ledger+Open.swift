@@ -69,7 +69,7 @@ extension Ledger {
             let node = try PublicKey(raw: Array(v.record.nodePublicKey)).id
             enrollments[v.id] = v
             enrollmentsByNode[node, default: []].append(v)
-            noteSummaryLog(of: node)
+            noteLogs(of: node)
         case .revocation(let v):
             guard let node = Hash256(bytes: v.record.nodeID) else { throw LedgerError.malformed(kind: "revocation", reason: "node_id is not 32 bytes") }
             revocations[v.id] = v

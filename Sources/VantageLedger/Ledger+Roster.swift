@@ -30,7 +30,7 @@ extension Ledger {
         smallStamp = LedgerMemo.freshStamp()
         store.putFact(fact.id, fact.envelope)
         enrollmentsByNode[key.id, default: []].append(fact)
-        noteSummaryLog(of: key.id)
+        noteLogs(of: key.id)
         // A new enrollment may place the node's measurements (or admit its summaries) elsewhere.
         if [key.id, key.id.summaryLogID].contains(where: { (logs[$0]?.index.batchCount ?? 0) > 0 }) { recountTallies(of: key.id) }
         releaseHeld(for: key.id)

@@ -1,3 +1,4 @@
+import Foundation
 import VantageIdentity
 import VantageWire
 
@@ -19,9 +20,37 @@ extension Ledger {
     /// The tier of log `log`.
     public func tier(ofLog log: NodeID) -> LogTier { summaryLogOwners[log] == nil ? .raw : .summary }
 
-    /// Records that `node` is enrolled, so its summary log is known by id.
-    mutating func noteSummaryLog(of node: NodeID) {
+    /// Records that `node` is enrolled, so its summary log is known by id and its logs by prefix.
+    mutating func noteLogs(of node: NodeID) {
         summaryLogOwners[node.summaryLogID] = node
+        for log in [node, node.summaryLogID] {
+            let prefix = Self.prefix(of: log.bytes)
+            if let known = logsByPrefix[prefix], known != log { sharedPrefixes.insert(prefix) }
+            logsByPrefix[prefix] = log
+        }
+    }
+
+    /// Bytes of a log id that name it in `Want`s and `Announce`s (SPEC §7.3).
+    public static let logPrefixBytes = 8
+
+    /// The first `logPrefixBytes` of an id (or of a name that long) as a number.
+    static func prefix(of bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.prefix(logPrefixBytes).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The log a `Want` or `Announce` names: its whole 32-byte id, or the first 8 bytes of the id
+    /// of a log of an enrolled node that no other such log starts with; nil otherwise.
+    public func log(named name: Data) -> NodeID? {
+        if name.count == 32 { return Hash256(bytes: name) }
+        guard name.count == Self.logPrefixBytes, !sharedPrefixes.contains(Self.prefix(of: name)) else { return nil }
+        return logsByPrefix[Self.prefix(of: name)]
+    }
+
+    /// How this node names `log` in `Want`s and `Announce`s: by its first 8 bytes when they name
+    /// only that log here, else by the whole id.
+    public func name(ofLog log: NodeID) -> Data {
+        let prefix = Self.prefix(of: log.bytes)
+        return logsByPrefix[prefix] == log && !sharedPrefixes.contains(prefix) ? Data(log.bytes.prefix(Self.logPrefixBytes)) : Data(log.bytes)
     }
 }
 

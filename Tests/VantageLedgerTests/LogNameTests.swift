@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import VantageIdentity
+@testable import VantageLedger
+
+/// `Want`s and `Announce`s name a log by the first 8 bytes of its id when that names one log of
+/// the enrolled nodes (SPEC §7.3), and by the whole id otherwise.
+@Suite struct LogNameTests {
+    @Test func theLogsOfAnEnrolledNodeAreNamedByTheirFirstEightBytes() {
+        let ledger = FactPool.replica(FactPool.shared.facts)
+        let a = FactPool.mesh.node("a", asn: 17557).id
+        for log in [a, a.summaryLogID] {
+            let name = ledger.name(ofLog: log)
+            #expect(name == Data(log.bytes.prefix(8)))
+            #expect(ledger.log(named: name) == log)
+            #expect(ledger.log(named: Data(log.bytes)) == log)
+        }
+        let outsider = FactPool.mesh.node("outsider", asn: 1).id
+        #expect(ledger.name(ofLog: outsider) == Data(outsider.bytes), "a node without an enrollment is named by its whole id")
+        #expect(ledger.log(named: Data(outsider.bytes.prefix(8))) == nil, "a prefix of no enrolled node's log names nothing")
+        #expect(ledger.log(named: Data([1, 2, 3])) == nil, "a name of another length names nothing")
+    }
+
+    @Test func aPrefixThatTwoLogsShareNamesNeither() {
+        var ledger = FactPool.replica(FactPool.shared.facts)
+        let a = FactPool.mesh.node("a", asn: 17557).id
+        var bytes = a.bytes
+        bytes[31] ^= 1
+        ledger.noteLogs(of: Hash256(bytes: Data(bytes))!)
+        #expect(ledger.name(ofLog: a) == Data(a.bytes), "named whole once another log starts the same")
+        #expect(ledger.log(named: Data(a.bytes.prefix(8))) == nil)
+        #expect(ledger.log(named: Data(a.bytes)) == a)
+        #expect(ledger.name(ofLog: a.summaryLogID).count == 8, "its summary log keeps its short name")
+    }
+}
