@@ -3,12 +3,12 @@ import VantageSimulation
 
 /// The traffic of a national mesh in the deterministic simulator (real gossip machines and ledgers,
 /// in-memory stores): N nodes each sign one campaign round (35 numbered measurements) every 300 s
-/// on average, gossip every 5 s (the agent's default) with fanout 2, for a simulated hour; the frame bytes one node
+/// on average, gossip every 10 s (the agent's default) with fanout 2, for a simulated hour; the frame bytes one node
 /// receives, per day. With `summaryTier`, nodes sign one window summary of two rounds every 600 s
 /// into their summary logs instead, and gossip nothing else: the traffic of an ordinary node once
 /// raw batches go only to archivers (SPEC §5.8).
 public enum NationalBench {
-    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, archivers: Int = 0, gossipIntervalMs: Int64 = 5000) -> BenchReport {
+    public static func run(nodes: Int = 100, hours: Double = 1, summaryTier: Bool = false, archivers: Int = 0, gossipIntervalMs: Int64 = 10_000) -> BenchReport {
         var report = BenchReport(archivers > 0 ? "national traffic, \(archivers) archivers (simulated)"
                                  : summaryTier ? "national traffic, summary tier only (simulated)" : "national traffic (simulated)")
         var settings = SimulationSettings(nodes: nodes, seed: 1, scenario: .calm)

@@ -16,8 +16,10 @@ public enum SummaryLedgerBench {
         let campaign = admin.sign(CampaignRound.campaign(retentionDays: UInt32(days)))
         let workload = BenchWorkload(origins: nodes, asns: min(asns, nodes), root: admin.rootKey)
         let windowsPerDay = 86_400 / Int(CampaignRound.windowSeconds)
-        // The last hour before now stays empty, as in the ledger bench: the newest window closed.
-        let windows = days * windowsPerDay - 6
+        // The windows start within ten minutes after the filler's start (30 days less an hour
+        // before now) and end an hour before now: the newest closed, every summary signed in the
+        // past whatever the time within its window the bench starts at.
+        let windows = days * windowsPerDay - 13
         var filler = try Filler(path: node.path + "/ledger.sqlite", root: admin.rootKey.publicKey,
                                 facts: workload.enrollments + [campaign], campaign: campaign, workload: workload,
                                 roundsPerOrigin: windows, nowMs: Date().unixMilliseconds, days: days)

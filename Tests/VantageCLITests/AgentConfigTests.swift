@@ -12,7 +12,7 @@ import VantageTestKit
         let file = try AgentConfigFile.read(Self.repository.appendingPathComponent("deploy/node.example.toml").path)
         #expect(file.node == "/var/lib/vantage/node")
         #expect(file.api == "127.0.0.1:7180" && file.join == ["vantage-1.example.org:7101"])
-        #expect(file.gossipInterval == "5s" && file.fanout == 2 && file.attestInterval == "60s")
+        #expect(file.gossipInterval == "10s" && file.fanout == 2 && file.attestInterval == "60s")
         #expect(file.logLevel == "info" && file.probes == true && file.probeTimeout == "10s")
         #expect(file.limits == ["max_peers": 32])
     }

@@ -35,7 +35,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Dial this peer at start; repeat for more.", valueName: "HOST:PORT"))
     var join: [String] = []
 
-    @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds (default 5s; new batches are pushed and announced at once).", valueName: "DURATION"))
+    @Option(name: .customLong("gossip-interval"), help: ArgumentHelp("Time between anti-entropy rounds (default 10s; new batches are pushed and announced at once).", valueName: "DURATION"))
     var gossipInterval: String?
 
     @Option(name: .customLong("attest-interval"), help: ArgumentHelp("How often to rescore and attest changed verdicts; 0 never (default 60s).", valueName: "DURATION"))
@@ -94,7 +94,7 @@ struct AgentCommand: AsyncParsableCommand {
                 throw ValidationError("\(flag): \(problem)")
             }
         }
-        let gossip = gossipInterval ?? file.gossipInterval ?? "5s"
+        let gossip = gossipInterval ?? file.gossipInterval ?? "10s"
         guard let gossipMs = DurationText.milliseconds(gossip) else {
             throw ValidationError("--gossip-interval: '\(gossip)' is not a duration such as 200ms, 1s or 5m")
         }

@@ -31,8 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("National traffic with this many archivers (SPEC §7.4): every node signs raw rounds and their summaries; raw batches go to archivers only.", valueName: "K"))
     var archivers = 0
 
-    @Option(name: .long, help: ArgumentHelp("National traffic: the anti-entropy interval in ms (default 5000, the agent's).", valueName: "MS"))
-    var gossipIntervalMs: Int64 = 5000
+    @Option(name: .long, help: ArgumentHelp("National traffic: the anti-entropy interval in ms (default 10000, the agent's).", valueName: "MS"))
+    var gossipIntervalMs: Int64 = 10_000
 
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
