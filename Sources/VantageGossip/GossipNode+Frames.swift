@@ -25,20 +25,20 @@ extension GossipNode {
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
                 return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
-            return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true), to: peer)]
+            return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true, ledger), to: peer)]
         case .summary:
             // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
             guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
             return succeed(peer, .inSync, nowMs: nowMs)
         case .versionVector(let message):
-            guard let vector = try? VersionVector(message: message) else {
+            guard let vector = try? VersionVector(message: message, logNamed: ledger.log(named:)) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
             let ours = ledger.versionVector(scope: scope)
             if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since) = peers[peer]?.exchange {
                 // Step 3: the responder's fingerprints; send our entries of the buckets that differ.
                 peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
-                return [.send(.versionVector(ours.restricted(to: ours.differingBuckets(from: vector)), reply: false), to: peer)]
+                return [.send(.versionVector(ours.restricted(to: ours.differingBuckets(from: vector)), reply: false, ledger), to: peer)]
             }
             guard takeAnswer(for: peer, want: false, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
@@ -49,7 +49,7 @@ extension GossipNode {
             // Step 4: the responder answers the initiator's entries with a delta and its own
             // entries of the same buckets; step 5: the initiator answers those with a delta.
             guard !message.reply, let included = vector.includedBuckets else { return [.send(delta, to: peer)] }
-            return [.send(.versionVector(ours.restricted(to: included), reply: true), to: peer), .send(delta, to: peer)]
+            return [.send(.versionVector(ours.restricted(to: included), reply: true, ledger), to: peer), .send(delta, to: peer)]
         case .delta(var delta):
             var directives = keepingOwnTier(&delta.batches, from: peer, ledger: ledger)
             directives.append(.apply(delta, from: peer))
@@ -187,10 +187,10 @@ extension Frame {
         return frame
     }
 
-    /// A VersionVector frame.
-    static func versionVector(_ vector: VersionVector, reply: Bool) -> Frame {
+    /// A VersionVector frame, its logs named as `ledger` names them (SPEC §7.3).
+    static func versionVector(_ vector: VersionVector, reply: Bool, _ ledger: Ledger) -> Frame {
         var frame = Frame()
-        var message = vector.message
+        var message = vector.message(naming: ledger.name(ofLog:))
         message.reply = reply
         frame.versionVector = message
         return frame

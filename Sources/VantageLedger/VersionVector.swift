@@ -98,8 +98,11 @@ public struct VersionVector: Sendable, Equatable {
             && lhs.entries.elementsEqual(rhs.entries) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
-    /// The wire form.
-    public var message: VersionVectorMessage {
+    /// The wire form, with whole log ids (files).
+    public var message: VersionVectorMessage { message(naming: { Data($0.bytes) }) }
+
+    /// The wire form, each log named by `name` (in exchanges, as `Ledger.name(ofLog:)` does).
+    public func message(naming name: (NodeID) -> Data) -> VersionVectorMessage {
         var message = VersionVectorMessage()
         message.smallFactsDigest = Data(smallFactsDigest.bytes)
         message.smallFactBuckets = smallFactBuckets
@@ -110,7 +113,7 @@ public struct VersionVector: Sendable, Equatable {
         }
         message.entries = entries.map { origin, entry in
             var wire = VersionEntry()
-            wire.origin = Data(origin.bytes)
+            wire.origin = name(origin)
             wire.floorSeq = entry.floorSeq
             wire.headSeq = entry.headSeq
             wire.headHash = entry.headSeq == 0 ? Data() : Data(entry.headHash.bytes)
@@ -119,16 +122,19 @@ public struct VersionVector: Sendable, Equatable {
         return message
     }
 
-    /// Reads the wire form; throws naming the first bad entry.
-    public init(message: VersionVectorMessage) throws {
+    /// Reads the wire form; throws naming the first bad entry. An entry's log is named by its whole
+    /// id or, in exchanges, by a prefix `logNamed` resolves (as `Ledger.log(named:)` does): an
+    /// entry whose prefix names no single log here is left out, as if the sender lacked the log.
+    public init(message: VersionVectorMessage, logNamed: (Data) -> NodeID? = { $0.count == 32 ? Hash256(bytes: $0) : nil }) throws {
         guard let small = Hash256(bytes: message.smallFactsDigest) else {
             throw LedgerError.malformed(kind: "version vector", reason: "small_facts_digest is not 32 bytes")
         }
         var entries: [(NodeID, Entry)] = []
         for (index, wire) in message.entries.enumerated() {
-            guard let origin = Hash256(bytes: wire.origin) else {
-                throw LedgerError.malformed(kind: "version vector", reason: "entry \(index): origin is not 32 bytes")
+            guard wire.origin.count == 32 || wire.origin.count == Ledger.logPrefixBytes else {
+                throw LedgerError.malformed(kind: "version vector", reason: "entry \(index): origin is neither 32 bytes nor an 8-byte prefix")
             }
+            guard let origin = logNamed(wire.origin) else { continue }
             let hash = wire.headSeq == 0 ? Hash256.zero : Hash256(bytes: wire.headHash)
             guard let hash, wire.floorSeq <= wire.headSeq else {
                 throw LedgerError.malformed(kind: "version vector", reason: "entry \(index): bad head hash or floor above head")

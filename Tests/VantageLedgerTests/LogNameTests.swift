@@ -32,4 +32,20 @@ import VantageIdentity
         #expect(ledger.log(named: Data(a.bytes)) == a)
         #expect(ledger.name(ofLog: a.summaryLogID).count == 8, "its summary log keeps its short name")
     }
+
+    @Test func anExchangedVectorNamesLogsByPrefixAndReadsBackWhole() throws {
+        let ledger = FactPool.replica(FactPool.shared.facts)
+        let vector = ledger.versionVector
+        let message = vector.message(naming: ledger.name(ofLog:))
+        #expect(message.entries.allSatisfy { $0.origin.count == 8 }, "every log of the pool's ledger is an enrolled node's")
+        let (short, whole): ([UInt8], [UInt8]) = (try message.serializedBytes(), try vector.message.serializedBytes())
+        #expect(short.count == whole.count - 24 * message.entries.count, "24 bytes less per entry")
+        #expect(try VersionVector(message: message, logNamed: ledger.log(named:)) == vector)
+        var unknown = message
+        unknown.entries[0].origin = Data(repeating: 0xee, count: 8)
+        #expect(try VersionVector(message: unknown, logNamed: ledger.log(named:)).entries.count == vector.entries.count - 1,
+                "an entry whose prefix names no log here is left out")
+        unknown.entries[0].origin = Data(repeating: 0xee, count: 5)
+        #expect { try VersionVector(message: unknown, logNamed: ledger.log(named:)) } throws: { "\($0)".contains("entry 0: origin is neither 32 bytes nor an 8-byte prefix") }
+    }
 }
