@@ -64,7 +64,7 @@ public enum LedgerBench {
         let thousand = try diskPerMeasurement(batchSize: 1_000, measurements: small, admin: admin, campaign: campaign, nowMs: nowMs)
         report.add("disk per measurement, batches of 1,000", thousand, "bytes", target: "≤ 40", met: thousand <= 40)
         report.notes.append("\(origins) origins in \(origins) ASNs; \(CampaignRound.targets.count) targets × \(CampaignRound.probes.count) probe kinds every 300 s, one batch of 35 per round; rounds spread over the \(days) days before now (the small ledger is the first tenth of them)")
-        report.notes.append("small and large are the same agent restarted on its store; RssAnon is read from /proc 2 s after the agent serves; 'after a full scoring' 1 s after GET /v1/verdicts returned: it scores every tally of the retention period and keeps the national view (a cell per ASN, target and window) for /v1/view")
+        report.notes.append("small and large are the same agent restarted on its store; RssAnon is read from /proc 2 s after the agent serves; 'after a full scoring' 1 s after GET /v1/verdicts returned: it scores every tally of the retention period, a day at a time, and keeps the last day of the national view for /v1/view and the dashboard")
         report.notes.append("disk is ledger.sqlite after a WAL checkpoint: batch rows, index rows, tallies, small facts")
         return report
     }

@@ -51,7 +51,7 @@ public enum SummaryLedgerBench {
         report.add("payload per summary batch", Double(filler.payloadBytes) / Double(max(1, filler.summaryBatches)), "bytes")
         report.add("fill time (sign, verify, store)", fillSmall + fillLarge, "s")
         report.notes.append("\(nodes) origins in \(workload.asns) ASNs; one summary batch per origin per \(CampaignRound.windowSeconds) s window (\(CampaignRound.targets.count) targets, two rounds each), spread over the \(days) days before now; no raw batch: an ordinary node holds only its own, and this node has none")
-        report.notes.append("the same agent restarted on its store; VmRSS (heap and the touched pages of the binary and libraries) and RssAnon (heap) are read from /proc; 'after a full scoring' is 1 s after GET /v1/verdicts returned: it scores the whole retention period and keeps the national view (a cell per ASN, target and window) for /v1/view")
+        report.notes.append("the same agent restarted on its store; VmRSS (heap and the touched pages of the binary and libraries) and RssAnon (heap) are read from /proc; 'after a full scoring' is 1 s after GET /v1/verdicts returned: it scores the whole retention period a day at a time and keeps the last day of the national view (a cell per ASN, target and window) for /v1/view and the dashboard")
         return report
     }
 }

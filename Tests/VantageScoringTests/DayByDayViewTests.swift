@@ -21,6 +21,18 @@ import VantageLedger
         #expect(whole.contains { $0.state == .anomalous } && whole.contains(where: \.throttled) && whole.contains { $0.state == .outage })
     }
 
+    @Test func aNodeKeepsTheLastDayOfTheViewAndEveryVerdict() {
+        let tallies = Self.history(seed: 1)
+        let parameters = ScoringParameters()
+        let whole = Scorer.scoreWithView(tallies, country: "PK", parameters: parameters, nowMs: nil) { _ in [] }
+        let kept = Scorer.scoreWithView(TalliesByWindow(tallies), country: "PK", parameters: parameters, nowMs: nil,
+                                        viewWindows: parameters.windowsPerDay) { _ in [] }
+        #expect(!whole.result.verdicts.isEmpty && kept.result == whole.result, "the verdicts of every day")
+        let last = whole.view.cells.map(\.window).max()!
+        #expect(kept.view.cells == whole.view.cells.filter { $0.window > last - parameters.windowsPerDay }, "the view of the last day")
+        #expect(kept.view.cells.count < whole.view.cells.count / 3)
+    }
+
     /// The view judged over the whole history at once: every series' windows in order, every
     /// cell grouped at once, the false discovery control per day, passes until nothing new is found.
     static func wholeHistory(_ tallies: Tallies, country: String, _ p: ScoringParameters) -> [NationalView.Cell] {
