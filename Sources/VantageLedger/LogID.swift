@@ -42,8 +42,9 @@ extension Ledger {
     /// of a log of an enrolled node that no other such log starts with; nil otherwise.
     public func log(named name: Data) -> NodeID? {
         if name.count == 32 { return Hash256(bytes: name) }
-        guard name.count == Self.logPrefixBytes, !sharedPrefixes.contains(Self.prefix(of: name)) else { return nil }
-        return logsByPrefix[Self.prefix(of: name)]
+        guard name.count == Self.logPrefixBytes else { return nil }
+        let prefix = Self.prefix(of: name)
+        return sharedPrefixes.contains(prefix) ? nil : logsByPrefix[prefix]
     }
 
     /// How this node names `log` in `Want`s and `Announce`s: by its first 8 bytes when they name

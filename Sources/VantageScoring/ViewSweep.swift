@@ -25,6 +25,11 @@ struct ViewSweep<Source: TallySource> {
         var offline: [Set<String>]
     }
 
+    /// A window's tallies with their series.
+    private func named(_ window: [Entry]) -> [(key: Tallies.Series, tally: WindowTally)] {
+        window.map { (series[$0.series], $0.tally) }
+    }
+
     /// A series' window that an earlier pass found anomalous.
     struct SeriesWindow: Hashable {
         var series: Int
@@ -61,9 +66,7 @@ struct ViewSweep<Source: TallySource> {
         var next = firstDay(from: .min)
         while let day = next {
             let tallies = read(day, lookahead: false)
-            for (window, offline) in zip(tallies.windows, tallies.offline) {
-                priors.add(window.map { (series[$0.series], $0.tally) }, offline: offline, p)
-            }
+            for (window, offline) in zip(tallies.windows, tallies.offline) { priors.add(named(window), offline: offline, p) }
             next = firstDay(from: (day + 1) * p.windowsPerDay)
         }
         seriesPriors = series.map { priors.prior(of: $0.vantage, p) }
@@ -101,7 +104,7 @@ struct ViewSweep<Source: TallySource> {
             for (position, number) in series.indices.sorted(by: { series[$0] < series[$1] }).enumerated() { rank[number] = position }
         }
         windows = windows.map { $0.sorted { rank[$0.series] < rank[$1.series] } }
-        let offline = windows.map { window in PointJudge.offline(window.map { (series[$0.series], $0.tally) }, p) }
+        let offline = windows.map { PointJudge.offline(named($0), p) }
         return Day(first: first, windows: windows, offline: offline)
     }
 
