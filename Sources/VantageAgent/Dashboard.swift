@@ -40,7 +40,7 @@ enum Dashboard {
             <h2 id="now">What is blocked right now?</h2>
             \(blockedNow(c.verdicts, view: c.view))
             <h2>The last 24 hours</h2>
-            \(ReachabilityChart.svg(lastDay(c.view.cells, windowMs: c.view.policy.windowMs), windowMs: c.view.policy.windowMs, title: "\(c.view.country): share of ASNs that could reach each target"))
+            \(ReachabilityChart.svg(c.view.cells, windowMs: c.view.policy.windowMs, title: "\(c.view.country): share of ASNs that could reach each target"))
             <h2>Verdicts</h2>
             \(verdicts(c.verdicts))
             <h2>Heat map: ISP × target over time</h2>
@@ -77,12 +77,6 @@ enum Dashboard {
             let since = RFC3339.milliseconds(v.start).map { Date(timeIntervalSince1970: Double($0) / 1000).rfc3339 } ?? v.start
             return "<p class=\"now \(v.scope.rawValue)\"><strong>\(escape(v.targets.joined(separator: ", ")))</strong>: \(v.scope.rawValue) \(v.kind.rawValue) since \(escape(since)) — \(v.asnsAffected) of \(v.asnsObserved) ASNs</p>"
         }.joined(separator: "\n")
-    }
-
-    /// The cells of the last 24 hours of the view.
-    static func lastDay(_ cells: [NationalView.Cell], windowMs: Int64) -> [NationalView.Cell] {
-        guard let last = cells.map(\.window).max() else { return [] }
-        return cells.filter { $0.window > last - 86_400_000 / windowMs }
     }
 
     /// One row per (target, ASN) — or, `byISP`, per (ISP, ASN, target) — one column per window,
