@@ -70,6 +70,8 @@ extension NodeAgent: ConnectionHandler {
     public func received(_ frame: Frame, on connection: PeerConnection) async {
         let peer = connection.peer.id
         guard connections[peer]?.number == connection.number else { return }  // a replaced connection, closing
+        // Batches travel without their signers (SPEC §7.2): restored first, so they verify ahead.
+        let frame = frame.restoringSigners(in: ledger)
         let carried = frame.carriedEnvelopes.filter { !ledger.holds($0) }
         if !carried.isEmpty {
             // Signatures are checked off the actor, so gossip and the API go on meanwhile.

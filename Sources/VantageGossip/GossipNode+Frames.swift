@@ -11,6 +11,7 @@ extension GossipNode {
     public mutating func onFrame<G: RandomNumberGenerator>(
         _ frame: Frame, from peer: NodeID, ledger: Ledger, nowMs: Int64, using rng: inout G
     ) -> [GossipDirective] {
+        let frame = frame.restoringSigners(in: ledger)
         peers[peer]?.lastContactMs = nowMs
         let scope = ledger.scope(between: id, and: peer)
         if case .summary(let summary) = frame.body {
@@ -22,10 +23,22 @@ extension GossipNode {
         }
         switch frame.body {
         case .summary(let summary) where !summary.reply:
+            // Equal digests, or equal settled digests (the two differ only by batches that
+            // pushes and announcements are still carrying): the exchange ends here.
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
                 return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
-            return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true, ledger), to: peer)]
+            guard let settled = Hash256(bytes: summary.settledDigest) else {
+                return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true, ledger), to: peer)]
+            }
+            // Settled digests: equal, the two differ only by batches pushes and announcements
+            // are carrying; else the fingerprints of the settled entries, so that only the
+            // buckets with a settled difference are exchanged.
+            if settled == ledger.settledDigest(scope: scope, horizonMs: summary.settledBeforeMs) {
+                return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
+            }
+            let fingerprints = ledger.settledVector(scope: scope, horizonMs: summary.settledBeforeMs).withFingerprints.fingerprintsOnly
+            return [.send(.versionVector(fingerprints, reply: true, ledger), to: peer)]
         case .summary:
             // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
             guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
@@ -35,10 +48,12 @@ extension GossipNode {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
             let ours = ledger.versionVector(scope: scope)
-            if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since) = peers[peer]?.exchange {
-                // Step 3: the responder's fingerprints; send our entries of the buckets that differ.
+            if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since, let settled) = peers[peer]?.exchange {
+                // Step 3: the responder's fingerprints (of its settled entries when we sent a
+                // settled digest); send our entries of the buckets that differ.
                 peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
-                return [.send(.versionVector(ours.restricted(to: ours.differingBuckets(from: vector)), reply: false, ledger), to: peer)]
+                let compared = settled.map { ledger.settledVector(scope: scope, horizonMs: $0).withFingerprints } ?? ours
+                return [.send(.versionVector(ours.restricted(to: compared.differingBuckets(from: vector)), reply: false, ledger), to: peer)]
             }
             guard takeAnswer(for: peer, want: false, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
@@ -141,7 +156,7 @@ extension GossipNode {
         guard !archivers.isEmpty else { return [] }
         let brought = report.advanced.filter { ledger.owner(ofLog: $0.origin) == peer }
         let envelopes = brought.flatMap { gap in (gap.fromSeq...gap.toSeq).lazy.compactMap { ledger.batch(of: gap.origin, seq: $0)?.envelope } }
-        return envelopes.prefix(Self.maxForwarded).flatMap { envelope in archivers.map { GossipDirective.send(Frame.with { $0.push = envelope }, to: $0) } }
+        return envelopes.prefix(Self.maxForwarded).flatMap { envelope in archivers.map { GossipDirective.send(.push(envelope), to: $0) } }
     }
 
     /// Batches an archiver forwards from one application.
@@ -176,13 +191,18 @@ extension GossipNode {
 }
 
 extension Frame {
-    /// A Summary frame with the ledger's digest of the logs in `scope`.
-    static func summary(_ ledger: Ledger, scope: LogScope, reply: Bool) -> Frame {
+    /// A Summary frame with the ledger's digest of the logs in `scope`, and its digest settled at
+    /// `settledBeforeMs` when given.
+    static func summary(_ ledger: Ledger, scope: LogScope, reply: Bool, settledBeforeMs: Int64? = nil) -> Frame {
         var frame = Frame()
         frame.summary = Summary.with {
             $0.ledgerDigest = Data(ledger.digest(scope: scope).bytes)
             $0.batches = UInt64(ledger.batchCount)
             $0.reply = reply
+            if let settledBeforeMs {
+                $0.settledBeforeMs = settledBeforeMs
+                $0.settledDigest = Data(ledger.settledDigest(scope: scope, horizonMs: settledBeforeMs).bytes)
+            }
         }
         return frame
     }
@@ -196,10 +216,11 @@ extension Frame {
         return frame
     }
 
-    /// A Delta frame.
+    /// A Delta frame, its batches' signers left out.
     static func delta(_ delta: Delta, reply: Bool) -> Frame {
         var frame = Frame()
         var delta = delta
+        delta.batches = delta.batches.map(\.withoutBatchSigner)
         delta.reply = reply
         frame.delta = delta
         return frame

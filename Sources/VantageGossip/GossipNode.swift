@@ -75,8 +75,12 @@ public struct GossipNode: Sendable {
             }
             rounds += 1
             for peer in choosePeers(roundPeers(ready, ledger: ledger), count: settings.fanout, ownASN: asn, using: &rng) {
-                peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs)
-                directives.append(.send(.summary(ledger, scope: ledger.scope(between: id, and: peer), reply: false), to: peer))
+                let scope = ledger.scope(between: id, and: peer)
+                // A round between an ordinary node and an archiver (one in archiver_round_every) is
+                // where the raw batches pushes missed reach the archiver: it compares whole digests.
+                let settled = scope == .summaryTier || scope == .all ? settings.settledHorizon(nowMs: nowMs) : nil
+                peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs, settledBeforeMs: settled)
+                directives.append(.send(.summary(ledger, scope: scope, reply: false, settledBeforeMs: settled), to: peer))
             }
         }
         return directives
@@ -138,11 +142,7 @@ public struct GossipNode: Sendable {
         let archivers = ledger.isArchiver(id) ? [] : connected.filter { ledger.isArchiver($0.id) }
         let others = connected.filter { !ledger.isArchiver($0.id) || ledger.isArchiver(id) }
         return (choosePeers(archivers, count: 1, ownASN: asn, using: &rng)
-                + choosePeers(others, count: settings.eagerPushPeers, ownASN: asn, using: &rng)).map { peer in
-            var frame = Frame()
-            frame.push = envelope
-            return .send(frame, to: peer)
-        }
+                + choosePeers(others, count: settings.eagerPushPeers, ownASN: asn, using: &rng)).map { .send(.push(envelope), to: $0) }
     }
 
     /// Records a failure of `peer`: its exchange ends and it backs off.

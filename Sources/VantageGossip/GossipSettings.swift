@@ -9,6 +9,11 @@ public struct GossipSettings: Sendable, Equatable {
     /// Peers told of batches this node just admitted from others, which they pull if they lack
     /// them (lazy push, SPEC §7.3; default 3; 0: none).
     public var announcePeers: Int
+    /// A batch counts as settled once created more than this many gossip intervals before an
+    /// exchange starts: an exchange whose two ends differ only by batches not yet settled ends at
+    /// its first reply, since pushes and announcements are carrying them (SPEC §7.3; default 1;
+    /// 0: exchanges compare whole digests only).
+    public var settleRounds: Int
     /// Byte budget of one delta (default 1 MiB; must stay below the frame limit).
     public var maxDeltaBytes: Int
     /// An exchange not finished after this many ms counts as a failure (default 10 s).
@@ -26,13 +31,19 @@ public struct GossipSettings: Sendable, Equatable {
     /// exchanges that say "in sync" (SPEC §7.4; default 20; 1: every round).
     public var archiverRoundEvery: Int
 
+    /// The horizon of the settled digest an exchange started at `nowMs` sends; nil when off.
+    func settledHorizon(nowMs: Int64) -> Int64? {
+        settleRounds > 0 ? nowMs - Int64(settleRounds) * intervalMs : nil
+    }
+
     /// Settings with their documented defaults.
     public init(
-        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 3, maxDeltaBytes: Int = 1 << 20,
+        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 3, settleRounds: Int = 1, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
         maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20
     ) {
         precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0 && announcePeers >= 0, "interval and fanout must be positive")
+        precondition(settleRounds >= 0, "settled batches cannot be newer than the exchange")
         precondition(maxDeltaBytes > 0 && exchangeTimeoutMs > 0, "delta budget and timeout must be positive")
         precondition(backoffBaseMs > 0 && backoffMaxMs >= backoffBaseMs, "back-off must be positive and bounded")
         precondition(maxAnswersPerInterval > 0, "a peer must be answered at least once per interval")
@@ -41,6 +52,7 @@ public struct GossipSettings: Sendable, Equatable {
         self.fanout = fanout
         self.eagerPushPeers = eagerPushPeers
         self.announcePeers = announcePeers
+        self.settleRounds = settleRounds
         self.maxDeltaBytes = maxDeltaBytes
         self.exchangeTimeoutMs = exchangeTimeoutMs
         self.backoffBaseMs = backoffBaseMs

@@ -4,12 +4,13 @@ import VantageIdentity
 public struct PeerState: Sendable {
     /// Where an exchange this node started stands.
     enum Exchange: Sendable, Equatable {
-        case awaitingSummaryReply(sinceMs: Int64)
+        /// The horizon of the settled digest this node sent, if any.
+        case awaitingSummaryReply(sinceMs: Int64, settledBeforeMs: Int64?)
         case awaitingDelta(sinceMs: Int64)
 
         var sinceMs: Int64 {
             switch self {
-            case .awaitingSummaryReply(let ms), .awaitingDelta(let ms): return ms
+            case .awaitingSummaryReply(let ms, _), .awaitingDelta(let ms): return ms
             }
         }
     }

@@ -31,7 +31,7 @@ extension Ledger {
 
     private func computeDigest() -> Hash256 { Self.digest(of: versionVector) }
 
-    /// The digest of a whole vector (or of one scope's, SPEC §7.4).
+    /// The digest of a whole vector (or of one scope's, SPEC §7.4, or a settled one, §7.3).
     static func digest(of vector: VersionVector) -> Hash256 {
         var hasher = SHA256()
         hasher.update(data: Domain.tag("ledger-digest"))

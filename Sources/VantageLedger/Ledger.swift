@@ -127,6 +127,11 @@ public struct Ledger: Sendable {
 
     /// Runs a verifier, reporting its failure as a refusal of an unverified fact.
     static func verify(_ envelope: Envelope, with verifier: (Envelope) throws -> SignedFact) throws -> SignedFact {
+        if envelope.kind == .batch, envelope.signer.isEmpty {
+            // Left out on the wire (SPEC §7.2) and not restored: its origin is enrolled nowhere here.
+            let origin = BatchPeek.origin(envelope.payload).flatMap { Hash256(bytes: $0)?.short } ?? "an unreadable origin"
+            throw LedgerError.unverified("a batch of \(origin) came without its signer, and no enrollment of that origin is here to restore it from")
+        }
         do {
             return try verifier(envelope)
         } catch let error as IdentityError {

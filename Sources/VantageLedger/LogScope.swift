@@ -72,3 +72,36 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The version vector of `scope` settled at `horizonMs` (SPEC §7.3): each log whose head batch
+    /// was created after the horizon, while the batch before it was not, listed at that batch, as
+    /// a replica still lacking the head lists it. Two nodes whose settled vectors are equal differ
+    /// at most by batches created after the horizon, which pushes and announcements are still
+    /// carrying. Made without origin fingerprints (`withFingerprints` adds them) unless no log was
+    /// settled back, when it is `versionVector(scope:)` itself.
+    public func settledVector(scope: LogScope, horizonMs: Int64) -> VersionVector {
+        let vector = versionVector(scope: scope)
+        var changed = false
+        var entries: [(NodeID, VersionVector.Entry)] = []
+        entries.reserveCapacity(vector.entries.count)
+        for (log, entry) in vector.entries {
+            guard let settled = logs[log]?.settledHead(horizonMs: horizonMs), settled.seq != entry.headSeq else {
+                entries.append((log, entry))
+                continue
+            }
+            changed = true
+            // A log whose only batch is recent is listed as a replica that lacks it would list it: not at all.
+            if settled.seq == 0, entry.floorSeq == 0 { continue }
+            entries.append((log, VersionVector.Entry(floorSeq: entry.floorSeq, headSeq: settled.seq, headHash: settled.hash)))
+        }
+        guard changed else { return vector }
+        return VersionVector(entries: entries, smallFactsDigest: vector.smallFactsDigest, smallFactBuckets: vector.smallFactBuckets, originBuckets: [])
+    }
+
+    /// The digest of the settled vector (SPEC §7.3): `digest(scope:)` when no log was settled back.
+    public func settledDigest(scope: LogScope, horizonMs: Int64) -> Hash256 {
+        let vector = settledVector(scope: scope, horizonMs: horizonMs)
+        return vector.originBuckets.isEmpty ? Self.digest(of: vector) : digest(scope: scope)
+    }
+}

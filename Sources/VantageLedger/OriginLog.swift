@@ -55,6 +55,9 @@ public struct OriginIndex: Sendable, Equatable {
 public struct OriginLog: Sendable {
     /// Floor, head and counts.
     public internal(set) var index = OriginIndex()
+    /// The head before the last batch appended in this process (nil after a restart): where the
+    /// log stands for a settled digest while its head is recent (SPEC §7.3).
+    private var previousHead: ChainHead?
     /// Batches not yet admitted, by seq; several per seq when the origin forked.
     private(set) var held: [UInt64: [Verified<Batch>]] = [:]
 
@@ -117,7 +120,17 @@ public struct OriginLog: Sendable {
     /// Appends a batch that links to the head (checked by the caller); the caller stores it.
     mutating func append(_ batch: StoredBatch) {
         held[batch.seq] = nil
+        previousHead = index.head
         index.append(batch)
+    }
+
+    /// Where the log stands for a digest settled at `horizonMs` (SPEC §7.3): the head, or, when the
+    /// head batch was created after the horizon and the batch before it was not, that batch (when
+    /// this process appended the head and the log still keeps it).
+    func settledHead(horizonMs: Int64) -> ChainHead {
+        guard head.createdMs > horizonMs, head.seq > floorSeq, let previousHead, previousHead.seq + 1 == head.seq,
+              previousHead.seq >= floorSeq, previousHead.createdMs <= horizonMs else { return head }
+        return previousHead
     }
 
     /// Restarts the log just below `batch`, whose predecessor is older than the retention cutoff:

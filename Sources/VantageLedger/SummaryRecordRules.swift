@@ -42,9 +42,21 @@ extension TargetSummaryRecord {
         throughputSamples == 0 ? nil : ThroughputSummary(medianHalves: throughputMedianHalves, samples: Int(throughputSamples))
     }
 
+    /// Every outcome counted, in ascending outcome order: `ok` (a field of its own) first, then
+    /// `outcomes`.
+    public var counts: [(outcome: Outcome, count: Int)] {
+        (ok > 0 ? [(Outcome.ok, Int(ok))] : []) + outcomes.map { ($0.outcome, Int($0.count)) }
+    }
+
+    /// Sets `ok` and `outcomes` to `counts` (ascending outcome order, positive counts).
+    public mutating func setCounts<C: Collection>(_ counts: C) where C.Element == (outcome: Outcome, count: Int) {
+        ok = UInt32(counts.first { $0.outcome == .ok }?.count ?? 0)
+        outcomes = counts.filter { $0.outcome != .ok }.map { o in OutcomeCount.with { $0.outcome = o.outcome; $0.count = UInt32(o.count) } }
+    }
+
     /// The counts as the scorer's tally of one cell.
     public var tally: WindowTally {
-        WindowTally(outcomes: outcomes.map { ($0.outcome, Int($0.count)) }, throughput: throughput)
+        WindowTally(outcomes: counts, throughput: throughput)
     }
 }
 

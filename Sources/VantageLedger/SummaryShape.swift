@@ -46,9 +46,12 @@ enum SummaryShape {
             return "targets are not named and sorted"
         }
         for target in summary.targets {
-            guard !target.outcomes.isEmpty, target.outcomes.allSatisfy({ $0.count > 0 && $0.outcome.rawValue > 0 && $0.outcome.rawValue <= Outcome.error.rawValue }),
+            guard target.ok > 0 || !target.outcomes.isEmpty else {
+                return "target \(LogText.bounded(target.target)): no outcome counted"
+            }
+            guard target.outcomes.allSatisfy({ $0.count > 0 && $0.outcome.rawValue > Outcome.ok.rawValue && $0.outcome.rawValue <= Outcome.error.rawValue }),
                   zip(target.outcomes, target.outcomes.dropFirst()).allSatisfy({ $0.outcome.rawValue < $1.outcome.rawValue }) else {
-                return "target \(LogText.bounded(target.target)): outcomes are not positive counts in ascending outcome order"
+                return "target \(LogText.bounded(target.target)): outcomes are not positive counts of outcomes other than ok in ascending order"
             }
             guard Int(target.throughputSamples) <= target.tally.measurements else {
                 return "target \(LogText.bounded(target.target)): more throughput samples than conclusive measurements"

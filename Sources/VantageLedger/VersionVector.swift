@@ -56,6 +56,12 @@ public struct VersionVector: Sendable, Equatable {
         includedBuckets.map { $0 & (1 << UInt64(Self.bucket(of: origin))) != 0 } ?? true
     }
 
+    /// The vector with its origin fingerprints computed (a settled vector is made without them).
+    public var withFingerprints: VersionVector {
+        guard originBuckets.isEmpty else { return self }
+        return VersionVector(entries: entries, smallFactsDigest: smallFactsDigest, smallFactBuckets: smallFactBuckets, includedBuckets: includedBuckets)
+    }
+
     /// The vector reduced to its fingerprints: what a responder answers first (SPEC §7.3).
     public var fingerprintsOnly: VersionVector { restricted(to: 0) }
 

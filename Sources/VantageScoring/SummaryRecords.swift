@@ -16,7 +16,7 @@ extension WindowSummary {
             record.targets = targets.map { counts in
                 TargetSummaryRecord.with {
                     $0.target = counts.target
-                    $0.outcomes = counts.outcomes.map { o in OutcomeCount.with { $0.outcome = o.outcome; $0.count = UInt32(o.count) } }
+                    $0.setCounts(counts.outcomes)
                     if let throughput = counts.throughput {
                         $0.throughputMedianHalves = throughput.medianHalves
                         $0.throughputSamples = UInt32(throughput.samples)
@@ -37,7 +37,7 @@ extension WindowSummary {
         self.init(vantage: Placement.vantagePoint(node: node, enrollment), asn: record.asn, country: record.country,
                   window: floorDiv(record.windowStartMs, windowMs),
                   targets: record.targets.map { target in
-                      TargetCounts(target: target.target, outcomes: target.outcomes.map { ($0.outcome, Int($0.count)) }, throughput: target.throughput)
+                      TargetCounts(target: target.target, outcomes: target.counts, throughput: target.throughput)
                   },
                   rawHash: Hash256(bytes: record.rawHash) ?? .zero)
     }

@@ -58,9 +58,7 @@ public enum CampaignRound {
                 let noise = (windowStartMs / 1000 &* 2_654_435_761 &+ Int64(origin * 97 + t)) % 20
                 return TargetSummaryRecord.with {
                     $0.target = target
-                    $0.outcomes = noise == 0
-                        ? [OutcomeCount.with { $0.outcome = .ok; $0.count = 9 }, OutcomeCount.with { $0.outcome = .tcpTimeout; $0.count = 1 }]
-                        : [OutcomeCount.with { $0.outcome = .ok; $0.count = 10 }]
+                    $0.setCounts(noise == 0 ? [(outcome: .ok, count: 9), (outcome: .tcpTimeout, count: 1)] : [(outcome: .ok, count: 10)])
                     $0.throughputMedianHalves = UInt64(2 * (20_000 + (noise * 331) % 5_000))
                     $0.throughputSamples = 2
                 }

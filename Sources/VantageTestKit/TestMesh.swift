@@ -29,6 +29,13 @@ public struct TestMesh: Sendable {
         TestNode(key: TestMesh.key(named: "node/" + name), country: country, asn: asn, isp: isp)
     }
 
+    /// A ledger of this mesh holding `envelopes`, inserted at `nowMs` (each must be admitted).
+    public func ledger(with envelopes: [Envelope], nowMs: Int64) -> Ledger {
+        var ledger = Ledger(root: root)
+        for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: nowMs) }
+        return ledger
+    }
+
     /// An enrollment of `node`, valid from `notBeforeMs` to `notAfterMs`.
     public func enroll(_ node: TestNode, notBeforeMs: Int64 = 0, notAfterMs: Int64 = 4_000_000_000_000) -> Envelope {
         var enrollment = Enrollment()
@@ -171,7 +178,7 @@ public struct TestNode: Sendable {
             record.targets = counts.keys.sorted().map { target in
                 TargetSummaryRecord.with {
                     $0.target = target
-                    $0.outcomes = counts[target]!.sorted { $0.key.rawValue < $1.key.rawValue }.map { o in OutcomeCount.with { $0.outcome = o.key; $0.count = o.value } }
+                    $0.setCounts(counts[target]!.sorted { $0.key.rawValue < $1.key.rawValue }.map { (outcome: $0.key, count: Int($0.value)) })
                 }
             }
             record.rawSeqs = [batch.seq]

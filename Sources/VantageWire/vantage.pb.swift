@@ -528,7 +528,7 @@ public nonisolated struct Vantage_V2_TargetSummary: Sendable {
 
   public var target: String = String()
 
-  /// ascending outcome; outcomes not seen are absent
+  /// every outcome but OUTCOME_OK, ascending; outcomes not seen are absent
   public var outcomes: [Vantage_V2_OutcomeCount] = []
 
   /// twice the median throughput (kbit/s) of the conclusive measurements
@@ -536,6 +536,9 @@ public nonisolated struct Vantage_V2_TargetSummary: Sendable {
 
   /// how many throughputs that median is of (0: none)
   public var throughputSamples: UInt32 = 0
+
+  /// measurements whose outcome is OUTCOME_OK: most cells are "n of n ok"
+  public var ok: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1082,8 +1085,14 @@ public nonisolated struct Vantage_V2_Summary: Sendable {
 
   public var batches: UInt64 = 0
 
-  /// true: "my digest is equal to yours", which ends the exchange
+  /// true: "my digest is equal to yours, or my settled digest to yours", which ends the exchange
   public var reply: Bool = false
+
+  /// the horizon of settled_digest (SPEC §7.3)
+  public var settledBeforeMs: Int64 = 0
+
+  /// the digest settled at that horizon; empty: none
+  public var settledDigest: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1560,7 +1569,7 @@ nonisolated extension Vantage_V2_OutcomeCount: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TargetSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}outcomes\0\u{3}throughput_median_halves\0\u{3}throughput_samples\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}outcomes\0\u{3}throughput_median_halves\0\u{3}throughput_samples\0\u{1}ok\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1572,6 +1581,7 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.outcomes) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.throughputMedianHalves) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.throughputSamples) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.ok) }()
       default: break
       }
     }
@@ -1590,6 +1600,9 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
     if self.throughputSamples != 0 {
       try visitor.visitSingularUInt32Field(value: self.throughputSamples, fieldNumber: 4)
     }
+    if self.ok != 0 {
+      try visitor.visitSingularUInt32Field(value: self.ok, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1598,6 +1611,7 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
     if lhs.outcomes != rhs.outcomes {return false}
     if lhs.throughputMedianHalves != rhs.throughputMedianHalves {return false}
     if lhs.throughputSamples != rhs.throughputSamples {return false}
+    if lhs.ok != rhs.ok {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2594,7 +2608,7 @@ nonisolated extension Vantage_V2_Hello: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Summary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0\u{1}reply\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0\u{1}reply\0\u{3}settled_before_ms\0\u{3}settled_digest\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2605,6 +2619,8 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
       case 1: try { try decoder.decodeSingularBytesField(value: &self.ledgerDigest) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.batches) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.settledBeforeMs) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.settledDigest) }()
       default: break
       }
     }
@@ -2620,6 +2636,12 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
     if self.reply != false {
       try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
     }
+    if self.settledBeforeMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.settledBeforeMs, fieldNumber: 4)
+    }
+    if !self.settledDigest.isEmpty {
+      try visitor.visitSingularBytesField(value: self.settledDigest, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2627,6 +2649,8 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.ledgerDigest != rhs.ledgerDigest {return false}
     if lhs.batches != rhs.batches {return false}
     if lhs.reply != rhs.reply {return false}
+    if lhs.settledBeforeMs != rhs.settledBeforeMs {return false}
+    if lhs.settledDigest != rhs.settledDigest {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -74,11 +74,7 @@ struct Harness {
     let mesh = TestMesh(name: "gossip")
     let t0: Int64 = 1_705_755_600_000
 
-    func ledger(with envelopes: [Envelope]) -> Ledger {
-        var ledger = Ledger(root: mesh.root)
-        for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: t0 + 3_600_000) }
-        return ledger
-    }
+    func ledger(with envelopes: [Envelope]) -> Ledger { mesh.ledger(with: envelopes, nowMs: t0 + 3_600_000) }
 
     @Test func pushPullBringsBothSidesToOneDigest() {
         var a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2)

@@ -85,11 +85,13 @@ import VantageWire
     @Test func aLaterSummaryOfAWindowReplacesTheEarlierOne() throws {
         var (scenario, vantage, node, window, records) = try Self.firstWindow(seed: 5)
         let truth = records
-        records[0].targets[0].outcomes[0].count += 7
+        var counts = records[0].targets[0].counts
+        counts[0].count += 7
+        records[0].targets[0].setCounts(counts)
         let wrong = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: records)
         let right = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 720_000, summaries: truth)
         try scenario.ledger.insert(envelope: wrong, nowMs: Self.nowMs)
-        #expect(scenario.ledger.signedSummaries(of: node.id)[0].targets[0].outcomes[0].count == Int(truth[0].targets[0].outcomes[0].count) + 7)
+        #expect(scenario.ledger.signedSummaries(of: node.id)[0].targets[0].outcomes[0].count == truth[0].targets[0].counts[0].count + 7)
         try scenario.ledger.insert(envelope: right, nowMs: Self.nowMs)
         #expect(scenario.ledger.signedSummaries(of: node.id) == truth.map { WindowSummary(record: $0, node: node.id) })
     }
@@ -117,6 +119,9 @@ import VantageWire
         #expect(refusal { $0.summaries[0].rawHash = Data([1, 2]) }.contains("summary 0: raw_hash is not 32 bytes"))
         #expect(refusal { $0.summaries[0].rawSeqs = [3, 2] }.contains("raw_seqs are not ascending seqs"))
         #expect(refusal { $0.summaries[0].targets.reverse() }.contains("targets are not named and sorted") || good[0].targets.count == 1)
+        #expect(refusal { $0.summaries[0].targets[0].setCounts([]) }.contains("no outcome counted"))
+        #expect(refusal { $0.summaries[0].targets[0].outcomes.insert(OutcomeCount.with { $0.outcome = .ok; $0.count = 1 }, at: 0) }
+            .contains("outcomes are not positive counts of outcomes other than ok in ascending order"), "ok is counted in its own field")
         #expect(refusal { $0.summaries[0].targets[0].throughputSamples = 10_000 }.contains("more throughput samples than conclusive measurements"))
         #expect(refusal { $0.summaries[0].windowStartMs += 3_600_000 }.contains("the window starts after the batch was created"))
         #expect(refusal { $0.tier = .raw }.contains("a raw batch carries no window summaries"))
@@ -181,7 +186,7 @@ import VantageWire
     @Test func aLaterSummaryReplacesTheCountsAndARevocationThatCutsItBringsTheEarlierBack() throws {
         var (scenario, vantage, node, window, truth) = try Self.firstWindow(seed: 9)
         var wrong = truth
-        wrong[0].targets[0].outcomes = [OutcomeCount.with { $0.outcome = .tlsReset; $0.count = 40 }]
+        wrong[0].targets[0].setCounts([(outcome: .tlsReset, count: 40)])
         let first = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 660_000, summaries: wrong)
         let second = scenario.nodes[vantage]!.nextSummaryBatch(createdMs: window + 7_200_000, summaries: truth)
         try scenario.ledger.insert(envelope: first, nowMs: Self.nowMs)
