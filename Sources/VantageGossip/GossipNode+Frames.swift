@@ -197,7 +197,6 @@ extension Frame {
         var frame = Frame()
         frame.summary = Summary.with {
             $0.ledgerDigest = Data(ledger.digest(scope: scope).bytes)
-            $0.batches = UInt64(ledger.batchCount)
             $0.reply = reply
             if let settledBeforeMs {
                 $0.settledBeforeMs = settledBeforeMs

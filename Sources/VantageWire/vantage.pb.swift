@@ -1083,8 +1083,6 @@ public nonisolated struct Vantage_V2_Summary: Sendable {
 
   public var ledgerDigest: Data = Data()
 
-  public var batches: UInt64 = 0
-
   /// true: "my digest is equal to yours, or my settled digest to yours", which ends the exchange
   public var reply: Bool = false
 
@@ -2608,7 +2606,7 @@ nonisolated extension Vantage_V2_Hello: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Summary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{1}batches\0\u{1}reply\0\u{3}settled_before_ms\0\u{3}settled_digest\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ledger_digest\0\u{2}\u{2}reply\0\u{3}settled_before_ms\0\u{3}settled_digest\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2617,7 +2615,6 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.ledgerDigest) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.batches) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.reply) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.settledBeforeMs) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.settledDigest) }()
@@ -2629,9 +2626,6 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     if !self.ledgerDigest.isEmpty {
       try visitor.visitSingularBytesField(value: self.ledgerDigest, fieldNumber: 1)
-    }
-    if self.batches != 0 {
-      try visitor.visitSingularUInt64Field(value: self.batches, fieldNumber: 2)
     }
     if self.reply != false {
       try visitor.visitSingularBoolField(value: self.reply, fieldNumber: 3)
@@ -2647,7 +2641,6 @@ nonisolated extension Vantage_V2_Summary: SwiftProtobuf.Message, SwiftProtobuf._
 
   public static func ==(lhs: Vantage_V2_Summary, rhs: Vantage_V2_Summary) -> Bool {
     if lhs.ledgerDigest != rhs.ledgerDigest {return false}
-    if lhs.batches != rhs.batches {return false}
     if lhs.reply != rhs.reply {return false}
     if lhs.settledBeforeMs != rhs.settledBeforeMs {return false}
     if lhs.settledDigest != rhs.settledDigest {return false}

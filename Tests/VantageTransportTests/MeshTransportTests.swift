@@ -64,12 +64,12 @@ final class RecordingHandler: ConnectionHandler {
             try await eventually { serverHandler.opened.withLockedValue { $0.count } == 1 && clientHandler.opened.withLockedValue { $0.count } == 1 }
             let clientKey = try KeyFile.read(folders.nodes[1].keyPath)
             #expect(serverHandler.opened.withLockedValue { $0 } == [AdmittedPeer(id: clientKey.publicKey.id, asn: 1)])
-            let summary = Frame.with { $0.summary = Summary.with { $0.batches = 7 } }
+            let summary = Frame.with { $0.summary = Summary.with { $0.settledBeforeMs = 7 } }
             clientHandler.connections.withLockedValue { $0 }.first?.send(summary)
             serverHandler.connections.withLockedValue { $0 }.first?.send(summary)
             try await eventually { serverHandler.frames.withLockedValue { $0.count } == 1 && clientHandler.frames.withLockedValue { $0.count } == 1 }
-            #expect(serverHandler.frames.withLockedValue { $0 }.first?.summary.batches == 7)
-            #expect(clientHandler.frames.withLockedValue { $0 }.first?.summary.batches == 7)
+            #expect(serverHandler.frames.withLockedValue { $0 }.first?.summary.settledBeforeMs == 7)
+            #expect(clientHandler.frames.withLockedValue { $0 }.first?.summary.settledBeforeMs == 7)
             #expect(clientHandler.connections.withLockedValue { $0 }.first!.bytes.totals.sent > 0)
             group.cancelAll()
         }

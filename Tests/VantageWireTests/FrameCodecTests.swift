@@ -14,7 +14,7 @@ import VantageWire
         var summary = Frame()
         var s = Summary()
         s.ledgerDigest = Data(repeating: 9, count: 32)
-        s.batches = 42
+        s.settledBeforeMs = 42
         summary.summary = s
         var want = Frame()
         var w = Want()
