@@ -75,12 +75,9 @@ public struct GossipNode: Sendable {
             }
             rounds += 1
             for peer in choosePeers(roundPeers(ready, ledger: ledger), count: settings.fanout, ownASN: asn, using: &rng) {
-                let scope = ledger.scope(between: id, and: peer)
-                // A round between an ordinary node and an archiver (one in archiver_round_every) is
-                // where the raw batches pushes missed reach the archiver: it compares whole digests.
-                let settled = scope == .summaryTier || scope == .all ? settings.settledHorizon(nowMs: nowMs) : nil
+                let settled = settings.settledHorizon(nowMs: nowMs)
                 peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs, settledBeforeMs: settled)
-                directives.append(.send(.summary(ledger, scope: scope, reply: false, settledBeforeMs: settled), to: peer))
+                directives.append(.send(.summary(ledger, scope: ledger.scope(between: id, and: peer), reply: false, settledBeforeMs: settled), to: peer))
             }
         }
         return directives

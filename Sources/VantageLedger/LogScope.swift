@@ -78,15 +78,17 @@ extension Ledger {
     /// was created after the horizon, while the batch before it was not, listed at that batch, as
     /// a replica still lacking the head lists it. Two nodes whose settled vectors are equal differ
     /// at most by batches created after the horizon, which pushes and announcements are still
-    /// carrying. Made without origin fingerprints (`withFingerprints` adds them) unless no log was
-    /// settled back, when it is `versionVector(scope:)` itself.
+    /// carrying. The ordinary end's raw log in a scope with an archiver is listed at its head: those
+    /// rounds are where raw batches pushes missed reach the archivers. Made without origin
+    /// fingerprints (`withFingerprints` adds them) unless no log was settled back, when it is
+    /// `versionVector(scope:)` itself.
     public func settledVector(scope: LogScope, horizonMs: Int64) -> VersionVector {
         let vector = versionVector(scope: scope)
         var changed = false
         var entries: [(NodeID, VersionVector.Entry)] = []
         entries.reserveCapacity(vector.entries.count)
         for (log, entry) in vector.entries {
-            guard let settled = logs[log]?.settledHead(horizonMs: horizonMs), settled.seq != entry.headSeq else {
+            guard scope != .summaries(rawOf: log), let settled = logs[log]?.settledHead(horizonMs: horizonMs), settled.seq != entry.headSeq else {
                 entries.append((log, entry))
                 continue
             }

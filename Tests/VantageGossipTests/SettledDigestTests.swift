@@ -44,6 +44,15 @@ import VantageWire
         #expect(aheadOfB.settledDigest(scope: .all, horizonMs: t0 + 200_000) == behind.digest)
     }
 
+    @Test func theOrdinaryEndsRawLogIsComparedAtItsHeadInARoundWithAnArchiver() throws {
+        var (a, _, ledger) = shared()
+        try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 240_000), nowMs: t0 + 600_000)
+        let horizon = t0 + 200_000
+        #expect(ledger.settledDigest(scope: .all, horizonMs: horizon) != ledger.digest(scope: .all), "between archivers: settled back")
+        #expect(ledger.settledDigest(scope: .summaries(rawOf: a.id), horizonMs: horizon) == ledger.digest(scope: .summaries(rawOf: a.id)),
+                "a's raw log, with an archiver: at its head")
+    }
+
     @Test func aForkAtTheRecentHeadIsNotHiddenOnceSettled() throws {
         var (a, _, behind) = shared()
         var fork = a
