@@ -7,7 +7,7 @@ public struct GossipSettings: Sendable, Equatable {
     /// Peers a new local batch is pushed to at once (default 3).
     public var eagerPushPeers: Int
     /// Peers told of batches this node just admitted from others, which they pull if they lack
-    /// them (lazy push, SPEC §7.3; default 3; 0: none).
+    /// them (lazy push, SPEC §7.3; default 4; 0: none).
     public var announcePeers: Int
     /// A batch counts as settled once created more than this many gossip intervals before an
     /// exchange starts: an exchange whose two ends differ only by batches not yet settled ends at
@@ -38,7 +38,7 @@ public struct GossipSettings: Sendable, Equatable {
 
     /// Settings with their documented defaults.
     public init(
-        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 3, settleRounds: Int = 1, maxDeltaBytes: Int = 1 << 20,
+        intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 4, settleRounds: Int = 1, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
         maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20
     ) {
