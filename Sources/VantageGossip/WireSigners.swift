@@ -20,8 +20,8 @@ extension Ledger {
     /// `batches` with each signer left out restored as the key of the batch's origin, from this
     /// ledger's enrollments or those among `facts` (a delta's, which come before its batches). A
     /// batch whose origin has no enrollment here keeps its empty signer, and the ledger refuses it
-    /// naming the malformed envelope; its origin's enrollment reaches this node by the small
-    /// facts, and the batch comes again.
+    /// naming its origin; the origin's enrollment reaches this node with the small facts, and the
+    /// batch comes again.
     func restoringSigners(_ batches: [Envelope], facts: [Envelope] = []) -> [Envelope] {
         var keys: [NodeID: Data] = [:]
         for fact in facts where fact.kind == .enrollment {
