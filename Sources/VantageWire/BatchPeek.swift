@@ -14,14 +14,14 @@ public enum BatchPeek {
     /// The log tier of a serialized `Batch`, or nil when the bytes are not a well-formed message
     /// or the tier is unknown.
     public static func tier(_ payload: Data) -> LogTier? {
-        field(8, of: payload)?.varint.flatMap { $0 <= UInt64(Int.max) ? LogTier(rawValue: Int($0)) : nil }
+        field(8, of: payload).flatMap { $0.varint <= UInt64(Int.max) ? LogTier(rawValue: Int($0.varint)) : nil }
     }
 
     /// The last value of field `number`: a varint (0 when absent, as in proto3) or the payload
     /// indices of a length-delimited field's bytes (empty when absent); nil when the bytes are not
     /// a well-formed message.
-    private static func field(_ number: UInt64, of payload: Data) -> (varint: UInt64?, bytes: Range<Data.Index>)? {
-        let found: (UInt64?, Range<Int>)? = payload.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> (UInt64?, Range<Int>)? in
+    private static func field(_ number: UInt64, of payload: Data) -> (varint: UInt64, bytes: Range<Data.Index>)? {
+        let found: (UInt64, Range<Int>)? = payload.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> (UInt64, Range<Int>)? in
             var i = 0
             func varint() -> UInt64? {
                 var value: UInt64 = 0
@@ -34,7 +34,7 @@ public enum BatchPeek {
                 }
                 return nil
             }
-            var found: (UInt64?, Range<Int>) = (0, 0..<0)
+            var found: (UInt64, Range<Int>) = (0, 0..<0)
             while i < bytes.count {
                 guard let tag = varint() else { return nil }
                 switch (tag >> 3, tag & 7) {
