@@ -43,7 +43,7 @@ struct AdminRevoke: AsyncParsableCommand {
 
     func validate() throws {
         guard Hash256(hex: nodeID) != nil else { throw ValidationError("--node-id: '\(nodeID)' is not 64 hex digits") }
-        if let effective, ISO8601DateFormatter().date(from: effective) == nil {
+        if let effective, RFC3339.milliseconds(effective) == nil {
             throw ValidationError("--effective: '\(effective)' is not an RFC 3339 time such as 2024-01-20T13:00:00Z")
         }
         guard code != nil else {
@@ -54,7 +54,7 @@ struct AdminRevoke: AsyncParsableCommand {
     func run() async throws {
         let admin = try MeshDirectory(path: mesh.mesh).loadAdmin()
         let now = Date()
-        let when = effective.flatMap { ISO8601DateFormatter().date(from: $0) } ?? now
+        let when = effective.flatMap(RFC3339.milliseconds).map(Date.init(unixMilliseconds:)) ?? now
         let envelope = admin.revoke(nodeID: Hash256(hex: nodeID)!, effective: when, lastAcceptedSeq: lastSeq, reason: code!, now: now)
         try RecordFile.write(envelope, to: out)
         try appendToLog(envelope, now: now)
