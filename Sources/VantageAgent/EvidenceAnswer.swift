@@ -31,7 +31,7 @@ extension NodeAgent {
         let named = batch.record.tier == .summary ? Set(batch.record.summaries.flatMap(\.rawSeqs)).sorted() : []
         let held = await heldRawBatches(of: batch.signer.id, seqs: named)
         let toFetch = named.filter { held[$0] == nil }.map { seq in
-            WantRange.with { $0.origin = Data(batch.signer.id.bytes); $0.fromSeq = seq; $0.toSeq = seq }
+            WantRange(log: Data(batch.signer.id.bytes), seqs: seq...seq)
         }
         let fetched = Dictionary(await fetchEvidence(toFetch).map { ($0.record.seq, $0) }) { first, _ in first }
         let raw = named.compactMap { held[$0] ?? fetched[$0] }

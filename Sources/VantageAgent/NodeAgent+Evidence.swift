@@ -44,7 +44,7 @@ extension NodeAgent {
             if !asked.isEmpty { peers += 1 }
             for chunk in stride(from: 0, to: asked.count, by: Self.evidenceRangesPerWant) {
                 let ranges = asked[chunk..<min(chunk + Self.evidenceRangesPerWant, asked.count)].map { place in
-                    WantRange.with { $0.origin = Data(place.origin.bytes); $0.fromSeq = place.seq; $0.toSeq = place.seq }
+                    WantRange(log: Data(place.origin.bytes), seqs: place.seq...place.seq)
                 }
                 connections[peer]?.send(Frame.evidenceWant(ranges))
             }

@@ -44,18 +44,19 @@ extension GossipNode {
             guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
             return succeed(peer, .inSync, nowMs: nowMs)
         case .versionVector(let message):
-            guard let vector = try? VersionVector(message: message, logNamed: ledger.log(named:)) else {
+            let ours = ledger.versionVector(scope: scope)
+            guard let vector = try? VersionVector(message: message, logNamed: ledger.log(named:), sameSmallFacts: ours) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
-            let ours = ledger.versionVector(scope: scope)
             if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since, let settled) = peers[peer]?.exchange {
                 // Step 3: the responder's fingerprints (of its settled entries when we sent a
                 // settled digest); send our entries of the buckets that differ.
                 peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
                 let compared = settled.map { ledger.settledVector(scope: scope, horizonMs: $0).withFingerprints } ?? ours
-                return [.send(.versionVector(ours.restricted(to: compared.differingBuckets(from: vector)), reply: false, ledger), to: peer)]
+                return [.send(.versionVector(ours.restricted(to: compared.differingBuckets(from: vector)), reply: false, ledger,
+                                             peerSmallFacts: vector.smallFactsDigest), to: peer)]
             }
-            guard takeAnswer(for: peer, want: false, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            guard takeVectorAnswer(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let start = Int.random(in: 0..<Ledger.smallFactBucketCount, using: &rng)
             let since = peers[peer]?.inFlight.assumingReceived(vector, nowMs: nowMs, withinMs: settings.exchangeTimeoutMs) ?? vector
             let built = ledger.delta(since: since, scope: scope, maxBytes: settings.maxDeltaBytes, startBucket: start)
@@ -64,7 +65,8 @@ extension GossipNode {
             // Step 4: the responder answers the initiator's entries with a delta and its own
             // entries of the same buckets; step 5: the initiator answers those with a delta.
             guard !message.reply, let included = vector.includedBuckets else { return [.send(delta, to: peer)] }
-            return [.send(.versionVector(ours.restricted(to: included), reply: true, ledger), to: peer), .send(delta, to: peer)]
+            return [.send(.versionVector(ours.restricted(to: included), reply: true, ledger, peerSmallFacts: vector.smallFactsDigest), to: peer),
+                    .send(delta, to: peer)]
         case .delta(var delta):
             var directives = keepingOwnTier(&delta.batches, from: peer, ledger: ledger)
             directives.append(.apply(delta, from: peer))
@@ -79,12 +81,14 @@ extension GossipNode {
         case .announce(let announce):
             return pull(announce.heads, from: peer, scope: scope, ledger: ledger, nowMs: nowMs)
         case .want(let want):
-            guard takeAnswer(for: peer, want: true, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            guard let budget = wantBudget(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
             if want.evidence {
-                let batches = ledger.delta(for: want.ranges, maxBytes: settings.maxDeltaBytes).batches
+                let batches = ledger.delta(for: want.ranges, maxBytes: min(budget, settings.maxDeltaBytes)).batches
+                peers[peer]?.wantBytes += batches.reduce(0) { $0 + $1.wireSize }
                 return [.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }, to: peer)]
             }
-            let built = ledger.delta(for: want.ranges, scope: scope, maxBytes: settings.maxDeltaBytes)
+            let built = ledger.delta(for: want.ranges, scope: scope, maxBytes: min(budget, settings.maxDeltaBytes))
+            peers[peer]?.wantBytes += built.batches.reduce(0) { $0 + $1.wireSize }
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
             return [.send(.delta(built, reply: true), to: peer)]
         case .evidence(let evidence):
@@ -107,18 +111,33 @@ extension GossipNode {
         return batches.count == before ? [] : [.outOfTier(peer, count: before - batches.count)]
     }
 
-    /// Takes one of the deltas `peer` may ask for in the current gossip interval
-    /// (`max_answers_per_interval` for version vectors, as many again for `Want`s, so pulls
-    /// after announcements never starve an exchange); false when it asked for more.
-    mutating func takeAnswer(for peer: NodeID, want: Bool, nowMs: Int64) -> Bool {
+    /// Takes one of the `max_answers_per_interval` deltas `peer`'s version vectors may get in the
+    /// current gossip interval; false when it asked for more.
+    mutating func takeVectorAnswer(for peer: NodeID, nowMs: Int64) -> Bool {
+        guard startAnswerInterval(for: peer, nowMs: nowMs) else { return false }
+        peers[peer]?.vectorAnswers += 1
+        return peers[peer]!.vectorAnswers <= settings.maxAnswersPerInterval
+    }
+
+    /// The batch bytes `peer`'s `Want`s may still get in the current gossip interval (as many as
+    /// `max_answers_per_interval` full deltas, however many pulls they take: at 500 nodes a busy
+    /// neighbour is asked for dozens of single summaries an interval); nil when spent.
+    mutating func wantBudget(for peer: NodeID, nowMs: Int64) -> Int? {
+        guard startAnswerInterval(for: peer, nowMs: nowMs) else { return nil }
+        let left = settings.maxAnswersPerInterval * settings.maxDeltaBytes - peers[peer]!.wantBytes
+        return left > 0 ? left : nil
+    }
+
+    /// Starts a new rate-limit interval for `peer` when the last one is over; false for an unknown peer.
+    private mutating func startAnswerInterval(for peer: NodeID, nowMs: Int64) -> Bool {
         guard var state = peers[peer] else { return false }
         if nowMs - state.answersSinceMs >= settings.intervalMs {
             state.answersSinceMs = nowMs
-            state.answers = [0, 0]
+            state.vectorAnswers = 0
+            state.wantBytes = 0
         }
-        state.answers[want ? 1 : 0] += 1
         peers[peer] = state
-        return state.answers[want ? 1 : 0] <= settings.maxAnswersPerInterval
+        return true
     }
 
     /// The shell applied a delta from `peer` (the `apply` directive): ask it for the seqs missing
@@ -169,18 +188,14 @@ extension GossipNode {
     mutating func pull(_ heads: [WantRange], from peer: NodeID, scope: LogScope, ledger: Ledger, nowMs: Int64) -> [GossipDirective] {
         var ranges: [WantRange] = []
         for head in heads.prefix(Self.maxAnnouncedHeads) {
-            guard let log = ledger.log(named: head.origin), head.fromSeq <= head.toSeq, ledger.covers(scope, log: log) else { continue }
+            guard let log = ledger.log(named: head.origin), let seqs = head.seqs, ledger.covers(scope, log: log) else { continue }
             let owner = ledger.owner(ofLog: log)
             guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
             let have = ledger.span(of: log).head.seq
             let asked = wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0
-            guard head.toSeq > max(have, asked) else { continue }
-            ranges.append(WantRange.with {
-                $0.origin = head.origin
-                $0.fromSeq = max(head.fromSeq, have + 1)
-                $0.toSeq = head.toSeq
-            })
-            wanted[log] = (head.toSeq, nowMs)
+            guard seqs.upperBound > max(have, asked) else { continue }
+            ranges.append(WantRange(log: head.origin, seqs: max(seqs.lowerBound, have + 1)...seqs.upperBound))
+            wanted[log] = (seqs.upperBound, nowMs)
         }
         guard !ranges.isEmpty else { return [] }
         return [.send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer)]
@@ -206,10 +221,11 @@ extension Frame {
         return frame
     }
 
-    /// A VersionVector frame, its logs named as `ledger` names them (SPEC §7.3).
-    static func versionVector(_ vector: VersionVector, reply: Bool, _ ledger: Ledger) -> Frame {
+    /// A VersionVector frame, its logs named as `ledger` names them, without its small facts when
+    /// it holds entries and the peer's small facts are `peerSmallFacts`, the same (SPEC §7.3).
+    static func versionVector(_ vector: VersionVector, reply: Bool, _ ledger: Ledger, peerSmallFacts: Hash256? = nil) -> Frame {
         var frame = Frame()
-        var message = vector.message(naming: ledger.name(ofLog:))
+        var message = vector.message(naming: ledger.name(ofLog:), peerSmallFacts: peerSmallFacts)
         message.reply = reply
         frame.versionVector = message
         return frame
@@ -236,10 +252,6 @@ extension Frame {
 extension ApplyReport.Gap {
     /// The seqs as a range of a `Want` or an `Announce`, the log named as `ledger` names it.
     func range(in ledger: Ledger) -> WantRange {
-        WantRange.with {
-            $0.origin = ledger.name(ofLog: origin)
-            $0.fromSeq = fromSeq
-            $0.toSeq = toSeq
-        }
+        WantRange(log: ledger.name(ofLog: origin), seqs: fromSeq...toSeq)
     }
 }

@@ -22,9 +22,9 @@ public struct GossipSettings: Sendable, Equatable {
     public var backoffBaseMs: Int64
     /// Longest back-off, in ms (default 60 s).
     public var backoffMaxMs: Int64
-    /// Deltas built for one peer's version vectors per gossip interval, and as many for its Wants;
-    /// beyond it a request is not answered, so a 50-byte request cannot buy a megabyte without
-    /// limit (default 4).
+    /// Deltas built for one peer's version vectors per gossip interval, and as many full deltas'
+    /// bytes (`maxDeltaBytes` each) of batches for its Wants, in however many pulls; beyond it a
+    /// request is not answered, so a 50-byte request cannot buy a megabyte without limit (default 4).
     public var maxAnswersPerInterval: Int
     /// An ordinary node with other peers starts anti-entropy with archivers only every this many
     /// rounds: its batches reach them by push, and an archiver, a peer of many, is spared

@@ -38,9 +38,10 @@ public struct PeerState: Sendable {
     var exchange: Exchange?
     /// Batches sent to this peer lately, which its vectors may not show yet.
     var inFlight = InFlight()
-    /// Deltas built for this peer's requests since `answersSinceMs` (rate limit): for its
-    /// version vectors, and for its `Want`s.
-    var answers = [0, 0]
+    /// Since `answersSinceMs` (rate limit): deltas built for this peer's version vectors, and
+    /// batch bytes sent for its `Want`s.
+    var vectorAnswers = 0
+    var wantBytes = 0
     var answersSinceMs: Int64 = 0
 
     init(id: NodeID, asn: UInt32) {

@@ -185,8 +185,8 @@ extension Ledger {
         var delta = Delta()
         var budget = maxBytes
         for range in ranges {
-            guard let origin = log(named: range.origin), logs[origin] != nil, covers(scope, log: origin) else { continue }
-            guard appendBatches(of: origin, from: range.fromSeq, to: range.toSeq, to: &delta, budget: &budget) else { return delta }
+            guard let origin = log(named: range.origin), logs[origin] != nil, covers(scope, log: origin), let seqs = range.seqs else { continue }
+            guard appendBatches(of: origin, from: seqs.lowerBound, to: seqs.upperBound, to: &delta, budget: &budget) else { return delta }
         }
         return delta
     }

@@ -36,7 +36,7 @@ public struct Ledger: Sendable {
     public internal(set) var logs: [NodeID: OriginLog] = [:]
     /// The node each known summary log id belongs to (derived from the enrollments).
     var summaryLogOwners: [NodeID: NodeID] = [:]
-    /// The logs of enrolled nodes by the first 8 bytes of their id, and the prefixes several of
+    /// The logs of enrolled nodes by the first 4 bytes of their id, and the prefixes several of
     /// them share (derived from the enrollments; `Want`s and `Announce`s name logs by prefix).
     var logsByPrefix: [UInt64: NodeID] = [:]
     var sharedPrefixes: Set<UInt64> = []

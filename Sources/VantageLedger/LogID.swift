@@ -31,14 +31,14 @@ extension Ledger {
     }
 
     /// Bytes of a log id that name it in `Want`s and `Announce`s (SPEC §7.3).
-    public static let logPrefixBytes = 8
+    public static let logPrefixBytes = 4
 
     /// The first `logPrefixBytes` of an id (or of a name that long) as a number.
     static func prefix(of bytes: some Collection<UInt8>) -> UInt64 {
         bytes.prefix(logPrefixBytes).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// The log a `Want` or `Announce` names: its whole 32-byte id, or the first 8 bytes of the id
+    /// The log a `Want` or `Announce` names: its whole 32-byte id, or the first 4 bytes of the id
     /// of a log of an enrolled node that no other such log starts with; nil otherwise.
     public func log(named name: Data) -> NodeID? {
         if name.count == 32 { return Hash256(bytes: name) }
@@ -47,7 +47,7 @@ extension Ledger {
         return sharedPrefixes.contains(prefix) ? nil : logsByPrefix[prefix]
     }
 
-    /// How this node names `log` in `Want`s and `Announce`s: by its first 8 bytes when they name
+    /// How this node names `log` in `Want`s and `Announce`s: by its first 4 bytes when they name
     /// only that log here, else by the whole id.
     public func name(ofLog log: NodeID) -> Data {
         let prefix = Self.prefix(of: log.bytes)

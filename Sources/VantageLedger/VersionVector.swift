@@ -107,11 +107,15 @@ public struct VersionVector: Sendable, Equatable {
     /// The wire form, with whole log ids (files).
     public var message: VersionVectorMessage { message(naming: { Data($0.bytes) }) }
 
-    /// The wire form, each log named by `name` (in exchanges, as `Ledger.name(ofLog:)` does).
-    public func message(naming name: (NodeID) -> Data) -> VersionVectorMessage {
+    /// The wire form, each log named by `name` (in exchanges, as `Ledger.name(ofLog:)` does). A
+    /// vector of entries sent to a peer whose small facts are `peerSmallFacts`, the same as these,
+    /// leaves them out (SPEC §7.3).
+    public func message(naming name: (NodeID) -> Data, peerSmallFacts: Hash256? = nil) -> VersionVectorMessage {
         var message = VersionVectorMessage()
-        message.smallFactsDigest = Data(smallFactsDigest.bytes)
-        message.smallFactBuckets = smallFactBuckets
+        if includedBuckets == nil || includedBuckets == 0 || peerSmallFacts != smallFactsDigest {
+            message.smallFactsDigest = Data(smallFactsDigest.bytes)
+            message.smallFactBuckets = smallFactBuckets
+        }
         message.originBuckets = originBuckets
         if let includedBuckets {
             message.partial = true
@@ -131,14 +135,22 @@ public struct VersionVector: Sendable, Equatable {
     /// Reads the wire form; throws naming the first bad entry. An entry's log is named by its whole
     /// id or, in exchanges, by a prefix `logNamed` resolves (as `Ledger.log(named:)` does): an
     /// entry whose prefix names no single log here is left out, as if the sender lacked the log.
-    public init(message: VersionVectorMessage, logNamed: (Data) -> NodeID? = { $0.count == 32 ? Hash256(bytes: $0) : nil }) throws {
+    /// A vector of entries that leaves out its small facts ("the same as yours", SPEC §7.3) takes
+    /// those of `sameSmallFacts` when given.
+    public init(message: VersionVectorMessage, logNamed: (Data) -> NodeID? = { $0.count == 32 ? Hash256(bytes: $0) : nil },
+                sameSmallFacts: VersionVector? = nil) throws {
+        var message = message
+        if let same = sameSmallFacts, message.partial, message.includedBuckets != 0, message.smallFactsDigest.isEmpty, message.smallFactBuckets.isEmpty {
+            message.smallFactsDigest = Data(same.smallFactsDigest.bytes)
+            message.smallFactBuckets = same.smallFactBuckets
+        }
         guard let small = Hash256(bytes: message.smallFactsDigest) else {
             throw LedgerError.malformed(kind: "version vector", reason: "small_facts_digest is not 32 bytes")
         }
         var entries: [(NodeID, Entry)] = []
         for (index, wire) in message.entries.enumerated() {
             guard wire.origin.count == 32 || wire.origin.count == Ledger.logPrefixBytes else {
-                throw LedgerError.malformed(kind: "version vector", reason: "entry \(index): origin is neither 32 bytes nor an 8-byte prefix")
+                throw LedgerError.malformed(kind: "version vector", reason: "entry \(index): origin is neither 32 bytes nor a \(Ledger.logPrefixBytes)-byte prefix")
             }
             guard let origin = logNamed(wire.origin) else { continue }
             let hash = wire.headSeq == 0 ? Hash256.zero : Hash256(bytes: wire.headHash)

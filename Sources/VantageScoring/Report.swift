@@ -53,7 +53,7 @@ public struct Report: Codable, Sendable, Equatable {
         let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict, windowMs: ledger.windowMs)
         return named.sorted { $0.key < $1.key }.flatMap { origin, seqs in
             seqs.sorted().filter { ledger.batch(of: origin, seq: $0) == nil }.map { seq in
-                WantRange.with { $0.origin = Data(origin.bytes); $0.fromSeq = seq; $0.toSeq = seq }
+                WantRange(log: Data(origin.bytes), seqs: seq...seq)
             }
         }
     }

@@ -179,7 +179,7 @@ extension Frame {
     var kindName: String {
         switch body {
         case .summary: return "summary"
-        case .versionVector: return "version_vector"
+        case .versionVector(let vector): return !vector.partial ? "version_vector (whole)" : vector.includedBuckets == 0 ? "version_vector (fingerprints)" : "version_vector (entries)"
         case .delta: return "delta"
         case .push: return "push"
         case .want: return "want"

@@ -16,6 +16,9 @@ struct Harness {
     /// Version-vector entries sent, and frames of each kind.
     var vectorEntries = 0
     var vectorFrames = 0
+    /// Vectors of entries sent with their small facts, and without ("the same as yours").
+    var entryVectorsWithSmallFacts = 0
+    var entryVectorsWithoutSmallFacts = 0
     var outcomes: [ExchangeOutcome] = []
     /// Batches dropped for being outside the receiver's tier, and evidence frames received.
     var outOfTier = 0
@@ -44,6 +47,9 @@ struct Harness {
                 if case .versionVector(let vector) = frame.body {
                     vectorFrames += 1
                     vectorEntries += vector.entries.count
+                    if vector.partial && vector.includedBuckets != 0 {
+                        if vector.smallFactsDigest.isEmpty { entryVectorsWithoutSmallFacts += 1 } else { entryVectorsWithSmallFacts += 1 }
+                    }
                 }
                 queue += machines[to]!.onFrame(frame, from: at, ledger: ledgers[to]!, nowMs: nowMs, using: &rng).map { (to, $0) }
             case .apply(let delta, let from):
@@ -268,19 +274,53 @@ struct Harness {
         #expect(ledgerB.head(of: a.id).seq == 4)
     }
 
-    @Test func aPeerGetsAtMostTheAnswersOfItsIntervalAndThenMoreNextInterval() {
+    @Test func aPeersVectorsGetAtMostTheDeltasOfItsIntervalAndThenMoreNextInterval() {
         var rng = SplitMix64(seed: 6)
         let settings = GossipSettings(intervalMs: 1000, maxAnswersPerInterval: 3)
         var node = GossipNode(id: Hash256.of([0]), asn: 1, settings: settings)
         let peer = Hash256.of([1])
         _ = node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
         let ledger = Ledger(root: mesh.root)
-        let want = Frame.with { $0.want = Want() }
-        let answers = (0..<5).map { i in node.onFrame(want, from: peer, ledger: ledger, nowMs: Int64(i) * 10, using: &rng) }
+        let vector = Frame.with { $0.versionVector = VersionVector.empty.message }
+        let answers = (0..<5).map { i in node.onFrame(vector, from: peer, ledger: ledger, nowMs: Int64(i) * 10, using: &rng) }
         let sent = answers.filter { if case .send? = $0.first { true } else { false } }.count
         let limited = answers.filter { if case .rateLimited(peer)? = $0.first { true } else { false } }.count
         #expect(sent == 3 && limited == 2, "a 50-byte request cannot buy deltas without limit")
-        let later = node.onFrame(want, from: peer, ledger: ledger, nowMs: 1_100, using: &rng)
+        let later = node.onFrame(vector, from: peer, ledger: ledger, nowMs: 1_100, using: &rng)
+        guard case .send? = later.first else {
+            Issue.record("the next interval answers again: \(later)")
+            return
+        }
+    }
+
+    /// Pulls of single batches are limited by the bytes they get, not by their number: a busy
+    /// neighbour answers many an interval, and never more than the interval's budget.
+    @Test func aPeersWantsGetAtMostTheBytesOfItsIntervalInAnyNumberOfPulls() {
+        var rng = SplitMix64(seed: 7)
+        var a = mesh.node("a", asn: 1)
+        let b = mesh.node("b", asn: 2)
+        let batches = (1...40).map { a.nextBatch(createdMs: t0 + Int64($0)) }
+        let ledgerA = ledger(with: [mesh.enroll(a), mesh.enroll(b)] + batches)
+        let settings = GossipSettings(intervalMs: 1000, maxDeltaBytes: 1_000, maxAnswersPerInterval: 3)
+        var node = GossipNode(id: a.id, asn: 1, settings: settings)
+        _ = node.onConnected(b.id, asn: 2, address: nil, nowMs: t0)
+        var answered = 0, bytes = 0, limited = 0
+        for seq in UInt64(1)...40 {
+            let want = Frame.with { $0.want = Want.with { $0.ranges = [WantRange(log: Data(a.id.bytes), seqs: seq...seq)] } }
+            for directive in node.onFrame(want, from: b.id, ledger: ledgerA, nowMs: t0 + Int64(seq), using: &rng) {
+                if case .send(let frame, b.id) = directive, case .delta(let delta) = frame.body {
+                    answered += 1
+                    // Counted as stored, signer included (the wire leaves it out).
+                    bytes += delta.batches.reduce(0) { $0 + $1.wireSize + 32 }
+                }
+                if case .rateLimited(b.id) = directive { limited += 1 }
+            }
+        }
+        let size = batches[0].wireSize
+        #expect(answered > 3, "more pulls than the vectors' deltas: \(answered)")
+        #expect(bytes >= 3_000 && bytes < 3_000 + size && answered + limited == 40, "\(bytes) bytes in \(answered) answers, \(limited) limited")
+        let later = node.onFrame(Frame.with { $0.want = Want.with { $0.ranges = [WantRange(log: Data(a.id.bytes), seqs: 1...1)] } },
+                                 from: b.id, ledger: ledgerA, nowMs: t0 + 1_100, using: &rng)
         guard case .send? = later.first else {
             Issue.record("the next interval answers again: \(later)")
             return

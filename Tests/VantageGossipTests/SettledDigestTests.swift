@@ -106,6 +106,25 @@ import VantageWire
         #expect(recent.allSatisfy { behind.head(of: origins[$0].id).seq == 1 }, "the recent batches are left to pushes and announcements")
         let inBucket = shared.versionVector.entries.filter { VersionVector.bucket(of: $0.0) == bucket }.count
         #expect(h.vectorEntries <= 2 * inBucket, "\(h.vectorEntries) entries sent; \(inBucket) origins share the settled difference's bucket")
+        #expect(h.entryVectorsWithoutSmallFacts == 2 && h.entryVectorsWithSmallFacts == 0, "the same small facts at both ends are not sent again")
+    }
+
+    @Test func entriesCarryTheSmallFactsWhenTheyDifferAndTheMissingFactArrives() throws {
+        var (a, b, behind) = shared()
+        var ahead = behind
+        let nowMs = t0 + 600_000
+        let late = mesh.node("late", asn: 3)
+        try ahead.insert(envelope: mesh.enroll(late), nowMs: nowMs)
+        try ahead.insert(envelope: a.nextBatch(createdMs: t0 + 240_000), nowMs: nowMs)
+        var h = Harness()
+        h.nowMs = nowMs
+        h.add(a.id, asn: 1, ledger: ahead, settings: GossipSettings(fanout: 1, settleRounds: 1))
+        h.add(b.id, asn: 2, ledger: behind, settings: GossipSettings(fanout: 1, settleRounds: 1))
+        h.connect(a.id, b.id)
+        h.run(h.machines[b.id]!.onTick(nowMs: nowMs, ledger: h.ledgers[b.id]!, using: &h.rng), at: b.id)
+        #expect(h.entryVectorsWithSmallFacts == 2 && h.entryVectorsWithoutSmallFacts == 0)
+        #expect(!h.ledgers[b.id]!.enrollments(of: late.id).isEmpty && h.ledgers[b.id]!.head(of: a.id).seq == 4)
+        #expect(h.ledgers[a.id]!.digest == h.ledgers[b.id]!.digest)
     }
 
     @Test func withSettlingOffTheSameRoundExchangesTheRecentBatch() throws {
