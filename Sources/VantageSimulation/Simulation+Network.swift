@@ -30,7 +30,7 @@ extension Simulation {
 
     /// Sends a frame: counted, then lost, duplicated, delayed or cut as the plan says.
     mutating func send(_ frame: Frame, from: Int, to: Int) {
-        let bytes = 4 + ((try? frame.serializedBytes() as [UInt8])?.count ?? 0)
+        let bytes = (try? FrameEncoder.encode(frame).count) ?? 0
         bytesSent += bytes
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
         let faulty = nowMs < plan.lossUntilMs

@@ -21,21 +21,40 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Encodes frames as a 4-byte big-endian length followed by the protobuf `Frame` bytes.
+/// Encodes frames as the body's length (a protobuf varint: one byte below 128) followed by the
+/// protobuf `Frame` bytes (SPEC §2).
 public enum FrameEncoder {
     /// The bytes of one frame on the wire; throws when the body exceeds `limits.maxFrameBytes`.
+    /// `Hello` and `Error` frames carry the protocol version; the others leave it out (the
+    /// version their Hello agreed).
     public static func encode(_ frame: Frame, limits: WireLimits = WireLimits()) throws -> [UInt8] {
         var frame = frame
-        if frame.version == 0 { frame.version = ProtocolVersion.current }
+        if frame.version == 0, frame.carriesVersion { frame.version = ProtocolVersion.current }
         let body: [UInt8] = try frame.serializedBytes()
         guard body.count <= limits.maxFrameBytes else {
             throw FrameError.tooLarge(declared: body.count, limit: limits.maxFrameBytes)
         }
-        let n = UInt32(body.count)
-        var out: [UInt8] = [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
-        out.reserveCapacity(4 + body.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(5 + body.count)
+        var n = UInt32(body.count)
+        while n >= 0x80 {
+            out.append(UInt8(n & 0x7f) | 0x80)
+            n >>= 7
+        }
+        out.append(UInt8(n))
         out.append(contentsOf: body)
         return out
+    }
+}
+
+extension Frame {
+    /// True for the frames that name the protocol version: `Hello`, and `Error`, which may be
+    /// the answer to one.
+    var carriesVersion: Bool {
+        switch body {
+        case .hello, .error: return true
+        default: return false
+        }
     }
 }
 
@@ -66,14 +85,12 @@ public struct FrameDecoder: Sendable {
 
     /// The next whole frame, or nil when more bytes are needed.
     public mutating func next() throws -> Frame? {
-        guard bufferedByteCount >= 4 else { return nil }
-        let b = buffer[readIndex..<(readIndex + 4)].map(Int.init)
-        let length = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]
+        guard let (length, prefix) = try lengthPrefix() else { return nil }
         guard length <= limits.maxFrameBytes else {
             throw FrameError.tooLarge(declared: length, limit: limits.maxFrameBytes)
         }
-        guard bufferedByteCount >= 4 + length else { return nil }
-        let start = readIndex + 4
+        guard bufferedByteCount >= prefix + length else { return nil }
+        let start = readIndex + prefix
         let body = buffer[start..<(start + length)]
         readIndex = start + length
         let frame: Frame
@@ -82,9 +99,22 @@ public struct FrameDecoder: Sendable {
         } catch {
             throw FrameError.malformed("\(error)")
         }
-        guard ProtocolVersion.supported.contains(frame.version) else {
+        guard frame.version == 0 ? !frame.carriesVersion : ProtocolVersion.supported.contains(frame.version) else {
             throw FrameError.unsupportedVersion(frame.version)
         }
         return frame
+    }
+
+    /// The body length the buffered varint announces and the varint's bytes, or nil until it is
+    /// whole; a varint of more than 5 bytes (beyond 32 bits) is too large whatever the limit.
+    private func lengthPrefix() throws -> (length: Int, bytes: Int)? {
+        var length = 0
+        for i in 0..<5 {
+            guard i < bufferedByteCount else { return nil }
+            let byte = buffer[readIndex + i]
+            length |= Int(byte & 0x7f) << (7 * i)
+            if byte & 0x80 == 0 { return (length, i + 1) }
+        }
+        throw FrameError.tooLarge(declared: length, limit: limits.maxFrameBytes)
     }
 }

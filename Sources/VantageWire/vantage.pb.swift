@@ -1081,6 +1081,7 @@ public nonisolated struct Vantage_V2_Summary: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// the sender's digest (SPEC §6); empty in a reply
   public var ledgerDigest: Data = Data()
 
   /// true: "my digest is equal to yours, or my settled digest to yours", which ends the exchange
@@ -1128,12 +1129,12 @@ public nonisolated struct Vantage_V2_WantRange: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// log id (SPEC §5.8)
+  /// log id (SPEC §5.8), or its first 4 bytes (SPEC §7.3)
   public var origin: Data = Data()
 
   public var fromSeq: UInt64 = 0
 
-  /// inclusive
+  /// inclusive; 0: from_seq alone
   public var toSeq: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1201,13 +1202,13 @@ public nonisolated struct Vantage_V2_Error: Sendable {
   public init() {}
 }
 
-/// Everything sent after the TLS handshake is a sequence of length-prefixed Frames.
+/// Everything sent after the TLS handshake is a sequence of Frames, each after its length as a varint (SPEC §2).
 public nonisolated struct Vantage_V2_Frame: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// protocol version of this frame; 2
+  /// protocol version, 2, in Hello and Error frames; 0 in the others (SPEC §2)
   public var version: UInt32 = 0
 
   public var body: Vantage_V2_Frame.OneOf_Body? = nil

@@ -133,7 +133,7 @@ extension MeshSuite {
         // After Hello: a version-2 frame whose body is field 15, which no version defines.
         let peer = try await mesh.connect()
         let body: [UInt8] = [0x08, 0x02, 0x7A, 0x03, 0x61, 0x62, 0x63]
-        try await peer.write([0, 0, 0, UInt8(body.count)] + body)
+        try await peer.write([UInt8(body.count)] + body)
         #expect(await peer.waitUntilClosed())
         #expect(await mesh.logged("disconnecting peer", "frame of unknown type"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("unknown_frame"))
@@ -164,7 +164,7 @@ extension MeshSuite {
         #expect(await big.waitForFrame { $0.error.code == .tooLarge })
         #expect(await big.waitUntilClosed())
         let garbage = try await mesh.connect()
-        try await garbage.write([0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 0x99])
+        try await garbage.write([5, 0xde, 0xad, 0xbe, 0xef, 0x99])
         #expect(await garbage.waitForFrame { $0.error.code == .malformed })
         #expect(await garbage.waitUntilClosed())
         #expect(await mesh.logged("exceeds the limit of 4194304 bytes", "malformed frame"), "\(mesh.agents[0].tail())")
@@ -188,7 +188,7 @@ extension MeshSuite {
 
         // After Hello: a frame that announces 100 bytes and stops after one.
         let partial = try await mesh.connect()
-        try await partial.write([0, 0, 0, 100, 0])
+        try await partial.write([100, 0])
         #expect(await partial.waitUntilClosed(timeout: 10), "a frame left unfinished is cut off at frame_timeout_ms")
         #expect(await mesh.logged("a frame was not completed within 1000 ms"), "\(mesh.agents[0].tail())")
         #expect(try await mesh.counted("frame_timeout"))

@@ -55,10 +55,46 @@ import VantageWire
         #expect(decoded.map(\.body) == frames.map(\.body))
     }
 
-    @Test func oversizedLengthPrefixIsRefusedBeforeReadingTheBody() {
+    @Test func oversizedLengthPrefixIsRefusedBeforeReadingTheBody() throws {
         var decoder = FrameDecoder(limits: WireLimits(maxFrameBytes: 1024))
-        decoder.append([0x00, 0x00, 0x04, 0x01])  // 1025
+        decoder.append([0x81, 0x08])  // 1025
         #expect(throws: FrameError.tooLarge(declared: 1025, limit: 1024)) { try decoder.next() }
+        var endless = FrameDecoder()
+        endless.append([0xff, 0xff, 0xff, 0xff])
+        #expect(try endless.next() == nil, "four bytes of a varint that goes on: more are needed")
+        endless.append([0xff])
+        #expect(throws: FrameError.self, "a varint beyond 32 bits is refused before any body") { try endless.next() }
+    }
+
+    @Test func theLengthIsAVarintOfOneByteBelow128() throws {
+        var small = Frame()
+        small.summary = Summary.with { $0.reply = true }
+        let encoded = try FrameEncoder.encode(small)
+        let body: [UInt8] = try small.serializedBytes()
+        #expect(encoded.count == 1 + body.count && Int(encoded[0]) == body.count)
+        var large = Frame()
+        large.summary = Summary.with { $0.ledgerDigest = Data(repeating: 1, count: 300) }
+        let largeBody: [UInt8] = try large.serializedBytes()
+        let prefix = Array(try FrameEncoder.encode(large).prefix(2))
+        #expect(prefix == [UInt8(largeBody.count & 0x7f) | 0x80, UInt8(largeBody.count >> 7)])
+    }
+
+    @Test func onlyHelloAndErrorFramesNameTheVersion() throws {
+        var hello = Frame()
+        hello.hello = Hello()
+        var error = Frame()
+        error.error = ErrorFrame()
+        var summary = Frame()
+        summary.summary = Summary()
+        var decoder = FrameDecoder()
+        for frame in [hello, error, summary] { decoder.append(try FrameEncoder.encode(frame)) }
+        let versions = try (0..<3).map { _ in try decoder.next()?.version }
+        #expect(versions == [2, 2, 0])
+        var unversioned = Frame()
+        unversioned.hello = Hello()
+        let body: [UInt8] = try unversioned.serializedBytes()
+        decoder.append([UInt8(body.count)] + body)
+        #expect(throws: FrameError.unsupportedVersion(0), "a Hello must name its version") { try decoder.next() }
     }
 
     @Test func frameAtTheLimitIsAcceptedAndOnePastIsRefused() throws {
@@ -66,7 +102,7 @@ import VantageWire
         var summary = Summary()
         summary.ledgerDigest = Data(repeating: 1, count: 100)
         frame.summary = summary
-        let size = try FrameEncoder.encode(frame).count - 4
+        let size = try FrameEncoder.encode(frame).count - 1
         var decoder = FrameDecoder(limits: WireLimits(maxFrameBytes: size))
         decoder.append(try FrameEncoder.encode(frame))
         #expect(try decoder.next() != nil)
@@ -77,7 +113,7 @@ import VantageWire
 
     @Test func garbageBodyIsMalformed() {
         var decoder = FrameDecoder()
-        decoder.append([0, 0, 0, 3, 0xff, 0xff, 0xff])
+        decoder.append([3, 0xff, 0xff, 0xff])
         #expect(throws: FrameError.self) { try decoder.next() }
     }
 
