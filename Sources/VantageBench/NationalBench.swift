@@ -15,11 +15,6 @@ public enum NationalBench {
         settings.faultMs = Int64(hours * 3_600_000)
         settings.healBoundMs = 60_000
         settings.gossip.intervalMs = gossipIntervalMs
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["XSETTLE"].flatMap(Int.init) { settings.gossip.settleRounds = v }
-        if let v = env["XANNOUNCE"].flatMap(Int.init) { settings.gossip.announcePeers = v }
-        if let v = env["XANSWERS"].flatMap(Int.init) { settings.gossip.maxAnswersPerInterval = v }
-        if let v = env["XFANOUT"].flatMap(Int.init) { settings.gossip.fanout = v }
         if summaryTier {
             settings.summaryTier = true
             settings.batchesPerSecond = Double(nodes) / Double(CampaignRound.windowSeconds)

@@ -14,10 +14,10 @@ extension GossipNode {
         let frame = frame.restoringSigners(in: ledger)
         peers[peer]?.lastContactMs = nowMs
         let scope = ledger.scope(between: id, and: peer)
-        if case .summary(let summary) = frame.body, !summary.reply, let digest = Hash256(bytes: summary.ledgerDigest) {
-            peers[peer]?.lastDigest = digest
+        if case .summary(let summary) = frame.body {
+            peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest)
             peers[peer]?.lastDigestAtMs = nowMs
-            if ledger.covers(scope, log: id), digest == ledger.digest(scope: scope) {
+            if ledger.covers(scope, log: id), Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
                 peers[peer]?.holdsOwnRawUpTo = ledger.span(of: id).head.seq
             }
         }
@@ -26,7 +26,7 @@ extension GossipNode {
             // Equal digests, or equal settled digests (the two differ only by batches that
             // pushes and announcements are still carrying): the exchange ends here.
             if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
-                return [.send(.equalReply, to: peer)]
+                return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
             guard let settled = Hash256(bytes: summary.settledDigest) else {
                 return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true, ledger), to: peer)]
@@ -35,21 +35,20 @@ extension GossipNode {
             // are carrying; else the fingerprints of the settled entries, so that only the
             // buckets with a settled difference are exchanged.
             if settled == ledger.settledDigest(scope: scope, horizonMs: summary.settledBeforeMs) {
-                return [.send(.equalReply, to: peer)]
+                return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
             let fingerprints = ledger.settledVector(scope: scope, horizonMs: summary.settledBeforeMs).withFingerprints.fingerprintsOnly
             return [.send(.versionVector(fingerprints, reply: true, ledger), to: peer)]
         case .summary:
             // A reply to an exchange that already ended (timed out, or a duplicate) is stale: ignore it.
-            guard case .awaitingSummaryReply(_, _, let ownRawHead) = peers[peer]?.exchange else { return [] }
-            if let ownRawHead { peers[peer]?.holdsOwnRawUpTo = ownRawHead }
+            guard case .awaitingSummaryReply = peers[peer]?.exchange else { return [] }
             return succeed(peer, .inSync, nowMs: nowMs)
         case .versionVector(let message):
             let ours = ledger.versionVector(scope: scope)
             guard let vector = try? VersionVector(message: message, logNamed: ledger.log(named:), sameSmallFacts: ours) else {
                 return [.disconnect(peer, reason: .malformedVector)]
             }
-            if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since, let settled, _) = peers[peer]?.exchange {
+            if message.reply, vector.includedBuckets == 0, case .awaitingSummaryReply(let since, let settled) = peers[peer]?.exchange {
                 // Step 3: the responder's fingerprints (of its settled entries when we sent a
                 // settled digest); send our entries of the buckets that differ.
                 peers[peer]?.exchange = .awaitingDelta(sinceMs: since)
@@ -207,12 +206,13 @@ extension GossipNode {
 }
 
 extension Frame {
-    /// The Summary frame that starts an exchange: the ledger's digest of the logs in `scope`, and
-    /// its digest settled at `settledBeforeMs` when given.
-    static func summary(_ ledger: Ledger, scope: LogScope, settledBeforeMs: Int64? = nil) -> Frame {
+    /// A Summary frame with the ledger's digest of the logs in `scope`, and its digest settled at
+    /// `settledBeforeMs` when given.
+    static func summary(_ ledger: Ledger, scope: LogScope, reply: Bool, settledBeforeMs: Int64? = nil) -> Frame {
         var frame = Frame()
         frame.summary = Summary.with {
             $0.ledgerDigest = Data(ledger.digest(scope: scope).bytes)
+            $0.reply = reply
             if let settledBeforeMs {
                 $0.settledBeforeMs = settledBeforeMs
                 $0.settledDigest = Data(ledger.settledDigest(scope: scope, horizonMs: settledBeforeMs).bytes)
@@ -220,10 +220,6 @@ extension Frame {
         }
         return frame
     }
-
-    /// The responder's "equal" (digests or settled digests, SPEC §7.3 step 2a): no digest, since
-    /// the initiator knows the one it sent.
-    static let equalReply = Frame.with { $0.summary = Summary.with { $0.reply = true } }
 
     /// A VersionVector frame, its logs named as `ledger` names them, without its small facts when
     /// it holds entries and the peer's small facts are `peerSmallFacts`, the same (SPEC §7.3).

@@ -76,10 +76,8 @@ public struct GossipNode: Sendable {
             rounds += 1
             for peer in choosePeers(roundPeers(ready, ledger: ledger), count: settings.fanout, ownASN: asn, using: &rng) {
                 let settled = settings.settledHorizon(nowMs: nowMs)
-                let scope = ledger.scope(between: id, and: peer)
-                let ownRawHead = ledger.covers(scope, log: id) ? ledger.span(of: id).head.seq : nil
-                peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs, settledBeforeMs: settled, ownRawHead: ownRawHead)
-                directives.append(.send(.summary(ledger, scope: scope, settledBeforeMs: settled), to: peer))
+                peers[peer]?.exchange = .awaitingSummaryReply(sinceMs: nowMs, settledBeforeMs: settled)
+                directives.append(.send(.summary(ledger, scope: ledger.scope(between: id, and: peer), reply: false, settledBeforeMs: settled), to: peer))
             }
         }
         return directives

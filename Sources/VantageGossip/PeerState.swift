@@ -4,14 +4,13 @@ import VantageIdentity
 public struct PeerState: Sendable {
     /// Where an exchange this node started stands.
     enum Exchange: Sendable, Equatable {
-        /// The horizon of the settled digest this node sent, if any, and the head of this node's
-        /// raw log then when the exchange covers it (a reply "equal" says the peer holds it).
-        case awaitingSummaryReply(sinceMs: Int64, settledBeforeMs: Int64?, ownRawHead: UInt64?)
+        /// The horizon of the settled digest this node sent, if any.
+        case awaitingSummaryReply(sinceMs: Int64, settledBeforeMs: Int64?)
         case awaitingDelta(sinceMs: Int64)
 
         var sinceMs: Int64 {
             switch self {
-            case .awaitingSummaryReply(let ms, _, _), .awaitingDelta(let ms): return ms
+            case .awaitingSummaryReply(let ms, _), .awaitingDelta(let ms): return ms
             }
         }
     }
@@ -28,12 +27,11 @@ public struct PeerState: Sendable {
     public internal(set) var backoffUntilMs: Int64 = 0
     /// Last time the peer answered.
     public internal(set) var lastContactMs: Int64?
-    /// The ledger digest the peer last sent in a summary starting an exchange, and when.
+    /// The ledger digest the peer last announced in a summary, and when.
     public internal(set) var lastDigest: Hash256?
     var lastDigestAtMs: Int64 = .min
-    /// How far the peer holds this node's raw log: its head seq when the peer last sent the digest
-    /// this node has over a scope that covers the log, or answered "equal" to this node's (an
-    /// archiver in sync).
+    /// How far the peer holds this node's raw log: its head seq when the peer last announced the
+    /// digest this node has over a scope that covers the log (an archiver in sync).
     public internal(set) var holdsOwnRawUpTo: UInt64?
     /// Exchanges that ended in sync or synced.
     public internal(set) var exchanges = 0

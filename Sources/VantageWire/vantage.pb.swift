@@ -1081,7 +1081,6 @@ public nonisolated struct Vantage_V2_Summary: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// the sender's digest (SPEC §6); empty in a reply
   public var ledgerDigest: Data = Data()
 
   /// true: "my digest is equal to yours, or my settled digest to yours", which ends the exchange
