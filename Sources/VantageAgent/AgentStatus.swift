@@ -68,7 +68,8 @@ public struct PeerStatus: Codable, Sendable {
     public var exchanges: Int
     public var bytesIn: Int
     public var bytesOut: Int
-    /// The ledger digest the peer last announced, hex, and whether it equals this node's now.
+    /// The ledger digest the peer last announced, hex (its first 16 bytes, as gossip carries it),
+    /// and whether it is that of this node's now.
     public var digest: String?
     public var sameDigest: Bool
 

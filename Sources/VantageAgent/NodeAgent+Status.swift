@@ -30,7 +30,7 @@ extension NodeAgent {
             return PeerStatus(nodeID: state.id.hex, asn: state.asn, connected: state.connected,
                               lastContact: state.lastContactMs.map { Date(unixMilliseconds: $0).rfc3339 },
                               failures: state.failures, exchanges: state.exchanges, bytesIn: bytes.0, bytesOut: bytes.1,
-                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest == ledger.digest(scope: ledger.scope(between: id, and: state.id)))
+                              digest: state.lastDigest?.hex, sameDigest: state.lastDigest?.matches(ledger.digest(scope: ledger.scope(between: id, and: state.id))) == true)
         }
     }
 }

@@ -33,10 +33,7 @@ extension NodeAgent {
         for chunk in Self.chunks(closed, windowMs: windowMs, maxAgeMs: ledger.maxMeasurementAgeMs) {
             let records = ledger.summaryRecords(of: id, windowStarts: chunk)
             if !records.isEmpty {
-                let head = ledger.head(of: id, tier: .summary)
-                var batch = head.nextBatch(origin: id, createdMs: min(now, chunk.last! + windowMs + graceMs), measurements: [])
-                batch.tier = .summary
-                batch.summaries = records
+                let batch = ledger.nextSummaryBatch(of: id, createdMs: min(now, chunk.last! + windowMs + graceMs), summaries: records)
                 if let reason = unsignable(batch) {
                     logger.error("window summaries not signed", metadata: ["reason": "\(reason)", "windows": "\(chunk.count)"])
                     return

@@ -40,7 +40,7 @@ struct BenchMesh {
             let createdMs = start + Int64(seq)
             var batch = head.nextBatch(origin: key.publicKey.id, createdMs: createdMs,
                                        measurements: BenchWorkload.measurements(createdMs: createdMs, count: measurements).map(numbering.numbered))
-            batch.campaign = Data(campaign.recordID!.bytes)
+            batch.campaign = CampaignName.of(campaign.recordID!)
             let envelope = key.sign(batch)
             facts.append(envelope)
             head = head.advanced(by: batch, id: envelope.recordID!)

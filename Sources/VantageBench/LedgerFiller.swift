@@ -14,7 +14,7 @@ struct Filler {
     var ledger: Ledger
     let workload: BenchWorkload
     let numbering: CampaignNumbering
-    let campaignID: Data
+    let campaignName: Data
     let firstRoundMs: Int64
     let roundMs: Int64
     let roundsPerBatch: Int
@@ -35,7 +35,7 @@ struct Filler {
         for fact in facts { _ = try ledger.insert(envelope: fact, nowMs: nowMs) }
         self.workload = workload
         numbering = CampaignNumbering(try Campaign(serializedBytes: campaign.payload))
-        campaignID = Data(campaign.recordID!.bytes)
+        campaignName = CampaignName.of(campaign.recordID!)
         let span = Int64(days) * 86_400_000 - 3_600_000
         firstRoundMs = nowMs - span
         // A batch of several rounds spans at most a day (its measurements must not be older than
@@ -51,14 +51,14 @@ struct Filler {
         let perBlock = 200
         while measurements < target {
             let batchesPerOrigin = min(perBlock, (target - measurements + 35 * roundsPerBatch * heads.count - 1) / (35 * roundsPerBatch * heads.count))
-            let (numbering, campaignID, firstRoundMs, roundMs, roundsPerBatch, first) = (numbering, campaignID, firstRoundMs, roundMs, roundsPerBatch, round)
+            let (numbering, campaignName, firstRoundMs, roundMs, roundsPerBatch, first) = (numbering, campaignName, firstRoundMs, roundMs, roundsPerBatch, round)
             try store(sign(batchesPerOrigin: batchesPerOrigin) { o, b, head, origin in
                 let rounds = (first + b * roundsPerBatch)..<(first + (b + 1) * roundsPerBatch)
                 // Origins start their rounds a few seconds apart, inside each round's 300 s.
                 let startMs = rounds.map { firstRoundMs + Int64($0) * roundMs + Int64(o) * 3_000 }
                 let measurements = startMs.flatMap { CampaignRound.measurements(origin: o, startMs: $0) }.map(numbering.numbered)
                 var batch = head.nextBatch(origin: origin, createdMs: startMs.last! + 60_000, measurements: measurements)
-                batch.campaign = campaignID
+                batch.campaign = campaignName
                 return batch
             })
             round += batchesPerOrigin * roundsPerBatch
@@ -73,15 +73,16 @@ struct Filler {
         let firstWindowMs = (firstRoundMs / windowMs + 1) * windowMs
         while round < windows {
             let perOrigin = min(200, windows - round)
-            let (first, workload) = (round, workload)
+            let (first, workload, numbering, campaignName) = (round, workload, numbering, campaignName)
             try store(sign(batchesPerOrigin: perOrigin) { o, b, head, origin in
                 let window = Int64(first + b)
                 let startMs = firstWindowMs + window * windowMs
                 // Signed when the window closes (plus a minute's grace), origins a second apart.
                 var batch = head.nextBatch(origin: origin, createdMs: startMs + windowMs + 60_000 + Int64(o % 60) * 1_000, measurements: [])
                 batch.tier = .summary
-                batch.summaries = [CampaignRound.summary(origin: o, asn: workload.asn(of: o), windowStartMs: startMs,
-                                                         rawSeqs: [2 * UInt64(window) + 1, 2 * UInt64(window) + 2])]
+                batch.campaign = campaignName
+                batch.summaries = [numbering.numbered(CampaignRound.summary(origin: o, asn: workload.asn(of: o), windowStartMs: startMs,
+                                                                            rawSeqs: [2 * UInt64(window) + 1, 2 * UInt64(window) + 2]))]
                 return batch
             })
             round += perOrigin

@@ -15,9 +15,10 @@ extension GossipNode {
         peers[peer]?.lastContactMs = nowMs
         let scope = ledger.scope(between: id, and: peer)
         if case .summary(let summary) = frame.body {
-            peers[peer]?.lastDigest = Hash256(bytes: summary.ledgerDigest)
+            let digest = DigestPrefix(wire: summary.ledgerDigest)
+            peers[peer]?.lastDigest = digest
             peers[peer]?.lastDigestAtMs = nowMs
-            if ledger.covers(scope, log: id), Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
+            if ledger.covers(scope, log: id), digest?.matches(ledger.digest(scope: scope)) == true {
                 peers[peer]?.holdsOwnRawUpTo = ledger.span(of: id).head.seq
             }
         }
@@ -25,16 +26,16 @@ extension GossipNode {
         case .summary(let summary) where !summary.reply:
             // Equal digests, or equal settled digests (the two differ only by batches that
             // pushes and announcements are still carrying): the exchange ends here.
-            if Hash256(bytes: summary.ledgerDigest) == ledger.digest(scope: scope) {
+            if DigestPrefix(wire: summary.ledgerDigest)?.matches(ledger.digest(scope: scope)) == true {
                 return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
-            guard let settled = Hash256(bytes: summary.settledDigest) else {
+            guard let settled = DigestPrefix(wire: summary.settledDigest) else {
                 return [.send(.versionVector(ledger.versionVector(scope: scope).fingerprintsOnly, reply: true, ledger), to: peer)]
             }
             // Settled digests: equal, the two differ only by batches pushes and announcements
             // are carrying; else the fingerprints of the settled entries, so that only the
             // buckets with a settled difference are exchanged.
-            if settled == ledger.settledDigest(scope: scope, horizonMs: summary.settledBeforeMs) {
+            if settled.matches(ledger.settledDigest(scope: scope, horizonMs: summary.settledBeforeMs)) {
                 return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
             let fingerprints = ledger.settledVector(scope: scope, horizonMs: summary.settledBeforeMs).withFingerprints.fingerprintsOnly
@@ -82,13 +83,12 @@ extension GossipNode {
             return pull(announce.heads, from: peer, scope: scope, ledger: ledger, nowMs: nowMs)
         case .want(let want):
             guard let budget = wantBudget(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
+            let maxBytes = min(budget, settings.maxDeltaBytes)
             if want.evidence {
-                let batches = ledger.delta(for: want.ranges, maxBytes: min(budget, settings.maxDeltaBytes)).batches
-                peers[peer]?.wantBytes += batches.reduce(0) { $0 + $1.wireSize }
+                let batches = charging(ledger.delta(for: want.ranges, maxBytes: maxBytes), to: peer).batches
                 return [.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }, to: peer)]
             }
-            let built = ledger.delta(for: want.ranges, scope: scope, maxBytes: min(budget, settings.maxDeltaBytes))
-            peers[peer]?.wantBytes += built.batches.reduce(0) { $0 + $1.wireSize }
+            let built = charging(ledger.delta(for: want.ranges, scope: scope, maxBytes: maxBytes), to: peer)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
             return [.send(.delta(built, reply: true), to: peer)]
         case .evidence(let evidence):
@@ -126,6 +126,12 @@ extension GossipNode {
         guard startAnswerInterval(for: peer, nowMs: nowMs) else { return nil }
         let left = settings.maxAnswersPerInterval * settings.maxDeltaBytes - peers[peer]!.wantBytes
         return left > 0 ? left : nil
+    }
+
+    /// `answer` to `peer`'s `Want`, its batch bytes charged to the peer's budget of the interval.
+    private mutating func charging(_ answer: Delta, to peer: NodeID) -> Delta {
+        peers[peer]?.wantBytes += answer.batches.reduce(0) { $0 + $1.wireSize }
+        return answer
     }
 
     /// Starts a new rate-limit interval for `peer` when the last one is over; false for an unknown peer.
@@ -207,15 +213,15 @@ extension GossipNode {
 
 extension Frame {
     /// A Summary frame with the ledger's digest of the logs in `scope`, and its digest settled at
-    /// `settledBeforeMs` when given.
+    /// `settledBeforeMs` when given, each as its `DigestPrefix`.
     static func summary(_ ledger: Ledger, scope: LogScope, reply: Bool, settledBeforeMs: Int64? = nil) -> Frame {
         var frame = Frame()
         frame.summary = Summary.with {
-            $0.ledgerDigest = Data(ledger.digest(scope: scope).bytes)
+            $0.ledgerDigest = DigestPrefix(ledger.digest(scope: scope)).bytes
             $0.reply = reply
             if let settledBeforeMs {
                 $0.settledBeforeMs = settledBeforeMs
-                $0.settledDigest = Data(ledger.settledDigest(scope: scope, horizonMs: settledBeforeMs).bytes)
+                $0.settledDigest = DigestPrefix(ledger.settledDigest(scope: scope, horizonMs: settledBeforeMs)).bytes
             }
         }
         return frame

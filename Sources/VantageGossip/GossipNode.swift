@@ -71,7 +71,7 @@ public struct GossipNode: Sendable {
             // it would be two summaries saying so again (it starts one itself when it changes).
             let ready = peers.values.filter {
                 $0.connected && $0.exchange == nil && $0.backoffUntilMs <= nowMs
-                    && !($0.lastDigest == ledger.digest(scope: ledger.scope(between: id, and: $0.id)) && nowMs - $0.lastDigestAtMs < settings.intervalMs)
+                    && !($0.lastDigest?.matches(ledger.digest(scope: ledger.scope(between: id, and: $0.id))) == true && nowMs - $0.lastDigestAtMs < settings.intervalMs)
             }
             rounds += 1
             for peer in choosePeers(roundPeers(ready, ledger: ledger), count: settings.fanout, ownASN: asn, using: &rng) {

@@ -27,8 +27,8 @@ public struct PeerState: Sendable {
     public internal(set) var backoffUntilMs: Int64 = 0
     /// Last time the peer answered.
     public internal(set) var lastContactMs: Int64?
-    /// The ledger digest the peer last announced in a summary, and when.
-    public internal(set) var lastDigest: Hash256?
+    /// The ledger digest the peer last announced in a summary (as frames carry it), and when.
+    public internal(set) var lastDigest: DigestPrefix?
     var lastDigestAtMs: Int64 = .min
     /// How far the peer holds this node's raw log: its head seq when the peer last announced the
     /// digest this node has over a scope that covers the log (an archiver in sync).

@@ -48,8 +48,21 @@ extension Ledger {
     public func nextBatch(of origin: NodeID, createdMs: Int64, measurements: [VantageWire.Measurement]) -> Batch {
         var batch = head(of: origin).nextBatch(origin: origin, createdMs: createdMs, measurements: measurements)
         if let campaign, let numbering = numberings[campaign.id] {
-            batch.campaign = Data(campaign.id.bytes)
+            batch.campaign = CampaignName.of(campaign.id)
             batch.measurements = measurements.map(numbering.numbered)
+        }
+        return batch
+    }
+
+    /// The next batch of `origin`'s summary log for `summaries`, named by the current campaign and
+    /// its targets numbered by it (protocol/SPEC.md §5.6).
+    public func nextSummaryBatch(of origin: NodeID, createdMs: Int64, summaries: [WindowSummaryRecord]) -> Batch {
+        var batch = head(of: origin, tier: .summary).nextBatch(origin: origin, createdMs: createdMs, measurements: [])
+        batch.tier = .summary
+        batch.summaries = summaries
+        if let campaign, let numbering = numberings[campaign.id] {
+            batch.campaign = CampaignName.of(campaign.id)
+            batch.summaries = summaries.map(numbering.numbered)
         }
         return batch
     }
@@ -63,7 +76,7 @@ extension Ledger {
     /// Why `batch` would exceed the quota of the campaign it names (the defaults when it names
     /// none) after the log `index`, or nil.
     func quotaExcess(of batch: Batch, payloadBytes: Int, after index: OriginIndex) -> String? {
-        DailyQuota(Hash256(bytes: batch.campaign).flatMap { campaigns[$0]?.record })
+        DailyQuota(campaign(named: batch.campaign)?.record)
             .excess(payloadBytes: payloadBytes, day: OriginIndex.day(of: batch.createdMs), after: index)
     }
 }

@@ -103,8 +103,8 @@ extension Ledger {
         guard batch.createdMs >= batch.previousCreatedMs else {
             throw LedgerError.malformed(kind: "batch", reason: "created before its predecessor")
         }
-        guard batch.campaign.isEmpty || batch.campaign.count == 32 else {
-            throw LedgerError.malformed(kind: "batch", reason: "campaign is not a 32-byte record id")
+        guard batch.campaign.isEmpty || batch.campaign.count == CampaignName.byteCount else {
+            throw LedgerError.malformed(kind: "batch", reason: "campaign is not the \(CampaignName.byteCount)-byte name of a campaign")
         }
         if batch.createdMs > nowMs + limits.maxClockSkewMs {
             throw LedgerError.fromTheFuture(origin: origin.short, seq: batch.seq, createdMs: batch.createdMs, nowMs: nowMs)
@@ -121,7 +121,7 @@ extension Ledger {
         }
         if batch.campaign.isEmpty || knowsCampaign(of: batch) {
             do {
-                _ = try Self.named(batch, numbering(of: batch))
+                try Self.checkNumbers(batch, numbering(of: batch))
             } catch {
                 throw LedgerError.malformed(kind: "batch", reason: "\(origin.short)#\(batch.seq): \(error)")
             }
@@ -130,7 +130,7 @@ extension Ledger {
 
     /// True when the ledger has the campaign a batch names (or it names none).
     func knowsCampaign(of batch: Batch) -> Bool {
-        batch.campaign.isEmpty || Hash256(bytes: batch.campaign).map { campaigns[$0] != nil } ?? false
+        batch.campaign.isEmpty || campaign(named: batch.campaign) != nil
     }
 
     /// Admits held batches of log `logID` that now link to its head, detecting forks on the way. A
@@ -166,7 +166,7 @@ extension Ledger {
                 drop(next, from: &log)
                 continue
             }
-            guard (try? checkQuota(next, after: log.index)) != nil, (try? Self.named(next.record, numbering(of: next.record))) != nil else {
+            guard (try? checkQuota(next, after: log.index)) != nil, (try? Self.checkNumbers(next.record, numbering(of: next.record))) != nil else {
                 drop(next, from: &log)
                 continue
             }

@@ -76,6 +76,8 @@ extension Ledger {
     mutating func addCampaign(_ fact: Verified<Campaign>) -> Bool {
         campaigns[fact.id] = fact
         numberings[fact.id] = CampaignNumbering(fact.record)
+        let name = CampaignName.of(fact.id)
+        if campaignIDs[name].map({ fact.id < $0 }) ?? true { campaignIDs[name] = fact.id }
         guard let current = campaign, (current.record.version, current.id) > (fact.record.version, fact.id) else {
             campaign = fact
             archivers = Set(fact.record.archivers.compactMap { Hash256(bytes: $0) })

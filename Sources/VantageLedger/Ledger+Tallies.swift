@@ -19,15 +19,28 @@ extension Ledger {
         (try? Self.named(batch.record, numbering(of: batch.record))) ?? []
     }
 
+    /// The window summaries of a summary batch (admitted, or of a report), their targets named
+    /// (SPEC §5.6).
+    public func summaries(of batch: Verified<Batch>) -> [WindowSummaryRecord] {
+        (try? CampaignNumbering.named(batch.record.summaries, by: numbering(of: batch.record))) ?? []
+    }
+
     /// The numbering a batch names (nil when it names none, or one this ledger lacks).
     func numbering(of batch: Batch) -> CampaignNumbering? {
-        Hash256(bytes: batch.campaign).flatMap { numberings[$0] }
+        campaign(named: batch.campaign).flatMap { numberings[$0.id] }
     }
 
     /// The measurements of `batch` with names for their numbers; throws naming the first that does
     /// not fit the campaign it names.
     static func named(_ batch: Batch, _ numbering: CampaignNumbering?) throws(NumberingError) -> [VantageWire.Measurement] {
         try CampaignNumbering.named(batch.measurements, by: numbering)
+    }
+
+    /// Throws naming the first measurement or summary target of `batch` whose number does not
+    /// fit the campaign it names.
+    static func checkNumbers(_ batch: Batch, _ numbering: CampaignNumbering?) throws(NumberingError) {
+        _ = try named(batch, numbering)
+        _ = try CampaignNumbering.named(batch.summaries, by: numbering)
     }
 
     /// Every tally of the ledger, read from the store.
@@ -44,7 +57,7 @@ extension Ledger {
         let origin = batch.signer.id
         if batch.record.tier == .summary {
             precondition(!subtract, "summaries are taken away by uncount, which knows what stays")
-            for record in batch.record.summaries {
+            for record in summaries(of: batch) {
                 if let earlier = latestSummary(like: record, of: origin, below: batch.record.seq) {
                     addTallies(of: earlier.record, origin: origin, subtract: true)
                 }
@@ -68,7 +81,7 @@ extension Ledger {
         var best: (seq: UInt64, record: WindowSummaryRecord)?
         for stored in store.batches(of: origin.summaryLogID, measuredIn: record.windowStartMs..<(record.windowStartMs + 1)) where stored.seq < seq {
             guard let batch = stored.decoded, stored.seq > best?.seq ?? 0 else { continue }
-            if let same = batch.record.summaries.last(where: { $0.key == record.key }) {
+            if let same = summaries(of: batch).last(where: { $0.key == record.key }) {
                 best = (stored.seq, same)
             }
         }
@@ -96,7 +109,7 @@ extension Ledger {
                 continue
             }
             let origin = batch.signer.id
-            for record in batch.record.summaries where latestSummary(like: record, of: origin, below: .max)?.seq == stored.seq {
+            for record in summaries(of: batch) where latestSummary(like: record, of: origin, below: .max)?.seq == stored.seq {
                 addTallies(of: record, origin: origin, subtract: true)
                 if let kept = latestSummary(like: record, of: origin, below: seqs.lowerBound) {
                     addTallies(of: kept.record, origin: origin, subtract: false)
@@ -121,7 +134,7 @@ extension Ledger {
             // The latest summary of each window and vantage point, read in chain order.
             var latest: [WindowSummaryRecord.Key: WindowSummaryRecord] = [:]
             for stored in storedBatches(of: node.summaryLogID) {
-                for record in stored.decoded?.record.summaries ?? [] { latest[record.key] = record }
+                for record in stored.decoded.map(summaries(of:)) ?? [] { latest[record.key] = record }
             }
             for key in latest.keys.sorted() { addTallies(of: latest[key]!, origin: node, subtract: false) }
         }

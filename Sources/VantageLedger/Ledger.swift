@@ -1,3 +1,4 @@
+import Foundation
 import VantageIdentity
 import VantageWire
 
@@ -49,6 +50,8 @@ public struct Ledger: Sendable {
     /// Enrollments and revocations indexed by node id (derived from the sets above).
     var enrollmentsByNode: [NodeID: [Verified<Enrollment>]] = [:]
     var revocationsByNode: [NodeID: [Verified<Revocation>]] = [:]
+    /// The id of the campaign of each campaign name (derived, SPEC §5.6).
+    var campaignIDs: [Data: Hash256] = [:]
     /// The numbering of each campaign (derived).
     var numberings: [Hash256: CampaignNumbering] = [:]
     /// Attestations and proofs whose signer is not enrolled yet (not part of the state).

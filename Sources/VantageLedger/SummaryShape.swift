@@ -12,9 +12,7 @@ enum SummaryShape {
         case .raw:
             return batch.summaries.isEmpty ? nil : "a raw batch carries no window summaries"
         case .summary:
-            guard batch.measurements.isEmpty, batch.campaign.isEmpty else {
-                return "a summary batch carries no measurements and names no campaign"
-            }
+            guard batch.measurements.isEmpty else { return "a summary batch carries no measurements" }
             guard !batch.summaries.isEmpty else { return "a summary batch without summaries" }
             var previous: WindowSummaryRecord.Key?
             for (index, summary) in batch.summaries.enumerated() {
@@ -41,26 +39,33 @@ enum SummaryShape {
         guard !summary.rawSeqs.isEmpty, summary.rawSeqs.first! > 0, zip(summary.rawSeqs, summary.rawSeqs.dropFirst()).allSatisfy({ $0 < $1 }) else {
             return "raw_seqs are not ascending seqs"
         }
-        guard !summary.targets.isEmpty, zip(summary.targets, summary.targets.dropFirst()).allSatisfy({ $0.target < $1.target }),
-              summary.targets.allSatisfy({ !$0.target.isEmpty }) else {
-            return "targets are not named and sorted"
+        guard !summary.targets.isEmpty, summary.targets.allSatisfy({ ($0.targetIndex > 0) != !$0.target.isEmpty }) else {
+            return "targets are not each numbered or named"
+        }
+        guard zip(summary.targets, summary.targets.dropFirst()).allSatisfy({ $0.signedOrder < $1.signedOrder }) else {
+            return "targets are not sorted, numbered ones by number, then named ones by name"
         }
         for target in summary.targets {
             guard target.ok > 0 || !target.outcomes.isEmpty else {
-                return "target \(LogText.bounded(target.target)): no outcome counted"
+                return "target \(target.label): no outcome counted"
             }
             guard target.outcomes.allSatisfy({ $0.count > 0 && $0.outcome.rawValue > Outcome.ok.rawValue && $0.outcome.rawValue <= Outcome.error.rawValue }),
                   zip(target.outcomes, target.outcomes.dropFirst()).allSatisfy({ $0.outcome.rawValue < $1.outcome.rawValue }) else {
-                return "target \(LogText.bounded(target.target)): outcomes are not positive counts of outcomes other than ok in ascending order"
+                return "target \(target.label): outcomes are not positive counts of outcomes other than ok in ascending order"
             }
             guard Int(target.throughputSamples) <= target.tally.measurements else {
-                return "target \(LogText.bounded(target.target)): more throughput samples than conclusive measurements"
+                return "target \(target.label): more throughput samples than conclusive measurements"
             }
             guard target.throughputSamples > 0 || target.throughputMedianHalves == 0 else {
-                return "target \(LogText.bounded(target.target)): a throughput median of no samples"
+                return "target \(target.label): a throughput median of no samples"
             }
         }
         return nil
     }
 }
 
+
+extension TargetSummaryRecord {
+    /// The target as messages name it: its name, or `#` and its number.
+    fileprivate var label: String { targetIndex > 0 ? "#\(targetIndex)" : LogText.bounded(target) }
+}

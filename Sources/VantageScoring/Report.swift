@@ -50,7 +50,7 @@ public struct Report: Codable, Sendable, Equatable {
     /// The raw batches the summary evidence of `verdict` names that `ledger` does not hold (at an
     /// ordinary node: other origins' raw logs, SPEC §7.4): what to fetch from archivers.
     public static func rawToFetch(for verdict: Verdict, in ledger: Ledger) -> [WantRange] {
-        let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict, windowMs: ledger.windowMs)
+        let named = VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ledger), for: verdict, windowMs: ledger.windowMs, in: ledger)
         return named.sorted { $0.key < $1.key }.flatMap { origin, seqs in
             seqs.sorted().filter { ledger.batch(of: origin, seq: $0) == nil }.map { seq in
                 WantRange(log: Data(origin.bytes), seqs: seq...seq)
@@ -64,7 +64,7 @@ public struct Report: Codable, Sendable, Equatable {
         let fetchedByPlace = Dictionary(fetched.map { ("\($0.signer.id.hex) #\($0.record.seq)", $0) }) { first, _ in first }
         var raw = VerdictEvidenceSet.batches(of: verdict, in: ledger)
         var missing: [String] = []
-        for (origin, seqs) in VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: verdict, windowMs: ledger.windowMs).sorted(by: { $0.key < $1.key }) {
+        for (origin, seqs) in VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: verdict, windowMs: ledger.windowMs, in: ledger).sorted(by: { $0.key < $1.key }) {
             for seq in seqs.sorted() {
                 let place = "\(origin.hex) #\(seq)"
                 if let batch = ledger.batch(of: origin, seq: seq) ?? fetchedByPlace[place] { raw.append(batch) } else { missing.append(place) }
@@ -88,7 +88,7 @@ public struct Report: Codable, Sendable, Equatable {
 
     /// The register and the campaigns `batches` are numbered by, by id.
     static func campaigns(of batches: [Verified<Batch>], in ledger: Ledger) -> [Verified<Campaign>] {
-        let named = Set(batches.compactMap { Hash256(bytes: $0.record.campaign) }).union(ledger.campaign.map { [$0.id] } ?? [])
+        let named = Set(batches.compactMap { ledger.campaign(named: $0.record.campaign)?.id }).union(ledger.campaign.map { [$0.id] } ?? [])
         return named.sorted().compactMap { ledger.campaigns[$0] }
     }
 

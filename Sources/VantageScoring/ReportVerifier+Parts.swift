@@ -132,7 +132,7 @@ extension ReportChecks {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
         let unsummarised = evidence.filter { !summarising.contains($0.signer.id) && ledger.observations(of: $0).contains(where: filter.admits) }
-        let digest = VerdictEvidenceSet.digest(of: (summaries.filter { $0.record.summaries.contains(where: filter.admits) } + unsummarised).map(\.id))
+        let digest = VerdictEvidenceSet.digest(of: (summaries.filter { ledger.summaries(of: $0).contains(where: filter.admits) } + unsummarised).map(\.id))
         var asns = Set<UInt32>()
         var otherEvidence = 0
         for (i, text) in report.attestations.enumerated() {

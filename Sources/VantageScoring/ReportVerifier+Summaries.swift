@@ -29,7 +29,7 @@ extension ReportChecks {
     mutating func checkSummaries(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let windowMs = report.policy.windowMs
-        checkEvidenceNamed(report, evidence: evidence, summaries: summaries)
+        checkEvidenceNamed(report, evidence: evidence, summaries: summaries, ledger: ledger)
         // A signer's window and vantage point.
         struct Place: Hashable, Comparable {
             var origin: NodeID
@@ -75,8 +75,8 @@ extension ReportChecks {
 
     /// Every raw batch the summaries name for the verdict's windows and targets is in the report;
     /// the missing ones are named (with what the exporter said it could not fetch).
-    private mutating func checkEvidenceNamed(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>]) {
-        let named = VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: report.verdict, windowMs: report.policy.windowMs)
+    private mutating func checkEvidenceNamed(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
+        let named = VerdictEvidenceSet.rawSeqs(namedBy: summaries, for: report.verdict, windowMs: report.policy.windowMs, in: ledger)
         guard !named.isEmpty else { return }
         var held: [NodeID: Set<UInt64>] = [:]
         for batch in evidence { held[batch.signer.id, default: []].insert(batch.record.seq) }

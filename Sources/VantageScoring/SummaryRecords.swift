@@ -71,7 +71,7 @@ extension Ledger {
     public func signedSummaries(of origin: NodeID) -> [WindowSummary] {
         var latest: [WindowSummaryRecord.Key: WindowSummaryRecord] = [:]
         for stored in storedBatches(of: origin.summaryLogID) {
-            for record in stored.decoded?.record.summaries ?? [] { latest[record.key] = record }
+            for record in stored.decoded.map(summaries(of:)) ?? [] { latest[record.key] = record }
         }
         return latest.values.map { WindowSummary(record: $0, node: origin) }.sorted { ($0.window, $0.vantage) < ($1.window, $1.vantage) }
     }

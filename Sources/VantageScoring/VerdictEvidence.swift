@@ -48,17 +48,17 @@ public enum VerdictEvidenceSet {
     public static func summaryBatches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
         let filter = Filter(verdict, windowMs: ledger.windowMs)
         return ledger.summaryLogs.flatMap { log in
-            ledger.batches(of: log, measuredIn: filter.span).filter { $0.record.summaries.contains(where: filter.admits) }
+            ledger.batches(of: log, measuredIn: filter.span).filter { ledger.summaries(of: $0).contains(where: filter.admits) }
         }
     }
 
     /// The raw batches the summaries among `summaries` name for `verdict`'s windows and targets:
     /// seqs by signer.
-    public static func rawSeqs(namedBy summaries: [Verified<Batch>], for verdict: Verdict, windowMs: Int64) -> [NodeID: Set<UInt64>] {
+    public static func rawSeqs(namedBy summaries: [Verified<Batch>], for verdict: Verdict, windowMs: Int64, in ledger: Ledger) -> [NodeID: Set<UInt64>] {
         let filter = Filter(verdict, windowMs: windowMs)
         var named: [NodeID: Set<UInt64>] = [:]
         for batch in summaries where batch.record.tier == .summary {
-            for record in batch.record.summaries where filter.admits(record) { named[batch.signer.id, default: []].formUnion(record.rawSeqs) }
+            for record in ledger.summaries(of: batch) where filter.admits(record) { named[batch.signer.id, default: []].formUnion(record.rawSeqs) }
         }
         return named
     }

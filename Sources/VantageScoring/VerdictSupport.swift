@@ -45,7 +45,7 @@ extension Ledger {
         struct Place: Hashable { var origin: NodeID; var key: WindowSummaryRecord.Key }
         var latest: [Place: (seq: UInt64, batch: Hash256, record: WindowSummaryRecord)] = [:]
         for batch in summaryBatches where batch.record.tier == .summary {
-            for record in batch.record.summaries where span.contains(record.windowStartMs) {
+            for record in summaries(of: batch) where span.contains(record.windowStartMs) {
                 let place = Place(origin: batch.signer.id, key: record.key)
                 if batch.record.seq > latest[place]?.seq ?? 0 { latest[place] = (batch.record.seq, batch.id, record) }
             }

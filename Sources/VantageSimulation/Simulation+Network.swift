@@ -111,13 +111,11 @@ extension Simulation {
     /// Node `i` signs the summary of its last window into its summary log.
     mutating func signSummary(at i: Int) {
         let id = nodes[i].id
-        let head = nodes[i].ledger.head(of: id, tier: .summary)
-        var batch = head.nextBatch(origin: id, createdMs: localNow(i), measurements: [])
-        batch.tier = .summary
+        let seq = nodes[i].ledger.head(of: id, tier: .summary).seq
         let windowMs = Int64(CampaignRound.windowSeconds) * 1000
-        batch.summaries = [CampaignRound.summary(origin: i, asn: nodes[i].asn, windowStartMs: floorDiv(localNow(i), windowMs) * windowMs - windowMs,
-                                                 rawSeqs: [2 * head.seq + 1, 2 * head.seq + 2])]
-        publish(batch, at: i)
+        let summary = CampaignRound.summary(origin: i, asn: nodes[i].asn, windowStartMs: floorDiv(localNow(i), windowMs) * windowMs - windowMs,
+                                            rawSeqs: [2 * seq + 1, 2 * seq + 2])
+        publish(nodes[i].ledger.nextSummaryBatch(of: id, createdMs: localNow(i), summaries: [summary]), at: i)
     }
 
     /// Node `i` signs `batch`, makes it durable and pushes it.

@@ -77,7 +77,7 @@ public enum ProtocolVectors {
         let batch = a.nextBatch(createdMs: t0 + 300_000, count: 2, outcome: .tlsReset)
         return [
             ("batch", batch),
-            ("summary-batch", a.nextSummaryBatch(createdMs: t0 + 660_000, summaries: [a.summary(of: batch)])),
+            ("summary-batch", a.nextSummaryBatch(createdMs: t0 + 660_000, summaries: [a.summary(of: batch)], numberedBy: campaign)),
             ("numbered-batch", a.nextBatch(createdMs: t0 + 600_000, count: 2, outcome: .tlsReset, numberedBy: campaign)),
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),
             ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: .deviceLost)),
@@ -157,7 +157,7 @@ public enum ProtocolVectors {
             envelopes.append(b.nextBatch(createdMs: t0 + Int64(i) * 600_000, count: i, outcome: .ok))
             summaries.append(b.summary(of: envelopes.last!))
         }
-        envelopes.append(b.nextSummaryBatch(createdMs: t0 + 1_860_000, summaries: summaries))
+        envelopes.append(b.nextSummaryBatch(createdMs: t0 + 1_860_000, summaries: summaries, numberedBy: campaign))
         for envelope in envelopes { try! ledger.insert(envelope: envelope, nowMs: nowMs) }
         return ledger
     }

@@ -143,7 +143,7 @@ public struct TestNode: Sendable {
         var batch = head.nextBatch(origin: id, createdMs: createdMs,
                                    measurements: Self.measurements(createdMs: createdMs, count: count, outcome: outcome)
                                        .map(CampaignNumbering(record).numbered))
-        batch.campaign = Data(campaign.recordID!.bytes)
+        batch.campaign = CampaignName.of(campaign.recordID!)
         let envelope = key.sign(batch)
         head = head.advanced(by: batch, id: envelope.recordID!)
         return envelope
@@ -152,11 +152,16 @@ public struct TestNode: Sendable {
     /// The last batch of the summary log signed.
     public private(set) var summaryHead = ChainHead.genesis
 
-    /// Signs the next batch of the summary log, created at `createdMs`, holding `summaries`.
-    public mutating func nextSummaryBatch(createdMs: Int64, summaries: [WindowSummaryRecord]) -> Envelope {
+    /// Signs the next batch of the summary log, created at `createdMs`, holding `summaries`, their
+    /// targets numbered by `campaign` (a signed campaign of this mesh) when given.
+    public mutating func nextSummaryBatch(createdMs: Int64, summaries: [WindowSummaryRecord], numberedBy campaign: Envelope? = nil) -> Envelope {
         var batch = summaryHead.nextBatch(origin: id, createdMs: createdMs, measurements: [])
         batch.tier = .summary
         batch.summaries = summaries
+        if let campaign {
+            batch.campaign = CampaignName.of(campaign.recordID!)
+            batch.summaries = summaries.map(CampaignNumbering(try! Campaign(serializedBytes: campaign.payload)).numbered)
+        }
         let envelope = key.sign(batch)
         summaryHead = summaryHead.advanced(by: batch, id: envelope.recordID!)
         return envelope

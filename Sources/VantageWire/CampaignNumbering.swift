@@ -73,6 +73,52 @@ public struct CampaignNumbering: Sendable {
     }
 }
 
+extension CampaignNumbering {
+    /// `summary` with each target the campaign has replaced by its number: the numbered targets
+    /// first, by number, then the others by name (SPEC §5.6, §13c).
+    public func numbered(_ summary: WindowSummaryRecord) -> WindowSummaryRecord {
+        var numbered = summary
+        numbered.targets = summary.targets.map { target in
+            guard target.targetIndex == 0, let t = targetNumbers[target.target] else { return target }
+            var copy = target
+            copy.targetIndex = UInt32(t)
+            copy.target = ""
+            return copy
+        }.sorted { $0.signedOrder < $1.signedOrder }
+        return numbered
+    }
+
+    /// The summaries of a batch with names for their targets' numbers, each summary's targets
+    /// sorted by name, by the numbering of the campaign the batch names (nil when it names none:
+    /// then no target may be numbered); throws naming a number the campaign lacks or a target
+    /// counted twice.
+    public static func named(_ summaries: [WindowSummaryRecord], by numbering: CampaignNumbering?) throws(NumberingError) -> [WindowSummaryRecord] {
+        try summaries.map { summary throws(NumberingError) in
+            var named = summary
+            named.targets = try summary.targets.map { target throws(NumberingError) in
+                guard target.targetIndex > 0 else { return target }
+                guard let numbering else { throw NumberingError("a summary's target is numbered, but its batch names no campaign") }
+                guard Int(target.targetIndex) <= numbering.targets.count else {
+                    throw NumberingError("target_index \(target.targetIndex) is beyond the campaign's \(numbering.targets.count) targets")
+                }
+                var copy = target
+                copy.target = numbering.targets[Int(target.targetIndex) - 1].name
+                copy.targetIndex = 0
+                return copy
+            }.sorted { $0.target < $1.target }
+            if let twice = zip(named.targets, named.targets.dropFirst()).first(where: { $0.target == $1.target }) {
+                throw NumberingError("target \(LogText.bounded(twice.0.target)) is summarised twice in one window")
+            }
+            return named
+        }
+    }
+}
+
+extension TargetSummaryRecord {
+    /// Where a target sorts in a signed summary: numbered ones by number, then named ones by name.
+    public var signedOrder: (UInt32, String) { (targetIndex == 0 ? .max : targetIndex, target) }
+}
+
 /// A measurement's numbers do not fit its campaign.
 public struct NumberingError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String

@@ -35,7 +35,7 @@ public enum FrameEncoder {
             throw FrameError.tooLarge(declared: body.count, limit: limits.maxFrameBytes)
         }
         var out: [UInt8] = []
-        out.reserveCapacity(5 + body.count)
+        out.reserveCapacity(WireLimits.maxLengthPrefixBytes + body.count)
         var n = UInt32(body.count)
         while n >= 0x80 {
             out.append(UInt8(n & 0x7f) | 0x80)
@@ -106,10 +106,10 @@ public struct FrameDecoder: Sendable {
     }
 
     /// The body length the buffered varint announces and the varint's bytes, or nil until it is
-    /// whole; a varint of more than 5 bytes (beyond 32 bits) is too large whatever the limit.
+    /// whole; a longer varint than `WireLimits.maxLengthPrefixBytes` is too large whatever the limit.
     private func lengthPrefix() throws -> (length: Int, bytes: Int)? {
         var length = 0
-        for i in 0..<5 {
+        for i in 0..<WireLimits.maxLengthPrefixBytes {
             guard i < bufferedByteCount else { return nil }
             let byte = buffer[readIndex + i]
             length |= Int(byte & 0x7f) << (7 * i)

@@ -492,7 +492,7 @@ public nonisolated struct Vantage_V2_Batch: Sendable {
   /// raw tier only
   public var measurements: [Vantage_V2_Measurement] = []
 
-  /// record id of the campaign the measurements are numbered by; empty: none
+  /// first 8 bytes of the record id of the campaign the batch is numbered by (SPEC §5.6); empty: none
   public var campaign: Data = Data()
 
   public var tier: Vantage_V2_LogTier = .raw
@@ -526,6 +526,7 @@ public nonisolated struct Vantage_V2_TargetSummary: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// when target_index is 0
   public var target: String = String()
 
   /// every outcome but OUTCOME_OK, ascending; outcomes not seen are absent
@@ -539,6 +540,9 @@ public nonisolated struct Vantage_V2_TargetSummary: Sendable {
 
   /// measurements whose outcome is OUTCOME_OK: most cells are "n of n ok"
   public var ok: UInt32 = 0
+
+  /// 1-based index into the batch campaign's targets; 0: see target
+  public var targetIndex: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -561,7 +565,7 @@ public nonisolated struct Vantage_V2_WindowSummary: Sendable {
 
   public var asn: UInt32 = 0
 
-  /// sorted by target
+  /// numbered ones by target_index, then named ones by target
   public var targets: [Vantage_V2_TargetSummary] = []
 
   /// the raw batches holding the window's measurements, ascending
@@ -1567,7 +1571,7 @@ nonisolated extension Vantage_V2_OutcomeCount: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TargetSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}outcomes\0\u{3}throughput_median_halves\0\u{3}throughput_samples\0\u{1}ok\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}outcomes\0\u{3}throughput_median_halves\0\u{3}throughput_samples\0\u{1}ok\0\u{3}target_index\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1580,6 +1584,7 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.throughputMedianHalves) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.throughputSamples) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.ok) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.targetIndex) }()
       default: break
       }
     }
@@ -1601,6 +1606,9 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
     if self.ok != 0 {
       try visitor.visitSingularUInt32Field(value: self.ok, fieldNumber: 5)
     }
+    if self.targetIndex != 0 {
+      try visitor.visitSingularUInt32Field(value: self.targetIndex, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1610,6 +1618,7 @@ nonisolated extension Vantage_V2_TargetSummary: SwiftProtobuf.Message, SwiftProt
     if lhs.throughputMedianHalves != rhs.throughputMedianHalves {return false}
     if lhs.throughputSamples != rhs.throughputSamples {return false}
     if lhs.ok != rhs.ok {return false}
+    if lhs.targetIndex != rhs.targetIndex {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -233,6 +233,29 @@ struct Harness {
         #expect(reason == .unknownFrame && "\(reason)" == "frame of unknown type")
     }
 
+    @Test func summariesCarryTheFirst16BytesOfEachDigest() throws {
+        var rng = SplitMix64(seed: 3)
+        var node = GossipNode(id: Hash256.of([0]), asn: 1)
+        let peer = Hash256.of([1])
+        _ = node.onConnected(peer, asn: 2, address: nil, nowMs: 0)
+        let ledger = Ledger(root: mesh.root)
+        func answer(_ digest: Data) -> Frame? {
+            let directives = node.onFrame(Frame.with { $0.summary = Summary.with { $0.ledgerDigest = digest } }, from: peer, ledger: ledger, nowMs: 0, using: &rng)
+            guard case .send(let frame, _) = directives.first else { return nil }
+            return frame
+        }
+        let equal = try #require(answer(Data(ledger.digest.bytes.prefix(16))))
+        #expect(equal.summary.reply && equal.summary.ledgerDigest == Data(ledger.digest.bytes.prefix(16)), "16 bytes of the digest: equal")
+        #expect(node.peers[peer]?.lastDigest?.matches(ledger.digest) == true)
+        let whole = try #require(answer(Data(ledger.digest.bytes)))
+        guard case .versionVector(let fingerprints) = whole.body else {
+            Issue.record("a digest of another length differs: fingerprints should follow, not \(whole)")
+            return
+        }
+        #expect(fingerprints.reply && fingerprints.entries.isEmpty)
+        #expect(node.peers[peer]?.lastDigest == nil)
+    }
+
     @Test func dialsJoinAddressesAndBacksOffAfterFailure() {
         var rng = SplitMix64(seed: 3)
         var node = GossipNode(id: Hash256.of([0]), asn: 1, join: ["127.0.0.1:7101"])

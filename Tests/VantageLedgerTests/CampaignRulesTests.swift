@@ -130,6 +130,65 @@ import VantageWire
         #expect(DailyQuota(every60s).batches == 10 && DailyQuota(every60s).bytes == 10 * 65_536)
     }
 
+    @Test func summariesAreNumberedByTheCampaignAndReadBackByName() throws {
+        let a = mesh.node("a")
+        let campaign = try campaign()
+        var ledger = try ledger(enrolling: a, campaign: campaign)
+        let window = floorDiv(t0, 600_000) * 600_000
+        let summary = summary(window: window, targets: ["telegram", "facebook"])
+        let batch = ledger.nextSummaryBatch(of: a.id, createdMs: window + 660_000, summaries: [summary])
+        #expect(batch.campaign == CampaignName.of(campaign.recordID!) && batch.campaign.count == 8)
+        #expect(batch.summaries[0].targets.map(\.targetIndex) == [1, 0] && batch.summaries[0].targets.map(\.target) == ["", "telegram"],
+                "the campaign's target by number first, the other by name")
+        var named = batch
+        named.campaign = Data()
+        named.summaries = [summary]
+        let (numberedBytes, namedBytes): ([UInt8], [UInt8]) = (try batch.serializedBytes(), try named.serializedBytes())
+        #expect(numberedBytes.count + "facebook".count == namedBytes.count + 2 + CampaignName.byteCount,
+                "the name's bytes saved, the campaign's 8 (and their tag and length) spent")
+        #expect(try ledger.insert(envelope: a.key.sign(batch), nowMs: now) == .added)
+        let stored = try #require(ledger.batch(of: a.id.summaryLogID, seq: 1))
+        #expect(ledger.summaries(of: stored).map { $0.targets.map(\.target) } == [["facebook", "telegram"]])
+        let series = Tallies.Series(vantage: Placement.vantagePoint(node: a.id, try #require(ledger.enrollments(of: a.id).first).record), target: "facebook")
+        #expect(ledger.tallies.series[series]?.values.reduce(0) { $0 + $1.measurements } == 3)
+    }
+
+    @Test func aSummaryNumberTheCampaignDoesNotHaveIsRefusedNamingIt() throws {
+        let a = mesh.node("a")
+        let campaign = try campaign()
+        let window = floorDiv(t0, 600_000) * 600_000
+        func refusal(_ change: (inout Batch) -> Void) throws -> String {
+            var ledger = try ledger(enrolling: a, campaign: campaign)
+            var batch = ledger.nextSummaryBatch(of: a.id, createdMs: window + 660_000, summaries: [summary(window: window, targets: ["facebook", "telegram"])])
+            change(&batch)
+            do {
+                try ledger.insert(envelope: a.key.sign(batch), nowMs: now)
+                return "admitted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try refusal { _ in } == "admitted")
+        #expect(try refusal { $0.summaries[0].targets[0].targetIndex = 9 }.contains("target_index 9 is beyond the campaign's 1 targets"))
+        #expect(try refusal { $0.summaries[0].targets[1].target = "facebook" }.contains("target facebook is summarised twice in one window"))
+        #expect(try refusal { $0.summaries[0].targets[0].target = "facebook" }.contains("targets are not each numbered or named"))
+        #expect(try refusal { $0.campaign = Data() }.contains("a summary's target is numbered, but its batch names no campaign"))
+        #expect(try refusal { $0.campaign = Data(campaign.recordID!.bytes) }.contains("campaign is not the 8-byte name of a campaign"))
+    }
+
+    /// A summary of three `ok` measurements of each of `targets` in the window starting at `window`.
+    func summary(window: Int64, targets: [String]) -> WindowSummaryRecord {
+        WindowSummaryRecord.with { record in
+            record.windowStartMs = window
+            record.windowSeconds = 600
+            record.country = "PK"
+            record.asn = 17557
+            record.targets = targets.sorted().map { name in TargetSummaryRecord.with { $0.target = name; $0.ok = 3 } }
+            record.rawSeqs = [1]
+            record.rawHash = Data(repeating: 7, count: 32)
+        }
+    }
+
     func measurement(target: String) -> VantageWire.Measurement {
         VantageWire.Measurement.with {
             $0.target = target

@@ -18,7 +18,7 @@ extension MeshSuite {
         let ledger = try LedgerTransfer.ledger(ofNode: node.path)
         return ledger.origins.flatMap { origin in
             ledger.storedBatches(of: origin).compactMap(\.decoded).flatMap { batch in
-                #expect(batch.record.campaign == Data(ledger.campaign!.id.bytes))
+                #expect(batch.record.campaign == CampaignName.of(ledger.campaign!.id))
                 #expect(batch.record.measurements.allSatisfy { $0.targetIndex > 0 && $0.target.isEmpty && $0.inputIndex > 0 })
                 return ledger.measurements(of: batch).map { (origin, $0.target, $0.outcome, $0.startTimeMs) }
             }

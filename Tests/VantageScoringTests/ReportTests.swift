@@ -96,7 +96,7 @@ import VantageWire
         let exporter = scenario.nodes["pk-as17557-0"]!.id
         let toFetch = Report.rawToFetch(for: verdict, in: ordinary)
         #expect(toFetch.count == VerdictEvidenceSet.rawSeqs(namedBy: VerdictEvidenceSet.summaryBatches(of: verdict, in: ordinary), for: verdict,
-                                                            windowMs: ordinary.windowMs).values.reduce(0) { $0 + $1.count } && toFetch.count > 100,
+                                                            windowMs: ordinary.windowMs, in: ordinary).values.reduce(0) { $0 + $1.count } && toFetch.count > 100,
                 "every raw batch the summaries name")
         let fetched = toFetch.compactMap { scenario.ledger.batch(of: Hash256(bytes: $0.origin)!, seq: $0.fromSeq) }
         let complete = Report.build(verdict: verdict, ledger: ordinary, fetched: fetched, meshName: "scoring", exportedBy: exporter, nowMs: 0)

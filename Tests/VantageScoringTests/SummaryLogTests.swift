@@ -118,7 +118,9 @@ import VantageWire
         #expect(refusal { $0.summaries[0].windowStartMs += 1 }.contains("summary 0: window_start_ms is not a multiple of the window"))
         #expect(refusal { $0.summaries[0].rawHash = Data([1, 2]) }.contains("summary 0: raw_hash is not 32 bytes"))
         #expect(refusal { $0.summaries[0].rawSeqs = [3, 2] }.contains("raw_seqs are not ascending seqs"))
-        #expect(refusal { $0.summaries[0].targets.reverse() }.contains("targets are not named and sorted") || good[0].targets.count == 1)
+        #expect(refusal { $0.summaries[0].targets.reverse() }.contains("targets are not sorted, numbered ones by number, then named ones by name")
+                || good[0].targets.count == 1)
+        #expect(refusal { $0.summaries[0].targets[0].target = "" }.contains("targets are not each numbered or named"))
         #expect(refusal { $0.summaries[0].targets[0].setCounts([]) }.contains("no outcome counted"))
         #expect(refusal { $0.summaries[0].targets[0].outcomes.insert(OutcomeCount.with { $0.outcome = .ok; $0.count = 1 }, at: 0) }
             .contains("outcomes are not positive counts of outcomes other than ok in ascending order"), "ok is counted in its own field")

@@ -101,8 +101,8 @@ def numbering_problems(batch_payload: bytes, campaign_payload: bytes, campaign_i
     batch = parse_fields(batch_payload)
     targets = [parse_fields(t) for t in repeated(parse_fields(campaign_payload), 3)]
     problems = []
-    if dict(batch).get(7, b"").hex() != campaign_id:
-        problems.append("the numbered batch does not name the campaign's id in field 7")
+    if dict(batch).get(7, b"").hex() != campaign_id[:16]:
+        problems.append("the numbered batch does not name the campaign by the first 8 bytes of its id in field 7")
     for index, measurement in enumerate(repeated(batch, 6)):
         m = dict(parse_fields(measurement))
         t, i = m.get(9, 0), m.get(10, 0)
@@ -126,12 +126,16 @@ def named_problems(batch_payload: bytes) -> list:
     return problems
 
 
-def summary_problems(summary_payload: bytes, batch_envelope: dict) -> list:
-    """The summary batch is in the summary log (tier 1), carries no measurements, and its one
-    summary commits to the plain batch: raw_seqs = [its seq], raw_hash = SHA-256(domain || its id)."""
+def summary_problems(summary_payload: bytes, batch_envelope: dict, campaign_payload: bytes, campaign_id: str) -> list:
+    """The summary batch is in the summary log (tier 1), carries no measurements, names the
+    campaign by the first 8 bytes of its id (field 7), and its one summary commits to the plain
+    batch: raw_seqs = [its seq], raw_hash = SHA-256(domain || its id); its targets (field 5) are
+    numbered (TargetSummary field 6, ascending, within the campaign's targets) and carry no name."""
     problems = []
     batch = parse_fields(summary_payload)
     fields = dict(batch)
+    if fields.get(7, b"").hex() != campaign_id[:16]:
+        problems.append("the summary batch does not name the campaign by the first 8 bytes of its id in field 7")
     if fields.get(8) != 1:
         problems.append("the summary batch's tier (field 8) is not 1")
     if repeated(batch, 6):
@@ -145,6 +149,15 @@ def summary_problems(summary_payload: bytes, batch_envelope: dict) -> list:
         problems.append("raw_hash is not SHA-256(domain || the plain batch's id)")
     if summary.get(6) != b"\x01":
         problems.append("raw_seqs is not [1] (packed)")
+    campaign_targets = len(repeated(parse_fields(campaign_payload), 3))
+    numbers = []
+    for target in repeated(parse_fields(summaries[0]), 5):
+        t = dict(parse_fields(target))
+        if t.get(1):
+            problems.append("a target of the summary carries its name beside or instead of its number")
+        numbers.append(t.get(6, 0))
+    if not numbers or numbers != sorted(set(numbers)) or not all(1 <= n <= campaign_targets for n in numbers):
+        problems.append(f"target numbers {numbers} are not ascending numbers of the campaign's {campaign_targets} targets")
     return problems
 
 
@@ -180,7 +193,7 @@ def main() -> int:
         ("numbered-batch", numbering_problems(payload["numbered-batch"], payload["campaign"], envelopes["campaign"]["id"])),
         ("campaign", archiver_problems(payload["campaign"])),
         ("batch", named_problems(payload["batch"])),
-        ("summary-batch", summary_problems(payload["summary-batch"], envelopes["batch"])),
+        ("summary-batch", summary_problems(payload["summary-batch"], envelopes["batch"], payload["campaign"], envelopes["campaign"]["id"])),
     ]:
         if problems:
             failures.append(f"envelopes.json: {name!r}: " + "; ".join(problems))
