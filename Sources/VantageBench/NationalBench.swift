@@ -40,6 +40,15 @@ public enum NationalBench {
             report.add("received per node per day, median", received / 1_000_000, "MB")
         }
         report.add("received per node per day, max", Double(o.bytesReceivedMax) * perDay / 1_000_000, "MB")
+        let sent = Double(o.bytesSentMedian) * perDay
+        if nodes >= 500 {
+            report.add("sent per node per day, median", sent / 1_000_000, "MB", target: "≤ 30 MB", met: sent <= 30_000_000)
+        } else {
+            report.add("sent per node per day, median", sent / 1_000_000, "MB")
+        }
+        report.add("sent per node per day, max", Double(o.bytesSentMax) * perDay / 1_000_000, "MB")
+        report.add("received per node per day with TLS and TCP/IP (estimate)", Double(o.wireBytesReceivedMedian) * perDay / 1_000_000, "MB")
+        report.add("  the same, sent", Double(o.wireBytesSentMedian) * perDay / 1_000_000, "MB")
         if archivers > 0 {
             // An archiver stores every batch but its own.
             let stored = Double(o.signedBatchBytes) * Double(nodes - 1) / Double(nodes)
@@ -69,7 +78,7 @@ public enum NationalBench {
         }
         report.add("converged after the last batch", o.converged ? 1 : 0, "", target: "1", met: o.converged)
         report.add("wall time", wall, "s")
-        report.notes.append("simulated \(hours) h (per day: × \(String(format: "%.0f", perDay))); frame bytes are length prefix + protobuf, without TLS and TCP; gossip every \(String(format: "%.1f", Double(gossipIntervalMs) / 1000)) s, fanout 2, \(settings.links) links per node")
+        report.notes.append("simulated \(hours) h (per day: × \(String(format: "%.0f", perDay))); frame bytes are length prefix + protobuf, without TLS and TCP (the estimate with them: one TLS 1.3 record of 22 bytes more per frame, 52 bytes of TCP/IPv4 headers per segment of at most \(NodeTraffic.segmentPayloadBytes) bytes, a delayed ACK per two segments the other way); gossip every \(String(format: "%.1f", Double(gossipIntervalMs) / 1000)) s, fanout 2, \(settings.links) links per node")
         if nodes < 500 { report.notes.append("N = \(nodes): the target is for N = 500 (vantage bench national --nodes 500, minutes of CPU)") }
         return report
     }

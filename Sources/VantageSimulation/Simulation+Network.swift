@@ -32,6 +32,7 @@ extension Simulation {
     mutating func send(_ frame: Frame, from: Int, to: Int) {
         let bytes = (try? FrameEncoder.encode(frame).count) ?? 0
         bytesSent += bytes
+        traffic[from].sent(bytes)
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
         let faulty = nowMs < plan.lossUntilMs
         if faulty && Double.random(in: 0..<1, using: &rng) < plan.loss { return }
@@ -44,7 +45,7 @@ extension Simulation {
 
     mutating func deliver(_ frame: Frame, from: Int, to: Int, bytes: Int) {
         guard nodes[to].up, plan.allows(from: from, to: to, nowMs: nowMs) else { return }
-        bytesReceived[to] += bytes
+        traffic[to].received(bytes)
         if settings.archivers > 0 && to < settings.archivers {
             archiverBytesByKind[frame.kindName, default: 0] += bytes
         } else {

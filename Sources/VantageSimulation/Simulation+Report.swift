@@ -13,8 +13,10 @@ extension Simulation {
         } + cache.reverifyAll()
         let groups = digestGroups()
         let archiving = Set(settings.archivers > 0 ? archiverIndices : [])
-        let ordinary = bytesReceived.indices.filter { !archiving.contains($0) }.map { bytesReceived[$0] }.sorted()
-        let archived = archiving.sorted().map { bytesReceived[$0] }.sorted()
+        let ordinaryTraffic = traffic.indices.filter { !archiving.contains($0) }.map { traffic[$0] }
+        func median(_ figure: (NodeTraffic) -> Int) -> Int { ordinaryTraffic.map(figure).sorted()[ordinaryTraffic.count / 2] }
+        let ordinary = ordinaryTraffic.map(\.bytesIn).sorted()
+        let archived = archiving.sorted().map { traffic[$0].bytesIn }.sorted()
         let checks: [SimulationReport.Check] = [
             .init(name: "only verified facts", passed: unverified == 0,
                   detail: "\(unverified) facts held without passing Ed25519 verification"),
@@ -33,6 +35,8 @@ extension Simulation {
             bytesPerDeliveredBatch: deliveries == 0 ? 0 : Double(bytesSent) / Double(deliveries),
             bytesReceivedMedian: ordinary[ordinary.count / 2], bytesReceivedMax: ordinary.last ?? 0,
             bytesReceivedArchiverMedian: archived.isEmpty ? 0 : archived[archived.count / 2],
+            bytesSentMedian: median(\.bytesOut), bytesSentMax: ordinaryTraffic.map(\.bytesOut).max() ?? 0,
+            wireBytesReceivedMedian: median(\.wireBytesIn), wireBytesSentMedian: median(\.wireBytesOut),
             bytesReceivedByKind: bytesReceivedByKind, archiverBytesByKind: archiverBytesByKind,
             measurements: batches.count * settings.measurementsPerBatch, signedBatchBytes: signedBatchBytes,
             lostBatches: lost, realVerifications: cache.verifications, virtualMs: nowMs, checks: checks,

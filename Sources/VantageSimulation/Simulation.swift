@@ -48,8 +48,9 @@ public struct Simulation {
     var nowMs: Int64 = 0
     var tracked: [NodeID: [UInt64: Tracked]] = [:]
     var bytesSent = 0
-    /// Frame bytes delivered to each node, and by frame type to ordinary nodes and to archivers.
-    var bytesReceived: [Int] = []
+    /// What each node's connections carried; frame bytes delivered by frame type to ordinary
+    /// nodes and to archivers.
+    var traffic: [NodeTraffic] = []
     var bytesReceivedByKind: [String: Int] = [:]
     var archiverBytesByKind: [String: Int] = [:]
     /// Frame-sized bytes of every batch signed (as a delta counts them).
@@ -92,7 +93,7 @@ public struct Simulation {
             _ = try! base.insert(cache.verify(rootKey.sign(campaign)), nowMs: 0)
         }
         try! base.commit()
-        bytesReceived = Array(repeating: 0, count: settings.nodes)
+        traffic = Array(repeating: NodeTraffic(), count: settings.nodes)
         self.rng = rng
         for i in nodes.indices {
             nodes[i].ledger = base

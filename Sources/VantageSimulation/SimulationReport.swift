@@ -39,6 +39,13 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public var bytesReceivedMedian: Int
     public var bytesReceivedMax: Int
     public var bytesReceivedArchiverMedian: Int
+    /// Frame bytes sent by a node: the median and the largest over the same nodes.
+    public var bytesSentMedian: Int
+    public var bytesSentMax: Int
+    /// The medians over the same nodes of the bytes received and sent on their links, TLS and
+    /// TCP/IP included (`NodeTraffic`'s estimate).
+    public var wireBytesReceivedMedian: Int
+    public var wireBytesSentMedian: Int
     /// Frame bytes delivered, by frame type: to the ordinary nodes (all nodes without archivers),
     /// and to the archivers.
     public var bytesReceivedByKind: [String: Int]
@@ -62,6 +69,8 @@ public struct SimulationReport: Codable, Sendable, Equatable {
         case bytesPerDeliveredBatch = "bytes_per_delivered_batch"
         case bytesReceivedMedian = "bytes_received_median", bytesReceivedMax = "bytes_received_max", measurements
         case bytesReceivedArchiverMedian = "bytes_received_archiver_median"
+        case bytesSentMedian = "bytes_sent_median", bytesSentMax = "bytes_sent_max"
+        case wireBytesReceivedMedian = "wire_bytes_received_median", wireBytesSentMedian = "wire_bytes_sent_median"
         case bytesReceivedByKind = "bytes_received_by_kind", archiverBytesByKind = "archiver_bytes_by_kind", signedBatchBytes = "signed_batch_bytes"
         case lostBatches = "lost_batches"
         case realVerifications = "real_verifications"
