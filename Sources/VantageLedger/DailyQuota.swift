@@ -47,8 +47,8 @@ extension Ledger {
     /// numbered by it (protocol/SPEC.md §5.6).
     public func nextBatch(of origin: NodeID, createdMs: Int64, measurements: [VantageWire.Measurement]) -> Batch {
         var batch = head(of: origin).nextBatch(origin: origin, createdMs: createdMs, measurements: measurements)
-        if let campaign, let numbering = numberings[campaign.id] {
-            batch.campaign = CampaignName.of(campaign.id)
+        if let (name, numbering) = currentNumbering {
+            batch.campaign = name
             batch.measurements = measurements.map(numbering.numbered)
         }
         return batch
@@ -60,11 +60,16 @@ extension Ledger {
         var batch = head(of: origin, tier: .summary).nextBatch(origin: origin, createdMs: createdMs, measurements: [])
         batch.tier = .summary
         batch.summaries = summaries
-        if let campaign, let numbering = numberings[campaign.id] {
-            batch.campaign = CampaignName.of(campaign.id)
+        if let (name, numbering) = currentNumbering {
+            batch.campaign = name
             batch.summaries = summaries.map(numbering.numbered)
         }
         return batch
+    }
+
+    /// The name and numbering of the current campaign, which a node numbers what it signs by.
+    private var currentNumbering: (name: Data, numbering: CampaignNumbering)? {
+        campaign.flatMap { campaign in numberings[campaign.id].map { (CampaignName.of(campaign.id), $0) } }
     }
 
     /// Why `batch` (of `payloadBytes`) would take its origin past its daily quota, or nil.

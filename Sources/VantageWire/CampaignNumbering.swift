@@ -34,10 +34,7 @@ public struct CampaignNumbering: Sendable {
     public func named(_ m: Measurement) throws(NumberingError) -> Measurement {
         try Self.check(m)
         guard m.targetIndex > 0 else { return m }
-        guard Int(m.targetIndex) <= targets.count else {
-            throw NumberingError("target_index \(m.targetIndex) is beyond the campaign's \(targets.count) targets")
-        }
-        let target = targets[Int(m.targetIndex) - 1]
+        let target = try target(numbered: m.targetIndex)
         var named = m
         named.target = target.name
         named.targetIndex = 0
@@ -49,6 +46,14 @@ public struct CampaignNumbering: Sendable {
             named.inputIndex = 0
         }
         return named
+    }
+
+    /// The target numbered `index` (1-based); throws when the campaign has no such number.
+    func target(numbered index: UInt32) throws(NumberingError) -> Target {
+        guard Int(index) <= targets.count else {
+            throw NumberingError("target_index \(index) is beyond the campaign's \(targets.count) targets")
+        }
+        return targets[Int(index) - 1]
     }
 
     /// The rules a measurement keeps whatever the campaign: a number or a name, not both, and an
@@ -98,11 +103,8 @@ extension CampaignNumbering {
             named.targets = try summary.targets.map { target throws(NumberingError) in
                 guard target.targetIndex > 0 else { return target }
                 guard let numbering else { throw NumberingError("a summary's target is numbered, but its batch names no campaign") }
-                guard Int(target.targetIndex) <= numbering.targets.count else {
-                    throw NumberingError("target_index \(target.targetIndex) is beyond the campaign's \(numbering.targets.count) targets")
-                }
                 var copy = target
-                copy.target = numbering.targets[Int(target.targetIndex) - 1].name
+                copy.target = try numbering.target(numbered: target.targetIndex).name
                 copy.targetIndex = 0
                 return copy
             }.sorted { $0.target < $1.target }
