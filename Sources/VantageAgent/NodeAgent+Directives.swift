@@ -27,6 +27,8 @@ extension NodeAgent {
                 logger.warning("batches refused: their logs are kept by archivers only", metadata: ["peer": "\(peer.short)", "batches": "\(count)"])
             case .evidence(let batches, let peer):
                 receiveEvidence(batches, from: peer)
+            case .forwardEvidence(let ranges, let peer):
+                forwardEvidence(ranges, to: peer)
             case .rateLimited(let peer):
                 metrics.refused("rate_limited")
                 logger.debug("request not answered: rate limit", metadata: ["peer": "\(peer.short)"])

@@ -13,34 +13,62 @@ extension NodeAgent {
     static let evidenceWaitMs: Int64 = 8_000
     static let evidenceRangesPerWant = 256
 
-    /// The raw batches of `ranges` (one seq each) that the connected archivers and origins hold,
-    /// verified; waits up to `evidenceWaitMs`, asking again half-way for what is still missing.
-    nonisolated func fetchEvidence(_ ranges: [WantRange]) async -> [Verified<Batch>] {
+    /// The raw batches of `ranges` (one seq each) that the connected archivers, relays and origins
+    /// hold, verified; waits up to `waitMs`, asking again half-way for what is still missing. A
+    /// relay forwarding a peer's request (`forwardedFor`) asks neither relays nor that peer.
+    nonisolated func fetchEvidence(_ ranges: [WantRange], waitMs: Int64 = evidenceWaitMs, forwardedFor requester: NodeID? = nil) async -> [Verified<Batch>] {
         let wanted = Set(ranges.compactMap { range in Hash256(bytes: range.origin).map { EvidencePlace(origin: $0, seq: range.fromSeq) } })
-        guard !wanted.isEmpty, await askForEvidence(wanted) > 0 else { return [] }
+        guard !wanted.isEmpty else { return [] }
+        await beginEvidence(wanted)
+        guard await askForEvidence(wanted, forwardedFor: requester) > 0 else { return await takeEvidence(wanted) }
         let start = Date().unixMilliseconds
         var askedAgain = false
-        while Date().unixMilliseconds - start < Self.evidenceWaitMs {
+        while Date().unixMilliseconds - start < waitMs {
             try? await Task.sleep(for: .milliseconds(50))
             let missing = await missingEvidence(of: wanted)
             if missing.isEmpty { break }
-            if !askedAgain, Date().unixMilliseconds - start > Self.evidenceWaitMs / 2 {
+            if !askedAgain, Date().unixMilliseconds - start > waitMs / 2 {
                 askedAgain = true
-                await askForEvidence(missing)
+                await askForEvidence(missing, forwardedFor: requester)
             }
         }
         return await takeEvidence(wanted)
     }
 
-    /// Sends `Want`s of evidence for `places` to every connected archiver, and to each origin for
-    /// its own; returns how many peers were asked.
+    /// A relay's answer to ranges of a `Want` of evidence it does not hold (SPEC §7.5): fetched
+    /// from its archivers and origins within half a report's wait, so that the asker has them
+    /// before it asks again, and sent on in frames of at most `max_delta_bytes`.
+    func forwardEvidence(_ ranges: [WantRange], to peer: NodeID) {
+        Task {
+            let found = await fetchEvidence(ranges, waitMs: Self.evidenceWaitMs / 2, forwardedFor: peer)
+            sendEvidence(found.map(\.envelope), to: peer)
+            logger.info("evidence forwarded", metadata: ["peer": "\(peer.short)", "asked": "\(ranges.count)", "sent": "\(found.count)"])
+        }
+    }
+
+    private func sendEvidence(_ envelopes: [Envelope], to peer: NodeID) {
+        var frame: [Envelope] = []
+        var bytes = 0
+        for envelope in envelopes {
+            if !frame.isEmpty, bytes + envelope.wireSize > gossip.settings.maxDeltaBytes {
+                connections[peer]?.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = frame } })
+                (frame, bytes) = ([], 0)
+            }
+            frame.append(envelope)
+            bytes += envelope.wireSize
+        }
+        if !frame.isEmpty { connections[peer]?.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = frame } }) }
+    }
+
+    /// Sends `Want`s of evidence for `places` to every connected archiver and relay, and to each
+    /// origin for its own; returns how many peers were asked.
     @discardableResult
-    private func askForEvidence(_ places: Set<EvidencePlace>) -> Int {
-        evidenceAsked.formUnion(places)
+    private func askForEvidence(_ places: Set<EvidencePlace>, forwardedFor requester: NodeID?) -> Int {
         let sorted = places.sorted()
         var peers = 0
-        for peer in connections.keys.sorted() {
-            let asked = ledger.archivers.contains(peer) ? sorted : sorted.filter { $0.origin == peer }
+        for peer in connections.keys.sorted() where peer != requester {
+            let asksAll = ledger.archivers.contains(peer) || (requester == nil && ledger.relays[peer] != nil)
+            let asked = asksAll ? sorted : sorted.filter { $0.origin == peer }
             if !asked.isEmpty { peers += 1 }
             for chunk in stride(from: 0, to: asked.count, by: Self.evidenceRangesPerWant) {
                 let ranges = asked[chunk..<min(chunk + Self.evidenceRangesPerWant, asked.count)].map { place in
@@ -52,13 +80,24 @@ extension NodeAgent {
         return peers
     }
 
-    private func missingEvidence(of wanted: Set<EvidencePlace>) -> Set<EvidencePlace> {
-        wanted.subtracting(evidenceReceived.keys)
+    /// Marks `places` as asked for by one more fetch: several fetches (a report, a relay's
+    /// forwarding for two peers) may want the same batch at once.
+    private func beginEvidence(_ places: Set<EvidencePlace>) {
+        for place in places { evidenceAsked[place, default: 0] += 1 }
     }
 
+    private func missingEvidence(of wanted: Set<EvidencePlace>) -> Set<EvidencePlace> {
+        wanted.filter { evidenceReceived[$0] == nil }
+    }
+
+    /// What arrived of `wanted`; forgets a batch once no fetch waits for it any more.
     private func takeEvidence(_ wanted: Set<EvidencePlace>) -> [Verified<Batch>] {
-        evidenceAsked.subtract(wanted)
-        let found = wanted.sorted().compactMap { evidenceReceived.removeValue(forKey: $0) }
+        let found = wanted.sorted().compactMap { evidenceReceived[$0] }
+        for place in wanted {
+            let waiting = (evidenceAsked[place] ?? 1) - 1
+            evidenceAsked[place] = waiting > 0 ? waiting : nil
+            if waiting <= 0 { evidenceReceived[place] = nil }
+        }
         logger.info("evidence fetched", metadata: ["asked": "\(wanted.count)", "received": "\(found.count)"])
         return found
     }
@@ -68,7 +107,7 @@ extension NodeAgent {
     func receiveEvidence(_ envelopes: [Envelope], from peer: NodeID) {
         var unasked = 0
         for envelope in envelopes {
-            guard let position = envelope.batchPosition, evidenceAsked.contains(EvidencePlace(origin: position.log, seq: position.seq)),
+            guard let position = envelope.batchPosition, evidenceAsked[EvidencePlace(origin: position.log, seq: position.seq)] != nil,
                   evidenceReceived[EvidencePlace(origin: position.log, seq: position.seq)] == nil else {
                 unasked += 1
                 continue

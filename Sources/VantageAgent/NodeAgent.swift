@@ -53,8 +53,9 @@ public actor NodeAgent {
     var unsummarised: Set<Int64> = []
     /// Envelopes of frames being applied, verified off the actor beforehand.
     var verifiedAhead: [Envelope: Result<SignedFact, any Error>] = [:]
-    /// Raw batches asked of archivers for a report, and those that arrived (NodeAgent+Evidence).
-    var evidenceAsked: Set<EvidencePlace> = []
+    /// Raw batches asked of archivers, relays and origins (with how many fetches wait for each),
+    /// and those that arrived (NodeAgent+Evidence).
+    var evidenceAsked: [EvidencePlace: Int] = [:]
     var evidenceReceived: [EvidencePlace: Verified<Batch>] = [:]
 
     /// Loads the node folder and its ledger. Throws naming the file that is missing or wrong.

@@ -22,8 +22,8 @@ public enum LatencyBench {
     /// Probe kinds that SNI blocking makes fail.
     static let failing: Set<String> = ["tls", "http", "throughput"]
 
-    /// `minWindows`: the campaign policy's `min_windows` (2 by default).
-    public static func run(minWindows: UInt32 = 2) async throws -> BenchReport {
+    /// Runs the trials on a live mesh under the default scoring policy.
+    public static func run() async throws -> BenchReport {
         var report = BenchReport("verdict latency, live mesh")
         let isps = 5
         let mesh = try BenchMesh("latency", nodes: isps)
@@ -32,7 +32,6 @@ public enum LatencyBench {
         record.intervalSeconds = windowSeconds / 2
         record.policy.windowSeconds = windowSeconds
         record.summaryGraceSeconds = windowSeconds / 10
-        record.policy.minWindows = minWindows
         let campaign = RecordFile.encode(try mesh.mesh.loadAdmin().sign(record))
 
         var agents: [AgentProcess] = []
@@ -85,7 +84,7 @@ public enum LatencyBench {
         let worst = latencies.max() ?? .infinity
         report.add("verdict after the onset, worst of \(trials.count)", worst, "windows", target: "≤ 2 windows", met: worst <= 2)
         report.add("the same at the default 600 s window", worst * 600, "s")
-        report.notes.append("\(isps) real agents on loopback, gossip at the agent's default interval; 4 ISPs block from the onset, the observer's does not; every agent measures the campaign's \(record.targets.count) targets × \(record.probes.count) probe kinds every \(record.intervalSeconds) s after a backfill of 36 windows; window \(windowSeconds) s, summaries signed \(record.summaryGraceSeconds) s after a window ends; an event needs \(minWindows) windows (the policy's min_windows) before it is a verdict; a trial's blocking ends when its verdict is seen")
+        report.notes.append("\(isps) real agents on loopback, gossip at the agent's default interval; 4 ISPs block from the onset, the observer's does not; every agent measures the campaign's \(record.targets.count) targets × \(record.probes.count) probe kinds every \(record.intervalSeconds) s after a backfill of 36 windows; window \(windowSeconds) s, summaries signed \(record.summaryGraceSeconds) s after a window ends; a local or regional event needs \(ScoringParameters().minWindows) windows (the policy's min_windows) before it is a verdict, a nation-scale one its first; a trial's blocking ends when its verdict is seen")
         return report
     }
 

@@ -22,6 +22,9 @@ public enum GossipDirective: Sendable {
     case outOfTier(NodeID, count: Int)
     /// Raw batches the peer sent in answer to a `Want` of evidence: for whoever asked, not the ledger.
     case evidence([Envelope], from: NodeID)
+    /// A relay was asked for raw batches it does not hold (SPEC §7.5): ask the archivers and origins
+    /// it is connected to, and send the peer what arrives.
+    case forwardEvidence([WantRange], for: NodeID)
 }
 
 /// How an anti-entropy exchange ended.

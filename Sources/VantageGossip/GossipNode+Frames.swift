@@ -14,11 +14,13 @@ extension GossipNode {
         let frame = frame.restoringSigners(in: ledger)
         peers[peer]?.lastContactMs = nowMs
         let scope = ledger.scope(between: id, and: peer)
+        var sameDigest = false
         if case .summary(let summary) = frame.body {
             let digest = DigestPrefix(wire: summary.ledgerDigest)
             peers[peer]?.lastDigest = digest
             peers[peer]?.lastDigestAtMs = nowMs
-            if ledger.covers(scope, log: id), digest?.matches(ledger.digest(scope: scope)) == true {
+            sameDigest = digest?.matches(ledger.digest(scope: scope)) == true
+            if sameDigest, ledger.covers(scope, log: id) {
                 peers[peer]?.holdsOwnRawUpTo = ledger.span(of: id).head.seq
             }
         }
@@ -26,7 +28,7 @@ extension GossipNode {
         case .summary(let summary) where !summary.reply:
             // Equal digests, or equal settled digests (the two differ only by batches that
             // pushes and announcements are still carrying): the exchange ends here.
-            if DigestPrefix(wire: summary.ledgerDigest)?.matches(ledger.digest(scope: scope)) == true {
+            if sameDigest {
                 return [.send(.summary(ledger, scope: scope, reply: true), to: peer)]
             }
             guard let settled = DigestPrefix(wire: summary.settledDigest) else {
@@ -86,7 +88,9 @@ extension GossipNode {
             let maxBytes = min(budget, settings.maxDeltaBytes)
             if want.evidence {
                 let batches = charging(ledger.delta(for: want.ranges, maxBytes: maxBytes), to: peer).batches
+                let lacking = rangesToForward(want.ranges, from: peer, ledger: ledger)
                 return [.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }, to: peer)]
+                    + (lacking.isEmpty ? [] : [.forwardEvidence(lacking, for: peer)])
             }
             let built = charging(ledger.delta(for: want.ranges, scope: scope, maxBytes: maxBytes), to: peer)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
@@ -126,6 +130,17 @@ extension GossipNode {
         guard startAnswerInterval(for: peer, nowMs: nowMs) else { return nil }
         let left = settings.maxAnswersPerInterval * settings.maxDeltaBytes - peers[peer]!.wantBytes
         return left > 0 ? left : nil
+    }
+
+    /// The ranges of a `Want` of evidence that a relay forwards (SPEC §7.5): one seq of a raw log
+    /// named by its whole origin id, not the asker's own, that this node does not hold. Only an
+    /// ordinary node's requests are forwarded, so a forwarded request is never forwarded again.
+    private func rangesToForward(_ ranges: [WantRange], from peer: NodeID, ledger: Ledger) -> [WantRange] {
+        guard ledger.relays[id] != nil, ledger.relays[peer] == nil, !ledger.archivers.contains(peer) else { return [] }
+        return ranges.filter { range in
+            guard let origin = Hash256(bytes: range.origin), origin != peer, let seqs = range.seqs, seqs.count == 1 else { return false }
+            return ledger.batch(of: origin, seq: seqs.lowerBound) == nil
+        }
     }
 
     /// `answer` to `peer`'s `Want`, its batch bytes charged to the peer's budget of the interval.
@@ -198,13 +213,36 @@ extension GossipNode {
             let owner = ledger.owner(ofLog: log)
             guard !ledger.excluded.contains(owner), !ledger.enrollments(of: owner).isEmpty else { continue }
             let have = ledger.span(of: log).head.seq
-            let asked = wanted[log].map { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0.seq : 0 } ?? 0
-            guard seqs.upperBound > max(have, asked) else { continue }
+            let pending = wanted[log].flatMap { nowMs - $0.atMs <= settings.exchangeTimeoutMs ? $0 : nil }
+            guard seqs.upperBound > max(have, pending?.seq ?? 0) else {
+                if seqs.upperBound > have, var entry = pending, entry.askedOf != peer, entry.alternates.count < Self.maxAlternates,
+                   !entry.alternates.contains(where: { $0.peer == peer }) {
+                    entry.alternates.append((peer, head.origin))
+                    wanted[log] = entry
+                }
+                continue
+            }
             ranges.append(WantRange(log: head.origin, seqs: max(seqs.lowerBound, have + 1)...seqs.upperBound))
-            wanted[log] = (seqs.upperBound, nowMs)
+            wanted[log] = WantedLog(seq: seqs.upperBound, atMs: nowMs, askedOf: peer)
         }
         guard !ranges.isEmpty else { return [] }
         return [.send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer)]
+    }
+
+    /// Pulls whose answer has not brought the seqs within an exchange timeout (the `Want` was lost,
+    /// rate-limited or answered short): the next peer that announced them is asked for what is
+    /// still missing, or, when none is left, the pull is forgotten (anti-entropy repairs it).
+    mutating func retryPulls(nowMs: Int64, ledger: Ledger) -> [GossipDirective] {
+        var ranges: [NodeID: [WantRange]] = [:]
+        for (log, entry) in wanted.sorted(by: { $0.key < $1.key }) where nowMs - entry.atMs > settings.exchangeTimeoutMs {
+            wanted[log] = nil
+            let have = ledger.span(of: log).head.seq
+            guard have < entry.seq, let next = entry.alternates.firstIndex(where: { peers[$0.peer]?.connected == true }) else { continue }
+            let (peer, name) = entry.alternates[next]
+            ranges[peer, default: []].append(WantRange(log: name, seqs: (have + 1)...entry.seq))
+            wanted[log] = WantedLog(seq: entry.seq, atMs: nowMs, askedOf: peer, alternates: Array(entry.alternates[(next + 1)...]))
+        }
+        return ranges.sorted { $0.key < $1.key }.map { peer, ranges in .send(Frame.with { $0.want = Want.with { $0.ranges = ranges } }, to: peer) }
     }
 
     /// Heads of one announcement looked at; the rest are ignored (anti-entropy brings them).

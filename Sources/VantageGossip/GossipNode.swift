@@ -22,9 +22,21 @@ public struct GossipNode: Sendable {
     public private(set) var nextRoundMs: Int64 = 0
     /// Anti-entropy rounds started.
     var rounds = 0
-    /// Per log, the highest seq asked of a peer after an announcement, and when: not asked again
-    /// of another peer until an exchange timeout has passed.
-    var wanted: [NodeID: (seq: UInt64, atMs: Int64)] = [:]
+    /// Per log, the highest seq asked of a peer after an announcement: not asked again of another
+    /// peer until an exchange timeout has passed, and then of the next peer that announced it.
+    var wanted: [NodeID: WantedLog] = [:]
+
+    /// A pull in flight: the seq asked for, when, of whom, and the other peers that announced it
+    /// since (with the name each gave the log), to ask in turn if no answer brings it.
+    struct WantedLog: Sendable {
+        var seq: UInt64
+        var atMs: Int64
+        var askedOf: NodeID
+        var alternates: [(peer: NodeID, name: Data)] = []
+    }
+
+    /// Announcers of a pulled seq kept to ask next.
+    static let maxAlternates = 2
 
     /// Dial state of one address.
     public struct AddressState: Sendable, Equatable {
@@ -64,7 +76,7 @@ public struct GossipNode: Sendable {
             addresses[address]?.dialing = true
             directives.append(.dial(address))
         }
-        wanted = wanted.filter { nowMs - $0.value.atMs <= settings.exchangeTimeoutMs }
+        directives += retryPulls(nowMs: nowMs, ledger: ledger)
         if nowMs >= nextRoundMs {
             nextRoundMs = nowMs + settings.intervalMs
             // A peer that announced this very digest within the interval is in sync: a round with

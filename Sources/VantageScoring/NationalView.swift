@@ -95,7 +95,7 @@ public struct NationalView: Sendable {
     /// The pooled test of one ASN's vantage points; `anomalous` here is a candidate until the
     /// day's false discovery control has decided. The failures are tested together with those of
     /// an adjacent window (the one that makes them least probable, the p-value doubled for the
-    /// choice): a disruption lasts two windows before it is reported, and testing them together
+    /// choice): a local or regional disruption lasts two windows before it is reported, and testing them together
     /// gives the test the power to see it through heavy noise, while a lone bad window is weak.
     static func cell(_ key: GroupKey, _ all: [Point], neighbours: [[Point]]) -> Cell {
         let points = all.map(\.window)

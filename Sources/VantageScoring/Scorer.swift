@@ -60,7 +60,7 @@ public enum Scorer {
         let events = Dictionary(grouping: scopes, by: \.target).values
             .flatMap { runs(of: $0.sorted { $0.window < $1.window }) }
             .map(trimmed)
-            .filter { Set($0.map(\.window)).count >= parameters.minWindows }
+            .filter { Set($0.map(\.window)).count >= parameters.minWindows || scope(of: $0).isCountryWide }
         let verdicts = merge(events, country: country).map { group in
             var verdict = verdict(from: group, country: country, marked: marked, parameters: parameters)
             let span = (group.lower * parameters.windowMs)..<((group.upper + 1) * parameters.windowMs)

@@ -22,7 +22,8 @@ public struct ScoringParameters: Sendable, Equatable, Codable {
     /// A vantage point whose control target and every other target fail at least this share in a
     /// window is offline for it (default 80).
     public var offlinePercent: Int
-    /// Windows an event needs before it is a verdict (default 2).
+    /// Windows a local, regional or insufficient event needs before it is a verdict (default 2);
+    /// nation and global events are verdicts from their first window.
     public var minWindows: Int
     /// The targets expected to stay reachable (the campaign's `control` targets; wikipedia when
     /// there is no campaign), used to tell a vantage point's own outage from blocking.

@@ -7,6 +7,11 @@ public enum Scope: String, Sendable, Codable, Comparable, CaseIterable {
     /// Severity order, for ties: global > nation > regional > local > insufficient.
     var rank: Int { Self.allCases.firstIndex(of: self)! }
     public static func < (a: Scope, b: Scope) -> Bool { a.rank < b.rank }
+
+    /// Nation or global: an event of this scope is a verdict from its first window (SPEC §13.5),
+    /// since most of the country's ASNs, each a discovery of the day's false discovery control,
+    /// are not anomalous together by chance; local and regional events need `min_windows`.
+    var isCountryWide: Bool { self == .nation || self == .global }
 }
 
 /// What a disruption does: chosen platforms blocked or throttled, or whole ISPs dark (outage).

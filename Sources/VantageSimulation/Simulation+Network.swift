@@ -20,7 +20,7 @@ extension Simulation {
                 protocolErrors.append("node \(i) disconnected \(peer.short): \(reason)")
             case .outOfTier(let peer, let count):
                 protocolErrors.append("node \(i) got \(count) batches of raw logs it does not keep from \(peer.short)")
-            case .exchangeEnded, .rateLimited, .evidence:
+            case .exchangeEnded, .rateLimited, .evidence, .forwardEvidence:
                 break
             }
         }

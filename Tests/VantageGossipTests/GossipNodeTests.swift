@@ -23,6 +23,8 @@ struct Harness {
     /// Batches dropped for being outside the receiver's tier, and evidence frames received.
     var outOfTier = 0
     var evidence: [NodeID: [Envelope]] = [:]
+    /// Ranges of evidence a relay was asked to forward, by relay.
+    var forwarded: [NodeID: [WantRange]] = [:]
     /// Announce frames received, by receiver.
     var announced: [NodeID: Int] = [:]
 
@@ -61,6 +63,8 @@ struct Harness {
                 outOfTier += count
             case .evidence(let batches, _):
                 evidence[at, default: []] += batches
+            case .forwardEvidence(let ranges, _):
+                forwarded[at, default: []] += ranges
             case .dial, .disconnect, .rateLimited:
                 break
             }
@@ -173,6 +177,28 @@ struct Harness {
         #expect(want.ranges.count == 1 && want.ranges[0].origin == known.origin)
         #expect(node.onFrame(Frame.with { $0.announce = Announce.with { $0.heads = [known] } }, from: a.id, ledger: ledgerB, nowMs: t0 + 1, using: &rng).isEmpty,
                 "asked already, within the exchange timeout")
+    }
+
+    @Test func aPullLeftUnansweredIsAskedOfTheNextAnnouncerAfterTheTimeout() {
+        let a = mesh.node("a", asn: 1), b = mesh.node("b", asn: 2), c = mesh.node("c", asn: 3), d = mesh.node("d", asn: 4)
+        var rng = SplitMix64(seed: 6)
+        var node = GossipNode(id: b.id, asn: 2)
+        let ledgerB = ledger(with: [mesh.enroll(a), mesh.enroll(b), mesh.enroll(c), mesh.enroll(d)])
+        for peer in [a, c, d] { _ = node.onConnected(peer.id, asn: peer.asn, address: nil, nowMs: t0) }
+        let head = WantRange.with { $0.origin = Data(a.id.summaryLogID.bytes); $0.fromSeq = 1; $0.toSeq = 2 }
+        func wants(_ directives: [GossipDirective]) -> [NodeID] {
+            directives.compactMap { if case .send(let frame, let to) = $0, case .want = frame.body { to } else { nil } }
+        }
+        let announce = Frame.with { $0.announce = Announce.with { $0.heads = [head] } }
+        #expect(wants(node.onFrame(announce, from: a.id, ledger: ledgerB, nowMs: t0, using: &rng)) == [a.id])
+        #expect(wants(node.onFrame(announce, from: c.id, ledger: ledgerB, nowMs: t0 + 10, using: &rng)).isEmpty, "asked of a already")
+        #expect(wants(node.onFrame(announce, from: d.id, ledger: ledgerB, nowMs: t0 + 20, using: &rng)).isEmpty)
+        let timeout = node.settings.exchangeTimeoutMs
+        #expect(wants(node.onTick(nowMs: t0 + timeout, ledger: ledgerB, using: &rng)).isEmpty, "a may still answer")
+        // a never answers (its answer lost or rate-limited): c, the next announcer, is asked, then d.
+        #expect(wants(node.onTick(nowMs: t0 + timeout + 1, ledger: ledgerB, using: &rng)) == [c.id])
+        #expect(wants(node.onTick(nowMs: t0 + 2 * timeout + 2, ledger: ledgerB, using: &rng)) == [d.id])
+        #expect(wants(node.onTick(nowMs: t0 + 3 * timeout + 3, ledger: ledgerB, using: &rng)).isEmpty, "no announcer left: anti-entropy repairs it")
     }
 
     @Test func inSyncRoundIsOneSummaryEachWay() {

@@ -126,6 +126,22 @@ import VantageWire
         #expect(h.evidence[ordinary]?.count == 6, "the origin answers with its own")
     }
 
+    @Test func aRelayThatIsNoArchiverForwardsAnOrdinaryNodesRequestForEvidenceItLacksAndNothingElse() throws {
+        var (h, nodes) = mesh()
+        let relay = nodes[2].id, ordinary = nodes[4].id, archiver = nodes[0].id, other = nodes[3].id
+        let campaign = mesh.campaign(version: 2, archivers: [archiver, nodes[1].id], relays: [(relay, "relay.example:7400")])
+        for node in nodes { try h.ledgers[node.id]!.insert(envelope: campaign, nowMs: h.nowMs) }
+        let want = [other, relay].map { origin in WantRange(log: Data(origin.bytes), seqs: 2...2) }
+            + [WantRange(log: Data(ordinary.bytes), seqs: 1...1), WantRange(log: Data(other.bytes), seqs: 1...3)]
+        h.run([.send(.evidenceWant(want), to: relay)], at: ordinary)
+        #expect(h.evidence[ordinary]?.count == 1, "the relay answers its own batch at once")
+        #expect(h.forwarded[relay] == [WantRange(log: Data(other.bytes), seqs: 2...2)],
+                "and forwards the one-seq range it lacks; not the asker's own log, not a range of three")
+        h.run([.send(.evidenceWant(want), to: relay)], at: archiver)
+        h.run([.send(.evidenceWant(want), to: other)], at: ordinary)
+        #expect(h.forwarded[relay]?.count == 1 && h.forwarded[other] == nil, "an archiver's request is not forwarded, and an ordinary node forwards nothing")
+    }
+
     @Test func aSummaryBatchArrivingWithItsOriginsEnrollmentIsKeptByAnOrdinaryNode() {
         var (h, nodes) = mesh()
         var newcomer = mesh.node("new", asn: 199)

@@ -10,39 +10,50 @@ import VantageScoring
 import VantageTestKit
 import VantageWire
 
-/// The two tiers over real agents (protocol/SPEC.md §7.4): two archivers keep every raw batch,
-/// four ordinary nodes their own and everyone's summaries; a report exported from an ordinary node
-/// pulls its evidence from the archivers.
+/// The two tiers over real agents (protocol/SPEC.md §7.4, §7.5): two archivers keep every raw
+/// batch, four ordinary nodes their own and everyone's summaries; one of them is a relay, and a
+/// report exported from a node that reaches only the relay pulls its evidence from the archivers
+/// through it.
 extension MeshSuite {
 @Suite struct TierMeshTests {
     @Test func ordinaryNodesHoldNoOtherRawBatchAndExportReportsWithEvidenceFromArchivers() async throws {
         let folders = try MeshFolders.create("tiers", nodes: (1...6).map { ($0 <= 2 ? "archive\($0)" : "isp\($0)", UInt32(64700 + $0)) })
         let runner = try CommandRunner(directory: folders.base)
         let ids = try folders.nodes.map { try KeyFile.read($0.keyPath).publicKey.id }
-        let campaign = """
-            {"name": "tiers", "version": 1, "interval_seconds": 300, "probes": ["tls"],
-             "targets": [{"name": "facebook", "inputs": ["https://facebook.example/"]}, {"name": "x", "inputs": ["https://x.example/"]},
-                         {"name": "wikipedia", "inputs": ["https://wikipedia.example/"]}],
-             "archivers": ["\(ids[0].hex)", "\(ids[1].hex)"]}
-            """
-        try campaign.write(to: folders.base.appendingPathComponent("campaign.json"), atomically: true, encoding: .utf8)
-        let signed = try runner.run("admin", "campaign", "--mesh", folders.mesh.path, "--file", "campaign.json", "--out", "campaign.envelope")
-        #expect(signed.status == 0, "\(signed.stderr)")
 
         var agents: [AgentProcess] = []
         defer { agents.forEach { $0.stop() } }
         let common = ["--listen", "127.0.0.1:0", "--gossip-interval", "200ms", "--attest-interval", "500ms", "--no-probes"]
         var archiverAddresses: [String] = []
-        for node in folders.nodes.prefix(2) {
-            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + ["--archive"] + archiverAddresses.flatMap { ["--join", $0] })
+        for node in folders.nodes.prefix(3) {
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + (archiverAddresses.count < 2 ? ["--archive"] : [])
+                                         + archiverAddresses.flatMap { ["--join", $0] })
             archiverAddresses.append(try #require(try await agent.waitUntilReady()))
             agents.append(agent)
         }
-        // The campaign reaches both archivers before any ordinary node joins: from the start,
-        // ordinary nodes send their raw batches to archivers only.
+        let relayAddress = archiverAddresses.removeLast()
+        // isp3 is a relay and no archiver. The campaign reaches the archivers and the relay before
+        // any other node joins: from the start, ordinary nodes send their raw batches to archivers only.
+        let campaign = """
+            {"name": "tiers", "version": 1, "interval_seconds": 300, "probes": ["tls"],
+             "targets": [{"name": "facebook", "inputs": ["https://facebook.example/"]}, {"name": "x", "inputs": ["https://x.example/"]},
+                         {"name": "wikipedia", "inputs": ["https://wikipedia.example/"]}],
+             "archivers": ["\(ids[0].hex)", "\(ids[1].hex)"], "relays": [{"node_id": "\(ids[2].hex)", "address": "\(relayAddress)"}]}
+            """
+        try campaign.write(to: folders.base.appendingPathComponent("campaign.json"), atomically: true, encoding: .utf8)
+        let signed = try runner.run("admin", "campaign", "--mesh", folders.mesh.path, "--file", "campaign.json", "--out", "campaign.envelope")
+        #expect(signed.status == 0, "\(signed.stderr)")
         #expect(try runner.run("admin", "publish", "--node", folders.nodes[0].path, "campaign.envelope").status == 0)
-        for node in folders.nodes.dropFirst(2) {
-            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + archiverAddresses.flatMap { ["--join", $0] })
+        let campaignHeld = try await eventually(timeout: 30) {
+            var archiving: [Bool] = []
+            for node in folders.nodes.prefix(3) { archiving.append(try await AgentClient(node: node.path).status().archiver) }
+            return archiving == [true, true, false]
+        }
+        #expect(campaignHeld, "the archivers and the relay (no archiver) hold the campaign")
+        // isp4 and isp5 dial the archivers (and the relay, which the campaign lists); isp6 only the relay.
+        for node in folders.nodes.dropFirst(3) {
+            let join = node.path == folders.nodes[5].path ? [relayAddress] : archiverAddresses
+            let agent = try AgentProcess(runner: runner, node: node.path, arguments: common + join.flatMap { ["--join", $0] })
             _ = try await agent.waitUntilReady()
             agents.append(agent)
         }
@@ -55,9 +66,9 @@ extension MeshSuite {
         let converged = try await eventually(timeout: 90) {
             let all = try await statuses(folders)
             return Set(all.map(\.ledger.summaryDigest)).count == 1 && all.allSatisfy { $0.ledger.summaryBatches >= 6 }
-                && all.prefix(2).allSatisfy { $0.ledger.origins == 6 }
+                && all.prefix(2).allSatisfy { $0.ledger.origins == 5 }
         }
-        #expect(converged, "every node holds every summary, the archivers every raw batch")
+        #expect(converged, "every node holds every summary, the archivers every raw batch but isp6's, which reaches no archiver")
         let all = try await statuses(folders)
         #expect(all[0].ledger.digest == all[1].ledger.digest, "the archivers agree on everything")
         // Replication: both archivers confirm holding an ordinary node's raw log, which is still
@@ -90,10 +101,11 @@ extension MeshSuite {
         }
 
         let ordinary = folders.nodes[5]
+        #expect(try await AgentClient(node: ordinary.path).status().peers.map(\.nodeID) == [ids[2].hex], "isp6 reaches the relay alone")
         let result = try await AgentClient(node: ordinary.path).verdicts(country: nil)
         let verdict = try #require(result.verdicts.first { $0.scope == .nation }, "\(result.verdicts.map(\.sentence))")
         #expect(verdict.targets == ["facebook", "x"] && verdict.asnsAffected == 5)
-        // The export pulls the raw evidence from the archivers; attestations spread meanwhile.
+        // The export pulls the raw evidence from the archivers through the relay; attestations spread meanwhile.
         let reportPath = folders.base.appendingPathComponent("report.json").path
         let verified = try await eventually(timeout: 60) {
             guard try runner.run("report", "export", "--node", ordinary.path, "--verdict", verdict.id, "--out", reportPath).status == 0 else { return false }
@@ -103,7 +115,7 @@ extension MeshSuite {
         let verifyOutput = try runner.run("report", "verify", reportPath).stdout
         #expect(verified, "\(verifyOutput)")
         #expect(report.missingEvidence == nil && Set(report.batches.compactMap { ReportTestsSupport.signer(of: $0) }).count == 6,
-                "raw evidence of all six signers, five of them fetched")
+                "raw evidence of all six signers, five of them fetched through the relay")
         // Evidence by id: a summary batch of another ordinary node, and the raw batches it names.
         let client = try AgentClient(node: ordinary.path)
         let summaryOfOther = try #require(verdict.supportingBatches.first { id in
@@ -114,13 +126,17 @@ extension MeshSuite {
         #expect(evidence.tier == "summary" && evidence.signer == ids[3].hex && evidence.missing.isEmpty)
         #expect(evidence.envelopes.dropFirst().allSatisfy { ReportTestsSupport.signer(of: $0) == ids[3] }
                 && evidence.envelopes.dropFirst().contains { rawNamed.contains($0) },
-                "the summary batch, then raw batches of its signer fetched from the archivers")
+                "the summary batch, then raw batches of its signer fetched from the archivers through the relay")
         await #expect(throws: ClientError.self) { try await client.evidence(batchID: String(repeating: "0", count: 64)) }
 
-        // Both archivers stopped: the export names the evidence it could not fetch, and so does verify.
+        // Both archivers stopped: the relay still fetches isp4's and isp5's raw batches from them, but
+        // the archivers' own are gone; the export names the evidence it could not fetch, and so does verify.
         agents[0].stop()
         agents[1].stop()
-        #expect(try await eventually(timeout: 30) { try await AgentClient(node: ordinary.path).status().peers.isEmpty })
+        let archiverIDs = [ids[0].hex, ids[1].hex]
+        #expect(try await eventually(timeout: 30) {
+            try await !AgentClient(node: folders.nodes[2].path).status().peers.contains { archiverIDs.contains($0.nodeID) }
+        })
         let orphanPath = folders.base.appendingPathComponent("orphan.json").path
         let export = try runner.run("report", "export", "--node", ordinary.path, "--verdict", verdict.id, "--out", orphanPath)
         #expect(export.status == 0 && export.stderr.contains("raw batches the summaries name could not be fetched"), "\(export.stderr)")

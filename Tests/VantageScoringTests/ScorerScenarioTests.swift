@@ -124,4 +124,22 @@ import VantageWire
         #expect(await offPool { Scorer.score(observations, country: "PK") }.verdicts.contains(where: nation))
         #expect(!(await offPool { Scorer.score(observations, country: "PK", nowMs: closedAt) }).verdicts.contains(where: nation))
     }
+
+    @Test func aNationScaleBlockingIsAVerdictWhenItsFirstWindowClosesALocalOneNeedsTwo() async throws {
+        var data = ScenarioData()
+        data.disruptions = [.init(asns: Set(data.asns.prefix(9)), targets: ["facebook"], fromWindow: 50, toWindow: 59),
+                            .init(asns: [data.asns[3]], targets: ["youtube"], fromWindow: 50, toWindow: 59, outcome: .tcpTimeout)]
+        let observations = data.observations(seed: 11)
+        /// The verdicts of a node whose clock has just closed window `w`, holding what was measured until then.
+        func verdicts(closedThrough w: Int64) async -> [Verdict] {
+            let now = t0 + (w + 1) * window
+            let seen = observations.filter { $0.timeMs < now }
+            return await offPool { Scorer.score(seen, country: "PK", nowMs: now) }.verdicts
+        }
+        let first = await verdicts(closedThrough: 50)
+        #expect(first.contains { $0.targets == ["facebook"] && $0.scope == .nation && $0.start == time(50) }, "\(first.map(\.sentence))")
+        #expect(!first.contains { $0.targets.contains("youtube") }, "one window at one ISP is not yet a verdict: \(first.map(\.sentence))")
+        let second = await verdicts(closedThrough: 51)
+        #expect(second.contains { $0.targets == ["youtube"] && $0.scope == .local && $0.start == time(50) }, "\(second.map(\.sentence))")
+    }
 }

@@ -34,9 +34,6 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("National traffic: the anti-entropy interval in ms (default 10000, the agent's).", valueName: "MS"))
     var gossipIntervalMs: Int64 = 10_000
 
-    @Option(name: .long, help: ArgumentHelp("Verdict latency: the windows an event needs before it is a verdict (the policy's min_windows, default 2).", valueName: "N"))
-    var minWindows: UInt32 = 2
-
     @Flag(name: .long, help: "Print JSON for machines.")
     var json = false
 
@@ -45,7 +42,6 @@ struct BenchCommand: AsyncParsableCommand {
         if measurements < 100_000 { throw ValidationError("--measurements must be at least 100000") }
         if let nodes, nodes < 2 { throw ValidationError("--nodes must be at least 2") }
         if gossipIntervalMs < 100 { throw ValidationError("--gossip-interval-ms must be at least 100") }
-        if minWindows < 1 { throw ValidationError("--min-windows must be at least 1") }
     }
 
     func run() async throws {
@@ -59,7 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "scoring": report = ScoringBench.run()
             case "ledger": report = try await LedgerBench.run(measurements: measurements)
             case "summaries": report = try await SummaryLedgerBench.run(nodes: nodes ?? 500)
-            case "latency": report = try await LatencyBench.run(minWindows: minWindows)
+            case "latency": report = try await LatencyBench.run()
             case "national": report = NationalBench.run(nodes: nodes ?? 100, summaryTier: summaryTier, archivers: archivers, gossipIntervalMs: gossipIntervalMs)
             default: report = SimulationBench.run()
             }
