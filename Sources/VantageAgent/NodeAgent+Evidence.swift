@@ -51,13 +51,13 @@ extension NodeAgent {
         var bytes = 0
         for envelope in envelopes {
             if !frame.isEmpty, bytes + envelope.wireSize > gossip.settings.maxDeltaBytes {
-                connections[peer]?.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = frame } })
+                connections[peer]?.send(Frame.evidence(frame))
                 (frame, bytes) = ([], 0)
             }
             frame.append(envelope)
             bytes += envelope.wireSize
         }
-        if !frame.isEmpty { connections[peer]?.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = frame } }) }
+        if !frame.isEmpty { connections[peer]?.send(Frame.evidence(frame)) }
     }
 
     /// Sends `Want`s of evidence for `places` to every connected archiver and relay, and to each

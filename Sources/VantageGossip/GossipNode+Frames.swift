@@ -89,7 +89,7 @@ extension GossipNode {
             if want.evidence {
                 let batches = charging(ledger.delta(for: want.ranges, maxBytes: maxBytes), to: peer).batches
                 let lacking = rangesToForward(want.ranges, from: peer, ledger: ledger)
-                return [.send(Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }, to: peer)]
+                return [.send(.evidence(batches), to: peer)]
                     + (lacking.isEmpty ? [] : [.forwardEvidence(lacking, for: peer)])
             }
             let built = charging(ledger.delta(for: want.ranges, scope: scope, maxBytes: maxBytes), to: peer)
@@ -290,6 +290,11 @@ extension Frame {
     /// A `Want` of evidence: the raw batches of `ranges`, answered from either tier (SPEC §7.4).
     public static func evidenceWant(_ ranges: [WantRange]) -> Frame {
         Frame.with { $0.want = Want.with { $0.ranges = ranges; $0.evidence = true } }
+    }
+
+    /// The answer to a `Want` of evidence: raw batches, not for the ledger.
+    public static func evidence(_ batches: [Envelope]) -> Frame {
+        Frame.with { $0.evidence = EvidenceFrame.with { $0.batches = batches } }
     }
 }
 
