@@ -133,13 +133,15 @@ extension GossipNode {
     }
 
     /// The ranges of a `Want` of evidence that a relay forwards (SPEC §7.5): one seq of a raw log
-    /// named by its whole origin id, not the asker's own, that this node does not hold. Only an
-    /// ordinary node's requests are forwarded, so a forwarded request is never forwarded again.
+    /// named by its whole origin id, not the asker's own, that this node does not hold (outside its
+    /// log's span: a log holds every seq above its floor up to its head). Only an ordinary node's
+    /// requests are forwarded, so a forwarded request is never forwarded again.
     private func rangesToForward(_ ranges: [WantRange], from peer: NodeID, ledger: Ledger) -> [WantRange] {
         guard ledger.relays[id] != nil, ledger.relays[peer] == nil, !ledger.archivers.contains(peer) else { return [] }
         return ranges.filter { range in
             guard let origin = Hash256(bytes: range.origin), origin != peer, let seqs = range.seqs, seqs.count == 1 else { return false }
-            return ledger.batch(of: origin, seq: seqs.lowerBound) == nil
+            let span = ledger.span(of: origin)
+            return seqs.lowerBound <= span.floor || seqs.lowerBound > span.head.seq
         }
     }
 
@@ -234,7 +236,8 @@ extension GossipNode {
     /// still missing, or, when none is left, the pull is forgotten (anti-entropy repairs it).
     mutating func retryPulls(nowMs: Int64, ledger: Ledger) -> [GossipDirective] {
         var ranges: [NodeID: [WantRange]] = [:]
-        for (log, entry) in wanted.sorted(by: { $0.key < $1.key }) where nowMs - entry.atMs > settings.exchangeTimeoutMs {
+        let expired = wanted.filter { nowMs - $0.value.atMs > settings.exchangeTimeoutMs }
+        for (log, entry) in expired.sorted(by: { $0.key < $1.key }) {
             wanted[log] = nil
             let have = ledger.span(of: log).head.seq
             guard have < entry.seq, let next = entry.alternates.firstIndex(where: { peers[$0.peer]?.connected == true }) else { continue }
