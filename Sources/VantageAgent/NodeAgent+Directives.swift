@@ -45,7 +45,10 @@ extension NodeAgent {
         }
     }
 
-    /// Verifies and inserts a delta, makes what was accepted durable, and logs every refusal.
+    /// Refusals of one delta logged one by one; the rest are logged as a count by reason.
+    static let refusalsLoggedPerDelta = 3
+
+    /// Verifies and inserts a delta, makes what was accepted durable, and logs its refusals.
     func apply(_ delta: Delta, from peer: NodeID) -> ApplyReport {
         let before = ledger.batchCount
         let verified = verifiedAhead
@@ -57,9 +60,17 @@ extension NodeAgent {
         for log in Set(report.advanced.map(\.origin)) {
             metrics.propagationLag.recordMilliseconds(max(0, nowMs - ledger.span(of: log).head.createdMs))
         }
-        for refusal in report.refused {
-            metrics.refused(refusal.label)
+        for refusal in report.refused { metrics.refused(refusal.label) }
+        // The first few by name; the rest of a delta counted by reason, so that a peer relaying a
+        // hostile origin's thousand entries does not bury the log.
+        for refusal in report.refused.prefix(Self.refusalsLoggedPerDelta) {
             logger.warning("fact refused", metadata: ["peer": "\(peer.short)", "reason": "\(refusal)"])
+        }
+        if report.refused.count > Self.refusalsLoggedPerDelta {
+            let rest = Dictionary(grouping: report.refused.dropFirst(Self.refusalsLoggedPerDelta), by: \.label).mapValues(\.count)
+            logger.warning("more facts of the same delta refused", metadata: [
+                "peer": "\(peer.short)", "count": "\(report.refused.count - Self.refusalsLoggedPerDelta)",
+                "reasons": "\(rest.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
         }
         // An honest node forwards only facts it verified, so a forged one marks its sender: drop it.
         if report.refused.contains(where: \.isForgery), let connection = connections[peer] {

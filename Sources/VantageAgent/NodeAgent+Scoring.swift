@@ -112,30 +112,43 @@ extension NodeAgent {
             }
             let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: scored)
             await self.setActiveVerdicts(result.verdicts)
-            await self.attestIfStable(result, evidence: evidence, ledgerDigest: scored.digest)
+            await self.attestIfStable(result, evidence: evidence)
         }
     }
 
     /// Attests `result` when the previous scoring gave the same verdicts and evidence.
-    func attestIfStable(_ result: ScoreResult, evidence: [String: Hash256], ledgerDigest: Hash256) {
+    func attestIfStable(_ result: ScoreResult, evidence: [String: Hash256]) {
         attesting = false
         defer { lastScored = (result.verdicts, evidence) }
         guard let lastScored, lastScored.verdicts == result.verdicts, lastScored.evidence == evidence else { return }
-        attest(result, evidence: evidence, ledgerDigest: ledgerDigest)
+        attest(result, evidence: evidence)
     }
 
-    /// Signs an attestation of `result` and its evidence, unless the latest one says the same.
-    func attest(_ result: ScoreResult, evidence: [String: Hash256], ledgerDigest: Hash256) {
-        guard !result.verdicts.isEmpty, cannotSign == nil else { return }
+    /// Signs an attestation of `result` and its evidence into this node's summary log (SPEC
+    /// §13.8), unless its latest one says the same.
+    func attest(_ result: ScoreResult, evidence: [String: Hash256]) {
+        guard !result.verdicts.isEmpty, cannotSign == nil, storeFailure == nil else { return }
+        // From a summary log's first batch on its owner's raw batches no longer count (SPEC
+        // §13c): a node that measured waits for its first window summary.
+        guard ledger.head(of: id, tier: .summary).seq > 0 || ledger.head(of: id).seq == 0 else { return }
         let now = nowMs
         let windowMs = result.policy.windowMs
         let first = result.verdicts.compactMap { RFC3339.milliseconds($0.start) }.min() ?? 0
-        let latest = ledger.attestations.values.filter { $0.signer.id == id }.max { $0.record.createdMs < $1.record.createdMs }
-        let record = Attestations.record(node: id, ledgerDigest: ledgerDigest, result: result, evidence: evidence, windowStartMs: first,
-                                         windowEndMs: now / windowMs * windowMs, createdMs: max(now, (latest?.record.createdMs ?? 0) + 1))
-        guard latest.map({ $0.record.verdictsDigest != record.verdictsDigest || $0.record.evidence != record.evidence }) ?? true else { return }
-        if insert([key.sign(record)], from: "local").isEmpty {
-            logger.info("attested verdicts", metadata: ["verdicts": "\(result.verdicts.map(\.id))", "ledger": "\(ledger.digest.short)"])
+        // Created, like a replayed day's batches and summaries, at the time of what it attests:
+        // when the window after the last verdict's end has closed (with the grace), never later
+        // than now. A summary batch moves the ledger's retention clock (SPEC §5.5).
+        let lastEnd = result.verdicts.compactMap { RFC3339.milliseconds($0.end) }.max() ?? now
+        let createdMs = min(now, lastEnd + windowMs + ledger.summaryGraceMs)
+        let record = Attestations.record(result: result, evidence: evidence, windowStartMs: first, windowEndMs: createdMs / windowMs * windowMs)
+        let latest = ledger.latestAttestationBatch(of: id)?.record.attestations.last
+        guard latest.map({ $0.verdictsDigest != record.verdictsDigest || $0.evidence != record.evidence }) ?? true else { return }
+        let batch = ledger.nextSummaryBatch(of: id, createdMs: createdMs, summaries: [], attestations: [record])
+        if let reason = unsignable(batch) {
+            logger.error("attestation not signed", metadata: ["reason": "\(reason)"])
+            return
+        }
+        if signIntoSummaryLog(batch, what: "attestation", metadata: [:]) {
+            logger.info("attested verdicts", metadata: ["verdicts": "\(result.verdicts.map(\.id))", "seq": "\(batch.seq)"])
         }
     }
 

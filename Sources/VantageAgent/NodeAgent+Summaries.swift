@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VantageIdentity
 import VantageLedger
 import VantageScoring
@@ -38,23 +39,32 @@ extension NodeAgent {
                     logger.error("window summaries not signed", metadata: ["reason": "\(reason)", "windows": "\(chunk.count)"])
                     return
                 }
-                let envelope = key.sign(batch)
-                let refused = insert([envelope], from: "local", powerSafe: true)
+                // Refused by this node's own ledger (e.g. windows older than the measurement age
+                // allows after newer summaries), those windows cannot be summarised; not retried.
+                signIntoSummaryLog(batch, what: "window summaries", metadata: ["windows": "\(chunk.count)"])
                 guard storeFailure == nil else { return }
-                if ledger.head(of: id, tier: .summary).seq == batch.seq {
-                    rememberSigned(ledger.head(of: id, tier: .summary), tier: .summary)
-                    guard storeFailure == nil else { return }
-                    perform(gossip.onLocalBatch(envelope, ledger: ledger, using: &rng))
-                } else {
-                    // Refused by this node's own ledger (e.g. windows older than the measurement age
-                    // allows after newer summaries): those windows cannot be summarised; not retried.
-                    logger.error("window summaries refused by this node's ledger; not announced",
-                                 metadata: ["seq": "\(batch.seq)", "reason": "\(refused.first ?? "not admitted")", "windows": "\(chunk.count)"])
-                }
             }
             unsummarised.subtract(unsummarised.filter { chunk.contains(floorDiv($0, windowMs) * windowMs) })
             guard saveUnsummarised() else { return }
         }
+    }
+
+    /// Signs `batch` into this node's summary log, durably before it is announced, and pushes it;
+    /// false, having logged why, when this node's own ledger refuses it or the store fails.
+    @discardableResult
+    func signIntoSummaryLog(_ batch: Batch, what: String, metadata: Logger.Metadata) -> Bool {
+        let envelope = key.sign(batch)
+        let refused = insert([envelope], from: "local", powerSafe: true)
+        guard storeFailure == nil else { return false }
+        guard ledger.head(of: id, tier: .summary).seq == batch.seq else {
+            logger.error("\(what) refused by this node's ledger; not announced",
+                         metadata: metadata.merging(["seq": "\(batch.seq)", "reason": "\(refused.first ?? "not admitted")"]) { a, _ in a })
+            return false
+        }
+        rememberSigned(ledger.head(of: id, tier: .summary), tier: .summary)
+        guard storeFailure == nil else { return false }
+        perform(gossip.onLocalBatch(envelope, ledger: ledger, using: &rng))
+        return true
     }
 
     /// Closed windows in groups of at most `summariesPerBatch` whose first and last are less than

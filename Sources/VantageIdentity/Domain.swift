@@ -21,7 +21,6 @@ extension RecordKind {
         case .enrollment: name = "enrollment"
         case .revocation: name = "revocation"
         case .campaign: name = "campaign"
-        case .attestation: name = "attestation"
         case .enrollmentRequest: name = "enrollment-request"
         case .unspecified, .UNRECOGNIZED: return nil
         }
@@ -35,7 +34,6 @@ extension RecordKind {
         case .enrollment: return "enrollment"
         case .revocation: return "revocation"
         case .campaign: return "campaign"
-        case .attestation: return "attestation"
         case .enrollmentRequest: return "enrollment-request"
         case .unspecified: return "unspecified"
         case .UNRECOGNIZED(let n): return "unknown(\(n))"

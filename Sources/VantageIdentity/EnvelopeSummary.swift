@@ -77,7 +77,9 @@ public struct EnvelopeSummary: Encodable, Sendable {
             for m in b.measurements { outcomes[m.outcome.name, default: 0] += 1 }
             return [("origin", Hex.encode(b.origin)), ("seq", "\(b.seq)"), ("previous_hash", Hex.encode(b.previousHash)),
                     ("created", time(b.createdMs)), ("measurements", "\(b.measurements.count)"),
-                    ("outcomes", outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))]
+                    ("outcomes", outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+                    ("tier", b.tier == .summary ? "summary" : "raw"), ("summaries", "\(b.summaries.count)"),
+                    ("attestations", b.attestations.map { "\($0.country) \(time($0.windowStartMs))/\(time($0.windowEndMs)) \($0.verdictIds.count) verdicts" }.joined(separator: "; "))]
         case .enrollment(let v):
             let e = v.record
             return [("mesh_id", Hex.encode(e.meshID)), ("node_id", Hash256.of(Array(e.nodePublicKey)).hex),
@@ -92,10 +94,6 @@ public struct EnvelopeSummary: Encodable, Sendable {
             return [("mesh_id", Hex.encode(c.meshID)), ("name", c.name), ("version", "\(c.version)"),
                     ("targets", c.targets.map(\.name).joined(separator: ",")), ("interval_seconds", "\(c.intervalSeconds)"),
                     ("retention_days", "\(c.retentionDays)")]
-        case .attestation(let v):
-            let a = v.record
-            return [("node_id", Hex.encode(a.nodeID)), ("country", a.country), ("ledger_digest", Hex.encode(a.ledgerDigest)),
-                    ("window", "\(time(a.windowStartMs))/\(time(a.windowEndMs))"), ("created", time(a.createdMs))]
         case .enrollmentRequest(let v):
             let r = v.record
             return [("node_id", v.signer.id.hex), ("country", r.country), ("asn", "\(r.asn)"), ("isp", r.isp),

@@ -13,7 +13,6 @@ extension Batch: SignedRecord { public static let kind = RecordKind.batch }
 extension Enrollment: SignedRecord { public static let kind = RecordKind.enrollment }
 extension Revocation: SignedRecord { public static let kind = RecordKind.revocation }
 extension Campaign: SignedRecord { public static let kind = RecordKind.campaign }
-extension Attestation: SignedRecord { public static let kind = RecordKind.attestation }
 extension EnrollmentRequest: SignedRecord { public static let kind = RecordKind.enrollmentRequest }
 
 /// Encodes and decodes the payload of one record kind: the only place that turns records into

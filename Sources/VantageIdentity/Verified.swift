@@ -29,7 +29,6 @@ public enum SignedFact: Sendable {
     case enrollment(Verified<Enrollment>)
     case revocation(Verified<Revocation>)
     case campaign(Verified<Campaign>)
-    case attestation(Verified<Attestation>)
     case enrollmentRequest(Verified<EnrollmentRequest>)
 
     /// Verifies the envelope's signature over its kind's domain and payload, then decodes the payload.
@@ -46,7 +45,6 @@ public enum SignedFact: Sendable {
         case .enrollment(let v): return v.envelope
         case .revocation(let v): return v.envelope
         case .campaign(let v): return v.envelope
-        case .attestation(let v): return v.envelope
         case .enrollmentRequest(let v): return v.envelope
         }
     }
@@ -58,7 +56,6 @@ public enum SignedFact: Sendable {
         case .enrollment(let v): return v.id
         case .revocation(let v): return v.id
         case .campaign(let v): return v.id
-        case .attestation(let v): return v.id
         case .enrollmentRequest(let v): return v.id
         }
     }
@@ -78,7 +75,6 @@ public enum SignedFact: Sendable {
         case .enrollment: self = .enrollment(try Self.decode(envelope, id, signer))
         case .revocation: self = .revocation(try Self.decode(envelope, id, signer))
         case .campaign: self = .campaign(try Self.decode(envelope, id, signer))
-        case .attestation: self = .attestation(try Self.decode(envelope, id, signer))
         case .enrollmentRequest: self = .enrollmentRequest(try Self.decode(envelope, id, signer))
         case .unspecified, .UNRECOGNIZED: throw IdentityError.unsignableKind(envelope.kind.displayName)
         }

@@ -54,12 +54,13 @@ extension Ledger {
         return batch
     }
 
-    /// The next batch of `origin`'s summary log for `summaries`, named by the current campaign and
-    /// its targets numbered by it (protocol/SPEC.md §5.6).
-    public func nextSummaryBatch(of origin: NodeID, createdMs: Int64, summaries: [WindowSummaryRecord]) -> Batch {
+    /// The next batch of `origin`'s summary log for `summaries` and `attestations`, named by the
+    /// current campaign and its targets numbered by it (protocol/SPEC.md §5.6).
+    public func nextSummaryBatch(of origin: NodeID, createdMs: Int64, summaries: [WindowSummaryRecord], attestations: [Attestation] = []) -> Batch {
         var batch = head(of: origin, tier: .summary).nextBatch(origin: origin, createdMs: createdMs, measurements: [])
         batch.tier = .summary
         batch.summaries = summaries
+        batch.attestations = attestations
         if let (name, numbering) = currentNumbering {
             batch.campaign = name
             batch.summaries = summaries.map(numbering.numbered)

@@ -47,7 +47,8 @@ public struct TallyBasis: Sendable, Equatable {
 
 /// What a restart reads: everything but the batches and the tallies, which stay in the store.
 public struct StoredState: Sendable {
-    /// Enrollments, revocations, campaigns and attestations, in any order.
+    /// Enrollments, revocations, campaigns and the summary batches that carry attestations (an
+    /// index: they are in their logs too), in any order.
     public var facts: [StoredRow<Envelope>] = []
     /// Equivocation proofs.
     public var proofs: [StoredRow<EquivocationProof>] = []
@@ -75,9 +76,9 @@ public protocol FactStore: Sendable {
     /// Everything a restart needs but the batches and tallies; throws when the store cannot be read.
     func load() throws -> StoredState
 
-    /// Stores a small fact (enrollment, revocation, campaign, attestation) under its id.
+    /// Stores a small fact (enrollment, revocation, campaign, a summary batch with attestations) under its id.
     mutating func putFact(_ id: Hash256, _ envelope: Envelope)
-    /// Deletes a small fact (a pruned or revoked attestation).
+    /// Deletes a small fact (a pruned, revoked or excluded summary batch with attestations).
     mutating func deleteFact(_ id: Hash256)
     /// Stores an equivocation proof of `origin`.
     mutating func putProof(_ proof: ProofFact)

@@ -23,7 +23,7 @@ extension Ledger {
 
     /// True when a revocation of `origin` cuts `batch`: by seq in the raw log, by creation time in
     /// the summary log (whose seqs are its own).
-    func isCut(_ batch: Batch, of origin: NodeID) -> Bool {
+    public func isCut(_ batch: Batch, of origin: NodeID) -> Bool {
         isCutByRevocation(origin, seq: batch.tier == .raw ? batch.seq : nil, createdMs: batch.createdMs)
     }
 
@@ -195,6 +195,7 @@ extension Ledger {
         let firstSummary = batch.record.tier == .summary && log.isEmpty
         log.append(stored)
         store.putBatch(stored)
+        noteAttestations(batch)
         // From its first summary on, an origin's windows count from its summary log alone.
         if firstSummary { store.resetTallies(of: batch.signer.id) }
         count(batch, subtract: false)
@@ -208,7 +209,7 @@ extension Ledger {
         guard log.headSeq > log.floorSeq else { return }
         let seqs = (log.floorSeq + 1)...log.headSeq
         uncount(logID, seqs: seqs)
-        store.deleteBatches(of: logID, seqs: seqs)
+        deleteBatches(of: logID, seqs: seqs)
     }
 
     /// The held batch to restart the log under, when its predecessor is older than the retention

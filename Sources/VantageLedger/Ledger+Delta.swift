@@ -4,12 +4,11 @@ import VantageWire
 
 /// Deltas: the facts a peer lacks, given its version vector, small facts first.
 extension Ledger {
-    /// Roster, revocations, campaigns and attestations, in that order.
+    /// Roster, revocations and campaigns, in that order.
     public var smallFactEnvelopes: [Envelope] {
         enrollments.values.sorted { $0.id < $1.id }.map(\.envelope)
             + revocations.values.sorted { $0.id < $1.id }.map(\.envelope)
             + campaigns.values.sorted { $0.id < $1.id }.map(\.envelope)
-            + attestations.values.sorted { $0.id < $1.id }.map(\.envelope)
     }
 
     /// The facts a replica with vector `peer` lacks, within about `maxBytes` of envelopes, every
@@ -115,8 +114,6 @@ extension Ledger {
         for fact in other.revocations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertRevocation(fact) }
         for fact in other.campaigns.values.sorted(by: { $0.id < $1.id }) { _ = try? insertCampaign(fact) }
         for proof in other.proofs.values.sorted(by: { $0.origin < $1.origin }) { _ = try? insertProof(proof, nowMs: nowMs) }
-        for fact in other.attestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
-        for fact in other.heldAttestations.values.sorted(by: { $0.id < $1.id }) { _ = try? insertAttestation(fact, nowMs: nowMs) }
         for proof in other.heldProofs.values.sorted(by: { $0.id < $1.id }) { _ = try? insertProof(proof, nowMs: nowMs) }
         for (origin, log) in other.logs.sorted(by: { $0.key < $1.key }) {
             for stored in other.storedBatches(of: origin) {

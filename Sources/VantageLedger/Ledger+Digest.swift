@@ -6,8 +6,8 @@ import VantageWire
 /// The ledger digest: two replicas hold the same state iff their digests are equal (SPEC.md §6).
 extension Ledger {
     /// SHA-256 over the small sets in canonical order: enrollment ids, revocation ids, campaign
-    /// ids, the ids of origins excluded for equivocation, attestation ids; each set as a count then
-    /// its sorted 32-byte ids.
+    /// ids, the ids of origins excluded for equivocation; each set as a count then its sorted
+    /// 32-byte ids.
     public var smallFactsDigest: Hash256 {
         memo.small(stamp: smallStamp) { computeSmallFactsDigest() }
     }
@@ -19,7 +19,6 @@ extension Ledger {
         Self.addSet(revocations.keys, to: &hasher)
         Self.addSet(campaigns.keys, to: &hasher)
         Self.addSet(excluded, to: &hasher)
-        Self.addSet(attestations.keys, to: &hasher)
         return Hash256(digest: hasher.finalize())
     }
 

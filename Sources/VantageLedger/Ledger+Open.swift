@@ -76,10 +76,10 @@ extension Ledger {
             revocationsByNode[node, default: []].append(v)
         case .campaign(let v):
             addCampaign(v)
-        case .attestation(let v):
-            attestations[v.id] = v
+        case .batch(let v) where v.record.tier == .summary && !v.record.attestations.isEmpty:
+            attestationBatches[v.id] = v
         case .batch, .enrollmentRequest:
-            throw LedgerError.malformed(kind: "stored fact", reason: "a batch or an enrollment request among the small facts")
+            throw LedgerError.malformed(kind: "stored fact", reason: "a raw batch or an enrollment request among the small facts")
         }
     }
 

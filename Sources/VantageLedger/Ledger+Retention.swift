@@ -1,7 +1,7 @@
 import VantageIdentity
 
-/// Retention: batches and attestations older than the campaign's retention are pruned by every
-/// replica by the same rule, measured against the ledger's own newest batch, never a local clock.
+/// Retention: batches (with a summary batch, its attestations) older than the campaign's retention
+/// are pruned by every replica by the same rule, measured against the ledger's own newest batch, never a local clock.
 /// Held facts (waiting for a predecessor or an enrollment) expire after `held_ttl_ms`.
 extension Ledger {
     /// A measurement may start at most this long before its batch when the campaign names no limit.
@@ -39,8 +39,8 @@ extension Ledger {
         }
     }
 
-    /// Prunes every log, and the attestations, to the current cutoff. Nothing is read while the
-    /// cutoff is below the oldest batch kept.
+    /// Prunes every log to the current cutoff. Nothing is read while the cutoff is below the
+    /// oldest batch kept.
     mutating func pruneAll() {
         guard let cutoff = retentionCutoffMs else { return }
         if let oldest = oldestKeptMs, oldest < cutoff {
@@ -49,16 +49,6 @@ extension Ledger {
             }
             oldestKeptMs = logs.values.compactMap(\.index.firstCreatedMs).min()
         }
-        if let oldest = oldestAttestationMs, oldest < cutoff {
-            let expired = attestations.filter { $0.value.record.createdMs < cutoff }.keys
-            for id in expired {
-                attestations[id] = nil
-                store.deleteFact(id)
-            }
-            if !expired.isEmpty { smallStamp = LedgerMemo.freshStamp() }
-            oldestAttestationMs = attestations.values.map(\.record.createdMs).min()
-        }
-        for (id, attestation) in heldAttestations where attestation.record.createdMs < cutoff { heldAttestations[id] = nil }
     }
 
     /// Moves `origin`'s floor up past every batch created before `cutoffMs`, deleting them and
@@ -71,7 +61,7 @@ extension Ledger {
             let old = store.batches(of: origin, seqs: seqs) { $0.createdMs < cutoffMs }
             guard let last = old.last else { break }
             uncount(origin, seqs: old[0].seq...last.seq)
-            store.deleteBatches(of: origin, seqs: old[0].seq...last.seq)
+            deleteBatches(of: origin, seqs: old[0].seq...last.seq)
             index.floor = ChainHead(seq: last.seq, hash: last.id, createdMs: last.createdMs)
             index.measurements -= old.reduce(0) { $0 + $1.measurements }
             for batch in old where index.dayBatches > 0 && OriginIndex.day(of: batch.createdMs) == index.day {
@@ -96,7 +86,6 @@ extension Ledger {
         let before = heldCount
         for id in expired {
             heldArrivals[id] = nil
-            heldAttestations[id] = nil
             heldProofs[id] = nil
         }
         for origin in Array(logs.keys) where logs[origin]!.heldCount > 0 {

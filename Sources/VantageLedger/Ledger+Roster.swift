@@ -1,7 +1,7 @@
 import VantageIdentity
 import VantageWire
 
-/// Root-signed facts: enrollments, revocations, campaigns; and attestations.
+/// Root-signed facts: enrollments, revocations, campaigns.
 extension Ledger {
     /// Checks that a root-only record was signed by the root and names this mesh.
     func checkRootSigned<R>(_ fact: Verified<R>, kind: String, meshID recordMesh: [UInt8]) throws {
@@ -87,30 +87,6 @@ extension Ledger {
         return false
     }
 
-    mutating func insertAttestation(_ fact: Verified<Attestation>, nowMs: Int64) throws -> Admission {
-        let node = fact.signer.id
-        guard Hash256(bytes: fact.record.nodeID) == node else {
-            throw LedgerError.malformed(kind: "attestation", reason: "node_id is not its signer")
-        }
-        guard attestations[fact.id] == nil, heldAttestations[fact.id] == nil else { return .duplicate }
-        if isCutByRevocation(node, seq: nil, createdMs: fact.record.createdMs) {
-            throw LedgerError.revoked(origin: node.short, seq: 0)
-        }
-        guard enrollment(of: node, coveringMs: fact.record.createdMs) != nil else {
-            guard heldAttestations.count < limits.maxHeldOther else {
-                throw LedgerError.heldFull(origin: node.short, limit: limits.maxHeldOther)
-            }
-            heldAttestations[fact.id] = fact
-            heldArrivals[fact.id] = nowMs
-            return .held
-        }
-        attestations[fact.id] = fact
-        oldestAttestationMs = min(oldestAttestationMs ?? fact.record.createdMs, fact.record.createdMs)
-        smallStamp = LedgerMemo.freshStamp()
-        store.putFact(fact.id, fact.envelope)
-        return .added
-    }
-
     /// True when a revocation of `node` cuts a fact with this seq (batches) or creation time.
     public func isCutByRevocation(_ node: NodeID, seq: UInt64?, createdMs: Int64) -> Bool {
         revocations(of: node).contains { revocation in
@@ -122,15 +98,8 @@ extension Ledger {
     }
 
     /// Removes what the revocations of `node` cut: later batches of both its logs (admitted or
-    /// held) and attestations.
+    /// held), and with its summary batches their attestations.
     mutating func applyRevocations(of node: NodeID) {
-        for (id, attestation) in attestations where Hash256(bytes: attestation.record.nodeID) == node {
-            if isCutByRevocation(node, seq: nil, createdMs: attestation.record.createdMs) {
-                attestations[id] = nil
-                store.deleteFact(id)
-                smallStamp = LedgerMemo.freshStamp()
-            }
-        }
         for logID in [node, node.summaryLogID] {
             guard var log = logs[logID] else { continue }
             let before = log.heldCount
@@ -163,7 +132,7 @@ extension Ledger {
         var index = logs[origin]!.index
         let seqs = seq...index.head.seq
         index.measurements -= uncount(origin, seqs: seqs)
-        store.deleteBatches(of: origin, seqs: seqs)
+        deleteBatches(of: origin, seqs: seqs)
         let last = seq - 1
         index.head = last > index.floor.seq ? (store.batch(of: origin, seq: last).map { ChainHead(seq: last, hash: $0.id, createdMs: $0.createdMs) } ?? index.floor)
                                             : index.floor
@@ -183,10 +152,6 @@ extension Ledger {
 
     /// Re-examines facts held for `node` now that it has a new enrollment.
     mutating func releaseHeld(for node: NodeID) {
-        for (id, attestation) in heldAttestations where attestation.signer.id == node {
-            heldAttestations[id] = nil
-            _ = try? insertAttestation(attestation, nowMs: heldArrivals.removeValue(forKey: id) ?? 0)
-        }
         for (id, proof) in heldProofs where proof.origin == node {
             heldProofs[id] = nil
             _ = try? insertProof(proof, nowMs: heldArrivals.removeValue(forKey: id) ?? 0)

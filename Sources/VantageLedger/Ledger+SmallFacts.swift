@@ -2,7 +2,7 @@ import Crypto
 import VantageIdentity
 import VantageWire
 
-/// The small facts — enrollments, revocations, the campaign, equivocation proofs, attestations —
+/// The small facts — enrollments, revocations, the campaign, equivocation proofs —
 /// spread over `smallFactBucketCount` buckets by the first 4 bits of their id (a proof's id here is
 /// its origin, as in the digest), so two replicas exchange only the buckets in which they differ
 /// (protocol/SPEC.md §7.1, §7.2).
@@ -36,7 +36,6 @@ extension Ledger {
         facts += revocations.map { SmallFact(key: $0.key, order: 1, body: .envelope($0.value.envelope)) }
         facts += campaigns.map { SmallFact(key: $0.key, order: 2, body: .envelope($0.value.envelope)) }
         facts += proofs.map { SmallFact(key: $0.key, order: 3, body: .proof($0.value.message)) }
-        facts += attestations.map { SmallFact(key: $0.key, order: 4, body: .envelope($0.value.envelope)) }
         return facts.sorted { ($0.order, Self.bucket(of: $0.key), $0.key) < ($1.order, Self.bucket(of: $1.key), $1.key) }
     }
 
@@ -48,7 +47,6 @@ extension Ledger {
             for key in revocations.keys { keys[Self.bucket(of: key)].append(key) }
             for key in campaigns.keys { keys[Self.bucket(of: key)].append(key) }
             for key in excluded { keys[Self.bucket(of: key)].append(key) }
-            for key in attestations.keys { keys[Self.bucket(of: key)].append(key) }
             return keys.map { bucket in
                 var hasher = SHA256()
                 hasher.update(data: Domain.tag("small-fact-bucket"))
@@ -117,7 +115,6 @@ extension Ledger {
         case .enrollment: return enrollments[id] != nil
         case .revocation: return revocations[id] != nil
         case .campaign: return campaigns[id] != nil
-        case .attestation: return attestations[id] != nil || heldAttestations[id] != nil
         case .enrollmentRequest, .unspecified, .UNRECOGNIZED: return false
         }
     }

@@ -13,7 +13,7 @@ import VantageWire
 /// - logs: per log (each origin has a raw and a summary log, SPEC §5.8), hash-chained batches by
 ///   seq above a retention floor;
 /// - proofs: equivocation proofs; their origins are excluded and their logs dropped;
-/// - attestations: grow-only.
+/// - attestations: entries of the summary logs, indexed by the batches that carry them.
 public struct Ledger: Sendable {
     /// The mesh root key: the only signer of enrollments, revocations and campaigns.
     public let root: PublicKey
@@ -44,8 +44,9 @@ public struct Ledger: Sendable {
     /// One equivocation proof per excluded origin: the first found. Any valid proof is equal
     /// evidence, so which one a replica keeps is not part of the state; the excluded set is.
     public internal(set) var proofs: [NodeID: ProofFact] = [:]
-    /// Attestations by record id.
-    public internal(set) var attestations: [Hash256: Verified<Attestation>] = [:]
+    /// The admitted summary batches that carry attestations, by batch id (an index of the summary
+    /// logs, kept in memory and in the store's small-fact table: SPEC §8, §13.8).
+    public internal(set) var attestationBatches: [Hash256: Verified<Batch>] = [:]
 
     /// Enrollments and revocations indexed by node id (derived from the sets above).
     var enrollmentsByNode: [NodeID: [Verified<Enrollment>]] = [:]
@@ -54,8 +55,7 @@ public struct Ledger: Sendable {
     var campaignIDs: [Data: Hash256] = [:]
     /// The numbering of each campaign (derived).
     var numberings: [Hash256: CampaignNumbering] = [:]
-    /// Attestations and proofs whose signer is not enrolled yet (not part of the state).
-    var heldAttestations: [Hash256: Verified<Attestation>] = [:]
+    /// Proofs whose signer is not enrolled yet (not part of the state).
     var heldProofs: [Hash256: ProofFact] = [:]
     /// When each held fact arrived, by id: held facts expire (`expireHeld`), so facts of signers
     /// that never get enrolled do not stay.
@@ -66,15 +66,13 @@ public struct Ledger: Sendable {
     public internal(set) var newestBatchMs: Int64?
     /// The smallest `firstCreatedMs` over all logs: nothing is pruned while the cutoff is below it.
     var oldestKeptMs: Int64?
-    /// The creation time of the oldest attestation, or earlier (nothing to prune while the cutoff is below it).
-    var oldestAttestationMs: Int64?
     /// What the store's tallies are recorded as counted with (nil: not recorded yet).
     var storedTallyBasis: TallyBasis?
     /// Origins whose index changed since the last commit.
     var changedOrigins: Set<NodeID> = []
     /// Identifies the current state for the memo; replaced by every mutating entry point.
     var stamp: UInt64 = LedgerMemo.freshStamp()
-    /// Identifies the current small sets (roster, revocations, campaigns, excluded, attestations).
+    /// Identifies the current small sets (roster, revocations, campaigns, excluded).
     var smallStamp: UInt64 = LedgerMemo.freshStamp()
     let memo = LedgerMemo()
     /// Where the facts are. A copy of a ledger over a memory store carries a copy of it; over
@@ -115,7 +113,6 @@ public struct Ledger: Sendable {
         case .enrollment(let v): return try insertEnrollment(v)
         case .revocation(let v): return try insertRevocation(v)
         case .campaign(let v): return try insertCampaign(v)
-        case .attestation(let v): return try insertAttestation(v, nowMs: nowMs)
         case .batch(let v): return try insertBatch(v, nowMs: nowMs)
         case .enrollmentRequest:
             throw LedgerError.malformed(kind: "enrollment-request", reason: "requests go to the admin, not into the ledger")
@@ -172,5 +169,5 @@ public struct Ledger: Sendable {
     public var measurementCount: Int { logs.values.reduce(0) { $0 + $1.index.measurements } }
 
     /// Number of facts held waiting for a predecessor or an enrollment (not part of the state).
-    public var heldCount: Int { heldBatchCount + heldAttestations.count + heldProofs.count }
+    public var heldCount: Int { heldBatchCount + heldProofs.count }
 }

@@ -22,7 +22,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case measurementTooOld(origin: String, seq: UInt64, ageMs: Int64, limitMs: Int64)
     /// The origin is excluded for equivocation; its batches are refused.
     case excluded(origin: String)
-    /// The origin was revoked before this batch or attestation.
+    /// The origin was revoked before this batch.
     case revoked(origin: String, seq: UInt64)
     /// The batch's predecessor was pruned and its link cannot be checked.
     case brokenChain(origin: String, seq: UInt64, reason: String)

@@ -8,7 +8,7 @@ public struct LedgerLimits: Sendable, Equatable {
     public var maxHeldPerOrigin: Int
     /// Most batches held in all (default 16,384).
     public var maxHeldTotal: Int
-    /// Most attestations and equivocation proofs held while their signer is not yet enrolled (default 4,096).
+    /// Most equivocation proofs held while their signer is not yet enrolled (default 4,096).
     public var maxHeldOther: Int
     /// How far ahead of the receiver's clock a batch's creation time may be, in ms (default 10 min).
     public var maxClockSkewMs: Int64

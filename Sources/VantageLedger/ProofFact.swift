@@ -97,9 +97,6 @@ extension Ledger {
             changedOrigins.remove(logID)
             noteTimes()
         }
-        for (id, attestation) in attestations where attestation.signer.id == proof.origin {
-            attestations[id] = nil
-            store.deleteFact(id)
-        }
+        forgetAttestations(of: proof.origin.summaryLogID, seqs: 0...UInt64.max)
     }
 }

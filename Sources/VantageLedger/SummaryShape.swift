@@ -1,19 +1,23 @@
 import VantageIdentity
 import VantageWire
 
-/// The rules a batch of either tier must follow on its own (protocol/SPEC.md §5.8, §13c): a raw
-/// batch carries measurements and no summaries; a summary batch carries window summaries, each
-/// well formed, and no measurements.
+/// The rules a batch of either tier must follow on its own (protocol/SPEC.md §5.8, §13c, §13.8): a
+/// raw batch carries measurements and no summaries or attestations; a summary batch carries window
+/// summaries or attestations, each well formed, and no measurements.
 enum SummaryShape {
     /// Why `batch` breaks its tier's rules, or nil. `maxAgeMs` bounds how long before the batch a
     /// summarised window may start; `skewMs` how far after it.
     static func problem(of batch: Batch, maxAgeMs: Int64, skewMs: Int64) -> String? {
         switch batch.tier {
         case .raw:
+            guard batch.attestations.isEmpty else { return "a raw batch carries no attestations" }
             return batch.summaries.isEmpty ? nil : "a raw batch carries no window summaries"
         case .summary:
             guard batch.measurements.isEmpty else { return "a summary batch carries no measurements" }
-            guard !batch.summaries.isEmpty else { return "a summary batch without summaries" }
+            guard !batch.summaries.isEmpty || !batch.attestations.isEmpty else { return "a summary batch without summaries or attestations" }
+            for (index, attestation) in batch.attestations.enumerated() {
+                if let problem = problem(of: attestation, createdMs: batch.createdMs, skewMs: skewMs) { return "attestation \(index): \(problem)" }
+            }
             var previous: WindowSummaryRecord.Key?
             for (index, summary) in batch.summaries.enumerated() {
                 if let problem = problem(of: summary, createdMs: batch.createdMs, maxAgeMs: maxAgeMs, skewMs: skewMs) {
@@ -27,6 +31,22 @@ enum SummaryShape {
         case .UNRECOGNIZED(let value):
             return "unknown log tier \(value)"
         }
+    }
+
+    private static func problem(of attestation: Attestation, createdMs: Int64, skewMs: Int64) -> String? {
+        guard !attestation.country.isEmpty else { return "no country" }
+        guard attestation.windowStartMs <= attestation.windowEndMs, attestation.windowEndMs <= createdMs + skewMs else {
+            return "its windows do not end, after they start, by the time the batch was created"
+        }
+        guard Hash256(bytes: attestation.verdictsDigest) != nil else { return "verdicts_digest is not 32 bytes" }
+        guard !attestation.verdictIds.isEmpty, zip(attestation.verdictIds, attestation.verdictIds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return "verdict_ids are not sorted, distinct and at least one"
+        }
+        guard attestation.evidence.map(\.verdictID) == attestation.verdictIds,
+              attestation.evidence.allSatisfy({ Hash256(bytes: $0.evidenceDigest) != nil }) else {
+            return "evidence does not name a 32-byte digest for each verdict id, in their order"
+        }
+        return nil
     }
 
     private static func problem(of summary: WindowSummaryRecord, createdMs: Int64, maxAgeMs: Int64, skewMs: Int64) -> String? {

@@ -24,7 +24,7 @@ public struct VersionVector: Sendable, Equatable {
 
     /// Entries sorted by origin.
     public var entries: [(NodeID, Entry)]
-    /// Digest of roster, revocations, campaign, proofs and attestations.
+    /// Digest of roster, revocations, campaign and proofs.
     public var smallFactsDigest: Hash256
     /// Fingerprints of the small facts by bucket (`Ledger.smallFactBucketCount` of them, or none).
     public var smallFactBuckets: [UInt64]

@@ -3,8 +3,9 @@ import VantageIdentity
 import VantageLedger
 import VantageWire
 
-/// What a node attests (DESIGN.md, Scoring, step 6): the verdicts it computed over closed windows,
-/// the ledger state it computed them from, and the windows they cover.
+/// What a node attests (DESIGN.md, Scoring, step 6; protocol/SPEC.md §13.8): the verdicts it
+/// computed over closed windows, and per verdict the digest of the evidence behind it. An
+/// attestation is an entry of the node's summary log.
 public enum Attestations {
     /// The canonical JSON of verdicts: sorted keys, no whitespace, no escaped slashes.
     public static func canonicalJSON(_ verdicts: [Verdict]) -> Data {
@@ -18,13 +19,10 @@ public enum Attestations {
         Hash256.of(Array(canonicalJSON(verdicts)))
     }
 
-    /// The record a node signs for `result`, computed from the ledger whose digest is `ledgerDigest`
-    /// over the closed windows `[windowStartMs, windowEndMs)`, naming each verdict's evidence digest.
-    public static func record(node: NodeID, ledgerDigest: Hash256, result: ScoreResult, evidence: [String: Hash256],
-                              windowStartMs: Int64, windowEndMs: Int64, createdMs: Int64) -> Attestation {
+    /// The attestation of `result` over the closed windows `[windowStartMs, windowEndMs)`, naming
+    /// each verdict's evidence digest.
+    public static func record(result: ScoreResult, evidence: [String: Hash256], windowStartMs: Int64, windowEndMs: Int64) -> Attestation {
         Attestation.with {
-            $0.nodeID = Data(node.bytes)
-            $0.ledgerDigest = Data(ledgerDigest.bytes)
             $0.country = result.country
             $0.windowStartMs = windowStartMs
             $0.windowEndMs = windowEndMs
@@ -36,7 +34,6 @@ public enum Attestations {
                     $0.evidenceDigest = Data((evidence[id] ?? .zero).bytes)
                 }
             }
-            $0.createdMs = createdMs
         }
     }
 
@@ -45,13 +42,13 @@ public enum Attestations {
         attestation.evidence.first { $0.verdictID == id }.flatMap { Hash256(bytes: $0.evidenceDigest) }
     }
 
-    /// The attestations of `ledger` that name verdict `id`, with the ASN of each signer's enrollment
-    /// at the time it attested.
-    public static func naming(_ id: String, in ledger: Ledger) -> [(attestation: Verified<Attestation>, asn: UInt32)] {
-        ledger.attestations.values.sorted { $0.id < $1.id }.compactMap { a in
-            guard a.record.verdictIds.contains(id),
-                  let enrollment = ledger.enrollment(of: a.signer.id, coveringMs: a.record.createdMs) else { return nil }
-            return (a, enrollment.record.asn)
+    /// The summary batches of `ledger` with an attestation that names verdict `id`, with the ASN
+    /// of each signer's enrollment when it signed the batch.
+    public static func naming(_ id: String, in ledger: Ledger) -> [(batch: Verified<Batch>, asn: UInt32)] {
+        ledger.attestationBatches.values.sorted { $0.id < $1.id }.compactMap { batch in
+            guard batch.record.attestations.contains(where: { $0.verdictIds.contains(id) }),
+                  let enrollment = ledger.enrollment(of: batch.signer.id, coveringMs: batch.record.createdMs) else { return nil }
+            return (batch, enrollment.record.asn)
         }
     }
 }

@@ -5,8 +5,8 @@ import VantageWire
 
 /// A self-contained, offline-verifiable report of one verdict (DESIGN.md, Scoring, step 6;
 /// protocol/SPEC.md §13b): the verdict, the signed batches it was computed from, the enrollments
-/// that place their signers, their revocations and equivocation proofs, the attestations that name
-/// it, the campaigns (the one whose policy scored it, and those its batches are numbered by) and the
+/// that place their signers, their revocations and equivocation proofs, the summary batches whose
+/// attestations name it, the campaigns (the one whose policy scored it, and those its batches are numbered by) and the
 /// mesh's root key. Signed parts are the envelopes' protobuf bytes in
 /// base64; everything else is recomputed.
 public struct Report: Codable, Sendable, Equatable {
@@ -34,6 +34,7 @@ public struct Report: Codable, Sendable, Equatable {
     /// The raw batches the summaries name that the exporting node could not find or fetch, as
     /// "ORIGIN #SEQ" (absent when none is missing).
     public var missingEvidence: [String]?
+    /// The summary batches whose attestations name the verdict (SPEC §13.8).
     public var attestations: [String]
     public var exportedBy: String
     public var exportedAt: String
@@ -70,12 +71,12 @@ public struct Report: Codable, Sendable, Equatable {
                 if let batch = ledger.batch(of: origin, seq: seq) ?? fetchedByPlace[place] { raw.append(batch) } else { missing.append(place) }
             }
         }
-        let attestations = Attestations.naming(verdict.id, in: ledger).map(\.attestation)
+        let attestations = Attestations.naming(verdict.id, in: ledger).map(\.batch)
         let signers = Set(raw.map(\.signer.id)).union(summaries.map(\.signer.id)).union(attestations.map(\.signer.id)).sorted()
         func encode(_ envelope: Envelope) -> String { ((try? envelope.serializedData()) ?? Data()).base64EncodedString() }
         return Report(
             meshName: meshName, meshRootKey: ledger.root.description, verdict: verdict, policy: ledger.scoringParameters,
-            campaigns: campaigns(of: raw + summaries, in: ledger).map { encode($0.envelope) },
+            campaigns: campaigns(of: raw + summaries + attestations, in: ledger).map { encode($0.envelope) },
             enrollments: signers.flatMap { ledger.enrollments(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             revocations: signers.flatMap { ledger.revocations(of: $0).sorted { $0.id < $1.id }.map { encode($0.envelope) } },
             proofs: signers.compactMap { ledger.proofs[$0].map { ((try? $0.message.serializedData()) ?? Data()).base64EncodedString() } },

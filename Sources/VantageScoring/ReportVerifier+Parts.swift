@@ -126,8 +126,8 @@ extension ReportChecks {
         return (scored, observations.count)
     }
 
-    /// Attestations by enrolled, unrevoked, unexcluded nodes that name the verdict and exactly this
-    /// evidence, from at least `min_asns` ASNs.
+    /// Attestations — entries of the summary batches in `attestations` — by enrolled, unrevoked,
+    /// unexcluded nodes that name the verdict and exactly this evidence, from at least `min_asns` ASNs.
     mutating func checkAttestations(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
@@ -136,17 +136,18 @@ extension ReportChecks {
         var asns = Set<UInt32>()
         var otherEvidence = 0
         for (i, text) in report.attestations.enumerated() {
-            guard case .success(.attestation(let a)) = Self.open(text), Hash256(bytes: a.record.nodeID) == a.signer.id,
-                  !ledger.excluded.contains(a.signer.id), !ledger.isCutByRevocation(a.signer.id, seq: nil, createdMs: a.record.createdMs),
-                  let enrollment = ledger.enrollment(of: a.signer.id, coveringMs: a.record.createdMs) else {
-                add("attestations[\(i)]", false, "not an attestation by a node enrolled, unrevoked and unexcluded when it attested")
+            guard case .success(.batch(let b)) = Self.open(text), b.record.tier == .summary, Hash256(bytes: b.record.origin) == b.signer.id,
+                  !ledger.excluded.contains(b.signer.id), !ledger.isCut(b.record, of: b.signer.id),
+                  let enrollment = ledger.enrollment(of: b.signer.id, coveringMs: b.record.createdMs) else {
+                add("attestations[\(i)]", false, "not a summary batch signed by a node enrolled, unrevoked and unexcluded when it attested")
                 continue
             }
-            guard a.record.verdictIds.contains(report.verdict.id) else {
-                add("attestations[\(i)]", false, "does not name verdict \(report.verdict.id)")
+            let naming = b.record.attestations.filter { $0.verdictIds.contains(report.verdict.id) }
+            guard !naming.isEmpty else {
+                add("attestations[\(i)]", false, "carries no attestation that names verdict \(report.verdict.id)")
                 continue
             }
-            guard Attestations.evidenceDigest(of: report.verdict.id, in: a.record) == digest else {
+            guard naming.contains(where: { Attestations.evidenceDigest(of: report.verdict.id, in: $0) == digest }) else {
                 otherEvidence += 1
                 continue
             }

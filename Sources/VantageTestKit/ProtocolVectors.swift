@@ -82,7 +82,8 @@ public enum ProtocolVectors {
             ("enrollment", mesh.enroll(a, notBeforeMs: t0 - 86_400_000, notAfterMs: t0 + 365 * 86_400_000)),
             ("revocation", mesh.revoke(a, effectiveMs: t0 + 3_600_000, lastAcceptedSeq: 1, reason: .deviceLost)),
             ("campaign", campaign),
-            ("attestation", a.attestation(ledgerDigest: Hash256.of(Array("ledger".utf8)), createdMs: t0 + 3_600_000)),
+            ("summary-batch-with-attestation", a.nextSummaryBatch(createdMs: t0 + 3_600_000, summaries: [],
+                                                                  attestations: [a.attestation(windowEndMs: t0 + 3_600_000)], numberedBy: campaign)),
             ("enrollment-request", request),
         ]
     }
@@ -103,8 +104,8 @@ public enum ProtocolVectors {
         tampered.payload = Hex.encode(payload)
         tampered.valid = false
         var wrongDomain = batch
-        wrongDomain.name = "wrong domain (batch signed, checked as attestation)"
-        wrongDomain.domain = domainText(.attestation)
+        wrongDomain.name = "wrong domain (batch signed, checked as campaign)"
+        wrongDomain.domain = domainText(.campaign)
         wrongDomain.valid = false
         var wrongKey = batch
         wrongKey.name = "wrong key"

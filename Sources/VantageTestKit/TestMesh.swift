@@ -152,12 +152,14 @@ public struct TestNode: Sendable {
     /// The last batch of the summary log signed.
     public private(set) var summaryHead = ChainHead.genesis
 
-    /// Signs the next batch of the summary log, created at `createdMs`, holding `summaries`, their
-    /// targets numbered by `campaign` (a signed campaign of this mesh) when given.
-    public mutating func nextSummaryBatch(createdMs: Int64, summaries: [WindowSummaryRecord], numberedBy campaign: Envelope? = nil) -> Envelope {
+    /// Signs the next batch of the summary log, created at `createdMs`, holding `summaries` and
+    /// `attestations`, their targets numbered by `campaign` (a signed campaign of this mesh) when given.
+    public mutating func nextSummaryBatch(createdMs: Int64, summaries: [WindowSummaryRecord], attestations: [Attestation] = [],
+                                          numberedBy campaign: Envelope? = nil) -> Envelope {
         var batch = summaryHead.nextBatch(origin: id, createdMs: createdMs, measurements: [])
         batch.tier = .summary
         batch.summaries = summaries
+        batch.attestations = attestations
         if let campaign {
             batch.campaign = CampaignName.of(campaign.recordID!)
             batch.summaries = summaries.map(CampaignNumbering(try! Campaign(serializedBytes: campaign.payload)).numbered)
@@ -223,17 +225,19 @@ public struct TestNode: Sendable {
         }
     }
 
-    /// An attestation signed by this node.
-    public func attestation(ledgerDigest: Hash256, createdMs: Int64) -> Envelope {
-        var attestation = Attestation()
-        attestation.nodeID = Data(id.bytes)
-        attestation.ledgerDigest = Data(ledgerDigest.bytes)
-        attestation.country = country
-        attestation.windowStartMs = createdMs - 3_600_000
-        attestation.windowEndMs = createdMs
-        attestation.verdictsDigest = Data(Hash256.of(Array("verdicts".utf8)).bytes)
-        attestation.createdMs = createdMs
-        return key.sign(attestation)
+    /// An attestation by this node of the verdicts `verdictIDs` over the hour before `windowEndMs`,
+    /// each with the evidence digest `evidence` (an entry for `nextSummaryBatch`).
+    public func attestation(windowEndMs: Int64, verdictIDs: [String] = ["verdict"], evidence: Hash256 = .zero) -> Attestation {
+        Attestation.with { attestation in
+            attestation.country = country
+            attestation.windowStartMs = windowEndMs - 3_600_000
+            attestation.windowEndMs = windowEndMs
+            attestation.verdictsDigest = Data(Hash256.of(Array("verdicts".utf8)).bytes)
+            attestation.verdictIds = verdictIDs.sorted()
+            attestation.evidence = attestation.verdictIds.map { id in
+                VerdictEvidence.with { $0.verdictID = id; $0.evidenceDigest = Data(evidence.bytes) }
+            }
+        }
     }
 }
 

@@ -47,9 +47,6 @@ public nonisolated enum Vantage_V2_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
   /// domain "vantage/campaign/v2\0", signed by the mesh root
   case campaign // = 4
 
-  /// domain "vantage/attestation/v2\0", signed by the node
-  case attestation // = 5
-
   /// domain "vantage/enrollment-request/v2\0", signed by the node
   case enrollmentRequest // = 6
   case UNRECOGNIZED(Int)
@@ -65,7 +62,6 @@ public nonisolated enum Vantage_V2_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
     case 2: self = .enrollment
     case 3: self = .revocation
     case 4: self = .campaign
-    case 5: self = .attestation
     case 6: self = .enrollmentRequest
     default: self = .UNRECOGNIZED(rawValue)
     }
@@ -78,7 +74,6 @@ public nonisolated enum Vantage_V2_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
     case .enrollment: return 2
     case .revocation: return 3
     case .campaign: return 4
-    case .attestation: return 5
     case .enrollmentRequest: return 6
     case .UNRECOGNIZED(let i): return i
     }
@@ -91,7 +86,6 @@ public nonisolated enum Vantage_V2_RecordKind: SwiftProtobuf.Enum, Swift.CaseIte
     .enrollment,
     .revocation,
     .campaign,
-    .attestation,
     .enrollmentRequest,
   ]
 
@@ -500,6 +494,9 @@ public nonisolated struct Vantage_V2_Batch: Sendable {
   /// summary tier only; sorted by window_start_ms
   public var summaries: [Vantage_V2_WindowSummary] = []
 
+  /// summary tier only (SPEC §13.8)
+  public var attestations: [Vantage_V2_Attestation] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -906,15 +903,12 @@ public nonisolated struct Vantage_V2_VerdictEvidence: Sendable {
   public init() {}
 }
 
-/// A node's statement that it computed these verdicts from this ledger state and this evidence.
+/// A node's statement, an entry of its summary log, that it computed these verdicts over these
+/// closed windows from the summaries whose digest each verdict's evidence names.
 public nonisolated struct Vantage_V2_Attestation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
-
-  public var nodeID: Data = Data()
-
-  public var ledgerDigest: Data = Data()
 
   public var country: String = String()
 
@@ -924,8 +918,6 @@ public nonisolated struct Vantage_V2_Attestation: Sendable {
 
   /// SHA-256 of the canonical JSON of the verdicts (SPEC §13)
   public var verdictsDigest: Data = Data()
-
-  public var createdMs: Int64 = 0
 
   /// the ids of those verdicts, sorted
   public var verdictIds: [String] = []
@@ -981,7 +973,7 @@ public nonisolated struct Vantage_V2_LedgerSnapshot: Sendable {
   /// 32-byte raw Ed25519 key of the mesh root
   public var meshRoot: Data = Data()
 
-  /// enrollments, revocations, campaigns, attestations, batches
+  /// enrollments, revocations, campaigns, batches
   public var facts: [Vantage_V2_Envelope] = []
 
   public var proofs: [Vantage_V2_EquivocationProof] = []
@@ -1022,7 +1014,7 @@ public nonisolated struct Vantage_V2_VersionVector: Sendable {
   /// sorted by origin
   public var entries: [Vantage_V2_VersionEntry] = []
 
-  /// digest of roster, revocations, campaign, excluded origins, attestations
+  /// digest of roster, revocations, campaign, excluded origins
   public var smallFactsDigest: Data = Data()
 
   /// true: the responder's (SPEC §7.3 steps 2 and 4); false: the initiator's (step 3)
@@ -1107,7 +1099,7 @@ public nonisolated struct Vantage_V2_Delta: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// enrollments, revocations, campaigns, attestations
+  /// enrollments, revocations, campaigns
   public var facts: [Vantage_V2_Envelope] = []
 
   public var proofs: [Vantage_V2_EquivocationProof] = []
@@ -1317,7 +1309,7 @@ public nonisolated struct Vantage_V2_Frame: Sendable {
 fileprivate nonisolated let _protobuf_package = "vantage.v2"
 
 nonisolated extension Vantage_V2_RecordKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECORD_KIND_UNSPECIFIED\0\u{1}RECORD_KIND_BATCH\0\u{1}RECORD_KIND_ENROLLMENT\0\u{1}RECORD_KIND_REVOCATION\0\u{1}RECORD_KIND_CAMPAIGN\0\u{1}RECORD_KIND_ATTESTATION\0\u{1}RECORD_KIND_ENROLLMENT_REQUEST\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECORD_KIND_UNSPECIFIED\0\u{1}RECORD_KIND_BATCH\0\u{1}RECORD_KIND_ENROLLMENT\0\u{1}RECORD_KIND_REVOCATION\0\u{1}RECORD_KIND_CAMPAIGN\0\u{2}\u{2}RECORD_KIND_ENROLLMENT_REQUEST\0")
 }
 
 nonisolated extension Vantage_V2_ProbeKind: SwiftProtobuf._ProtoNameProviding {
@@ -1466,7 +1458,7 @@ nonisolated extension Vantage_V2_Measurement: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0\u{1}campaign\0\u{1}tier\0\u{1}summaries\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}previous_hash\0\u{3}created_ms\0\u{3}previous_created_ms\0\u{1}measurements\0\u{1}campaign\0\u{1}tier\0\u{1}summaries\0\u{1}attestations\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1483,6 +1475,7 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 7: try { try decoder.decodeSingularBytesField(value: &self.campaign) }()
       case 8: try { try decoder.decodeSingularEnumField(value: &self.tier) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.summaries) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.attestations) }()
       default: break
       }
     }
@@ -1516,6 +1509,9 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.summaries.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.summaries, fieldNumber: 9)
     }
+    if !self.attestations.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.attestations, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1529,6 +1525,7 @@ nonisolated extension Vantage_V2_Batch: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.campaign != rhs.campaign {return false}
     if lhs.tier != rhs.tier {return false}
     if lhs.summaries != rhs.summaries {return false}
+    if lhs.attestations != rhs.attestations {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2302,7 +2299,7 @@ nonisolated extension Vantage_V2_VerdictEvidence: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Attestation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{3}ledger_digest\0\u{1}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{3}created_ms\0\u{3}verdict_ids\0\u{1}evidence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{3}country\0\u{3}window_start_ms\0\u{3}window_end_ms\0\u{3}verdicts_digest\0\u{4}\u{2}verdict_ids\0\u{1}evidence\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}\u{c}\u{7}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2310,13 +2307,10 @@ nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtob
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularBytesField(value: &self.nodeID) }()
-      case 2: try { try decoder.decodeSingularBytesField(value: &self.ledgerDigest) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.country) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.windowStartMs) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.windowEndMs) }()
       case 6: try { try decoder.decodeSingularBytesField(value: &self.verdictsDigest) }()
-      case 7: try { try decoder.decodeSingularInt64Field(value: &self.createdMs) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.verdictIds) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
       default: break
@@ -2325,12 +2319,6 @@ nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtob
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.nodeID.isEmpty {
-      try visitor.visitSingularBytesField(value: self.nodeID, fieldNumber: 1)
-    }
-    if !self.ledgerDigest.isEmpty {
-      try visitor.visitSingularBytesField(value: self.ledgerDigest, fieldNumber: 2)
-    }
     if !self.country.isEmpty {
       try visitor.visitSingularStringField(value: self.country, fieldNumber: 3)
     }
@@ -2343,9 +2331,6 @@ nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtob
     if !self.verdictsDigest.isEmpty {
       try visitor.visitSingularBytesField(value: self.verdictsDigest, fieldNumber: 6)
     }
-    if self.createdMs != 0 {
-      try visitor.visitSingularInt64Field(value: self.createdMs, fieldNumber: 7)
-    }
     if !self.verdictIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.verdictIds, fieldNumber: 8)
     }
@@ -2356,13 +2341,10 @@ nonisolated extension Vantage_V2_Attestation: SwiftProtobuf.Message, SwiftProtob
   }
 
   public static func ==(lhs: Vantage_V2_Attestation, rhs: Vantage_V2_Attestation) -> Bool {
-    if lhs.nodeID != rhs.nodeID {return false}
-    if lhs.ledgerDigest != rhs.ledgerDigest {return false}
     if lhs.country != rhs.country {return false}
     if lhs.windowStartMs != rhs.windowStartMs {return false}
     if lhs.windowEndMs != rhs.windowEndMs {return false}
     if lhs.verdictsDigest != rhs.verdictsDigest {return false}
-    if lhs.createdMs != rhs.createdMs {return false}
     if lhs.verdictIds != rhs.verdictIds {return false}
     if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

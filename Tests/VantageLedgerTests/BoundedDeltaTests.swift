@@ -12,9 +12,9 @@ import VantageWire
     let t0: Int64 = 1_705_755_600_000
     var now: Int64 { t0 + 3_600_000 }
 
-    /// `count` attestations signed by enrolled node `node`, a second apart.
-    func attestations(_ node: TestNode, count: Int) -> [Envelope] {
-        (0..<count).map { node.attestation(ledgerDigest: Hash256.of([UInt8($0 % 256), UInt8($0 / 256)]), createdMs: t0 + Int64($0) * 1000) }
+    /// Enrollments of `count` nodes named `prefix` and a number.
+    func enrollments(_ prefix: String, count: Int) -> [Envelope] {
+        (0..<count).map { mesh.enroll(mesh.node("\(prefix)\($0)")) }
     }
 
     /// Wire size of the parts of a delta, as the budget counts them.
@@ -23,11 +23,11 @@ import VantageWire
             + delta.proofs.reduce(0) { $0 + [$1.first, $1.second].reduce(0) { $0 + $1.payload.count + $1.signer.count + $1.signature.count + 12 } + 8 }
     }
 
-    @Test func thousandsOfAttestationsArePagedUnderTheBudgetAndStillArrive() throws {
+    @Test func thousandsOfSmallFactsArePagedUnderTheBudgetAndStillArrive() throws {
         var a = mesh.node("a")
         var full = Ledger(root: mesh.root)
         try full.insert(envelope: mesh.enroll(a), nowMs: now)
-        for envelope in attestations(a, count: 3_000) { try full.insert(envelope: envelope, nowMs: now) }
+        for envelope in enrollments("n", count: 3_000) { try full.insert(envelope: envelope, nowMs: now) }
         try full.insert(envelope: a.nextBatch(createdMs: t0 + 3_600_000 - 1), nowMs: now)
         var empty = Ledger(root: mesh.root)
         var rng = SplitMix64(seed: 5)
@@ -42,7 +42,7 @@ import VantageWire
             #expect(report.refused.isEmpty)
         }
         #expect(empty.digest == full.digest, "after \(exchanges) exchanges")
-        #expect(exchanges > 10 && exchanges < 100, "3,000 attestations need many 64 KiB deltas, not one frame: \(exchanges)")
+        #expect(exchanges > 10 && exchanges < 100, "3,000 enrollments need many 64 KiB deltas, not one frame: \(exchanges)")
     }
 
     @Test func onlyTheBucketsThePeerLacksAreSent() throws {
@@ -50,18 +50,18 @@ import VantageWire
         var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
         try x.insert(envelope: mesh.enroll(a), nowMs: now)
         try y.insert(envelope: mesh.enroll(a), nowMs: now)
-        let shared = attestations(a, count: 200)
+        let shared = enrollments("n", count: 200)
         for envelope in shared {
             try x.insert(envelope: envelope, nowMs: now)
             try y.insert(envelope: envelope, nowMs: now)
         }
-        let extra = a.attestation(ledgerDigest: .zero, createdMs: t0 + 999_999)
+        let extra = mesh.enroll(mesh.node("extra"))
         try x.insert(envelope: extra, nowMs: now)
         let delta = x.delta(since: y.versionVector)
         let bucket = Int(extra.recordID!.leadingByte >> 4)
         #expect(delta.facts.contains(extra))
         #expect(delta.facts.allSatisfy { Int($0.recordID!.leadingByte >> 4) == bucket }, "facts of other buckets are not resent")
-        #expect(delta.facts.count < 40, "one bucket of about 200 / 16 attestations, not all 201: \(delta.facts.count)")
+        #expect(delta.facts.count < 40, "one bucket of about 201 / 16 enrollments, not all 202: \(delta.facts.count)")
     }
 
     @Test func aProofLargerThanADeltaStillSpreadsBesideTheFactsOfItsBucket() throws {
@@ -117,16 +117,23 @@ import VantageWire
         #expect(ledger.excluded.isEmpty)
     }
 
-    @Test func attestationsArePrunedByRetentionLikeBatches() throws {
+    @Test func attestationsArePrunedByRetentionWithTheirSummaryBatchesAndSurviveARestart() throws {
         var a = mesh.node("a")
         let day: Int64 = 86_400_000
         var ledger = Ledger(root: mesh.root)
         try ledger.insert(envelope: mesh.enroll(a), nowMs: t0 + 40 * day)
-        try ledger.insert(envelope: a.attestation(ledgerDigest: .zero, createdMs: t0), nowMs: t0 + 40 * day)
-        try ledger.insert(envelope: a.attestation(ledgerDigest: .zero, createdMs: t0 + 35 * day), nowMs: t0 + 40 * day)
-        #expect(ledger.attestations.count == 2)
+        let old = a.nextSummaryBatch(createdMs: t0, summaries: [], attestations: [a.attestation(windowEndMs: t0)])
+        try ledger.insert(envelope: old, nowMs: t0 + 40 * day)
+        let recent = a.nextSummaryBatch(createdMs: t0 + 25 * day, summaries: [], attestations: [a.attestation(windowEndMs: t0 + 25 * day)])
+        try ledger.insert(envelope: recent, nowMs: t0 + 40 * day)
+        #expect(Set(ledger.attestationBatches.keys) == [old.recordID!, recent.recordID!])
+        #expect(ledger.summaryBatchCount == 2)
         try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 31 * day), nowMs: t0 + 40 * day)
-        #expect(ledger.attestations.count == 1, "the attestation older than the cutoff (day 1) is pruned")
+        #expect(Set(ledger.attestationBatches.keys) == [recent.recordID!], "the summary batch older than the cutoff (day 1) is pruned with its attestation")
+        try ledger.commit()
+        let (reopened, _) = try Ledger.open(root: mesh.root, store: ledger.store)
+        #expect(Set(reopened.attestationBatches.keys) == [recent.recordID!], "the index is read back from the store, the pruned one is not")
+        #expect(reopened.digest == ledger.digest)
     }
 
     @Test func factsTheLedgerHoldsAreNotVerifiedAgain() throws {

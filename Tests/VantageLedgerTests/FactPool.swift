@@ -54,9 +54,10 @@ struct FactPool {
         envelopes.append(mesh.revoke(c, effectiveMs: Self.t0 + 6 * 60_000))
         envelopes.append(mesh.revoke(b, effectiveMs: Self.t0, lastAcceptedSeq: 5))
         envelopes += [mesh.campaign(version: 1), mesh.campaign(version: 2, name: "x"), mesh.campaign(version: 2, name: "y")]
-        envelopes.append(a.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
-        envelopes.append(c.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
-        envelopes.append(outsider.attestation(ledgerDigest: .zero, createdMs: Self.t0 + 600_000))
+        // Attestations, in the summary logs: c's is cut by its revocation, the outsider's waits.
+        envelopes.append(a.nextSummaryBatch(createdMs: Self.t0 + 1_100_000, summaries: [], attestations: [a.attestation(windowEndMs: Self.t0 + 600_000)]))
+        envelopes.append(c.nextSummaryBatch(createdMs: Self.t0 + 600_000, summaries: [], attestations: [c.attestation(windowEndMs: Self.t0 + 600_000)]))
+        envelopes.append(outsider.nextSummaryBatch(createdMs: Self.t0 + 600_000, summaries: [], attestations: [outsider.attestation(windowEndMs: Self.t0 + 600_000)]))
         facts = envelopes.map(verified)
     }
 

@@ -3,6 +3,7 @@ import Testing
 import VantageAgent
 import VantageDemo
 import VantageIdentity
+import VantageLedger
 import VantageTestKit
 import VantageWire
 
@@ -87,7 +88,7 @@ extension MeshSuite {
             await soak.submit(up.randomElement(using: &rng)!)
             await soak.submit(up.randomElement(using: &rng)!)
             switch step {
-            case 10:  // mallory floods two nodes with 2,000 attestations
+            case 10:  // mallory floods two nodes with 1,000 attestations each, chained in its summary log
                 for target in [0, 5] { hostile.append(try await floodAttestations(soak, to: target, key: mallory, count: 1_000)) }
             case 40:  // node 7 loses its store: its batches of the last 5 s have spread by now
                 soak.kill(lostStore, losingStore: true)
@@ -126,21 +127,31 @@ extension MeshSuite {
         #expect(final.allSatisfy { $0.ledger.origins == 12 }, "twelve honest logs, mallory's dropped")
     }
 
-    /// Mallory connects to node `i` and sends `count` attestations it signed, in deltas of 250.
+    /// Mallory connects to node `i` and sends `count` summary batches it signed, each carrying one
+    /// attestation, in deltas of 250.
     func floodAttestations(_ soak: Soak, to i: Int, key: SigningKey, count: Int) async throws -> HostilePeer {
         let port = Int(soak.addresses[i].split(separator: ":").last!)!
         let peer = try await HostilePeer.connect(port: port, as: soak.folders.nodes[12])
         try await peer.sendHello(of: soak.folders.nodes[12])
-        let attestations = (0..<count).map { n in
-            key.sign(Attestation.with {
-                $0.nodeID = Data(key.publicKey.id.bytes)
-                $0.ledgerDigest = Data(Hash256.of([UInt8(i), UInt8(n % 256), UInt8(n / 256)]).bytes)
+        var head = ChainHead.genesis
+        let batches = (0..<count).map { n in
+            let createdMs = HostileMesh.dataDayMs + Int64(n) * 1000
+            var batch = head.nextBatch(origin: key.publicKey.id, createdMs: createdMs, measurements: [])
+            batch.tier = .summary
+            batch.attestations = [Attestation.with {
                 $0.country = "PK"
-                $0.createdMs = HostileMesh.dataDayMs + Int64(n) * 1000
-            })
+                $0.windowStartMs = createdMs - 600_000
+                $0.windowEndMs = createdMs
+                $0.verdictsDigest = Data(Hash256.of([UInt8(n % 256), UInt8(n / 256)]).bytes)
+                $0.verdictIds = ["verdict-\(n)"]
+                $0.evidence = [VerdictEvidence.with { $0.verdictID = "verdict-\(n)"; $0.evidenceDigest = Data(Hash256.zero.bytes) }]
+            }]
+            let envelope = key.sign(batch)
+            head = head.advanced(by: batch, id: envelope.recordID!)
+            return envelope
         }
         for start in stride(from: 0, to: count, by: 250) {
-            try await peer.send(Frame.with { $0.delta = Delta.with { $0.facts = Array(attestations[start..<min(count, start + 250)]); $0.reply = true } })
+            try await peer.send(Frame.with { $0.delta = Delta.with { $0.batches = Array(batches[start..<min(count, start + 250)]); $0.reply = true } })
         }
         return peer
     }

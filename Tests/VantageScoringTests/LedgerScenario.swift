@@ -11,6 +11,8 @@ struct LedgerScenario {
     let mesh = TestMesh(name: "scoring")
     var ledger: Ledger
     var nodes: [String: TestNode] = [:]
+    /// The nodes that attest beside vantage points, by name.
+    var attesters: [String: TestNode] = [:]
     /// Every batch envelope, in signing order.
     var batches: [Envelope] = []
     static let nowMs: Int64 = 4_000_000_000_000 - 1
@@ -44,12 +46,21 @@ struct LedgerScenario {
         for envelope in batches { try ledger.insert(envelope: envelope, nowMs: Self.nowMs) }
     }
 
-    /// Signs and inserts an attestation of `result` by the node of vantage point `vantage`.
+    /// Signs an attestation of `result` into the summary log of a node beside vantage point
+    /// `vantage` (same country and ASN; enrolled on first use), and inserts it. Not the vantage
+    /// point's own node: a summary log would make its raw batches stop counting (SPEC §13c),
+    /// which an agent avoids by attesting only after its first window summary.
     mutating func attest(_ result: ScoreResult, by vantage: String) throws {
-        let node = nodes[vantage]!
         let evidence = VerdictEvidenceSet.digests(of: result.verdicts, in: ledger)
-        let record = Attestations.record(node: node.id, ledgerDigest: ledger.digest, result: result, evidence: evidence,
-                                         windowStartMs: ScenarioData.t0, windowEndMs: Self.nowMs, createdMs: Self.nowMs - 1)
-        try ledger.insert(envelope: node.key.sign(record), nowMs: Self.nowMs)
+        // Signed when the data ends: a summary batch moves the ledger's retention clock.
+        let createdMs = ledger.newestBatchMs ?? ScenarioData.t0
+        let record = Attestations.record(result: result, evidence: evidence, windowStartMs: ScenarioData.t0, windowEndMs: createdMs)
+        let name = vantage + "-attester"
+        if attesters[name] == nil {
+            let measuring = nodes[vantage]!
+            attesters[name] = mesh.node(name, country: measuring.country, asn: measuring.asn)
+            try ledger.insert(envelope: mesh.enroll(attesters[name]!), nowMs: Self.nowMs)
+        }
+        try ledger.insert(envelope: attesters[name]!.nextSummaryBatch(createdMs: createdMs, summaries: [], attestations: [record]), nowMs: Self.nowMs)
     }
 }

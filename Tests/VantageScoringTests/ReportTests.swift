@@ -191,7 +191,7 @@ import VantageWire
 
     @Test func attestationsDigestTheCanonicalVerdicts() async throws {
         let (_, result) = try await Self.nationScale()
-        let record = Attestations.record(node: .zero, ledgerDigest: .zero, result: result, evidence: [:], windowStartMs: 1, windowEndMs: 2, createdMs: 3)
+        let record = Attestations.record(result: result, evidence: [:], windowStartMs: 1, windowEndMs: 2)
         #expect(record.verdictIds == result.verdicts.map(\.id).sorted())
         #expect(Hash256(bytes: record.verdictsDigest) == Hash256.of(Array(Attestations.canonicalJSON(result.verdicts))))
         var changed = result

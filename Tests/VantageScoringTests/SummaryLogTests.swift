@@ -114,7 +114,7 @@ import VantageWire
         }
         #expect(refusal { _ in } == "admitted")
         #expect(refusal { $0.measurements = [VantageWire.Measurement()] }.contains("a summary batch carries no measurements"))
-        #expect(refusal { $0.summaries = [] }.contains("a summary batch without summaries"))
+        #expect(refusal { $0.summaries = [] }.contains("a summary batch without summaries or attestations"))
         #expect(refusal { $0.summaries[0].windowStartMs += 1 }.contains("summary 0: window_start_ms is not a multiple of the window"))
         #expect(refusal { $0.summaries[0].rawHash = Data([1, 2]) }.contains("summary 0: raw_hash is not 32 bytes"))
         #expect(refusal { $0.summaries[0].rawSeqs = [3, 2] }.contains("raw_seqs are not ascending seqs"))
@@ -127,6 +127,13 @@ import VantageWire
         #expect(refusal { $0.summaries[0].targets[0].throughputSamples = 10_000 }.contains("more throughput samples than conclusive measurements"))
         #expect(refusal { $0.summaries[0].windowStartMs += 3_600_000 }.contains("the window starts after the batch was created"))
         #expect(refusal { $0.tier = .raw }.contains("a raw batch carries no window summaries"))
+        let attestation = scenario.nodes[vantage]!.attestation(windowEndMs: window + 600_000, verdictIDs: ["a", "b"])
+        #expect(refusal { $0.attestations = [attestation] } == "admitted", "attestations may go beside summaries")
+        #expect(refusal { $0.summaries = []; $0.attestations = [attestation] } == "admitted")
+        #expect(refusal { $0.attestations = [attestation]; $0.attestations[0].verdictIds.reverse() }.contains("attestation 0: verdict_ids are not sorted"))
+        #expect(refusal { $0.attestations = [attestation]; $0.attestations[0].evidence.removeLast() }.contains("attestation 0: evidence does not name"))
+        #expect(refusal { $0.attestations = [attestation]; $0.attestations[0].windowEndMs += 3_600_000 }.contains("attestation 0: its windows do not end"))
+        #expect(refusal { $0.tier = .raw; $0.summaries = []; $0.attestations = [attestation] }.contains("a raw batch carries no attestations"))
     }
 
     @Test func aForkOfTheSummaryLogExcludesItsOriginWithBothLogs() throws {

@@ -47,7 +47,8 @@ import VantageWire
         var ledger = Ledger(root: mesh.root, store: store)
         try ledger.insert(envelope: mesh.enroll(a), nowMs: t0)
         #expect(try ledger.insert(envelope: stranger.nextBatch(createdMs: t0), nowMs: t0) == .held)
-        #expect(try ledger.insert(envelope: stranger.attestation(ledgerDigest: .zero, createdMs: t0), nowMs: t0) == .held)
+        #expect(try ledger.insert(envelope: stranger.nextSummaryBatch(createdMs: t0, summaries: [], attestations: [stranger.attestation(windowEndMs: t0)]),
+                                  nowMs: t0) == .held)
         try ledger.insert(envelope: a.nextBatch(createdMs: t0), nowMs: t0)
         try ledger.commit()
         let counts = try store.rowCounts()

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HERE = pathlib.Path(__file__).resolve().parent
-DOMAINS = {1: "batch", 2: "enrollment", 3: "revocation", 4: "campaign", 5: "attestation", 6: "enrollment-request"}
+DOMAINS = {1: "batch", 2: "enrollment", 3: "revocation", 4: "campaign", 6: "enrollment-request"}
 
 
 def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
