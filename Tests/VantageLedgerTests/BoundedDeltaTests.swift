@@ -64,6 +64,24 @@ import VantageWire
         #expect(delta.facts.count < 40, "one bucket of about 201 / 16 enrollments, not all 202: \(delta.facts.count)")
     }
 
+    @Test func anExchangeSendsOnlyTheAttestationsThePeerLacks() throws {
+        var a = mesh.node("a")
+        var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
+        try x.insert(envelope: mesh.enroll(a), nowMs: now)
+        try y.insert(envelope: mesh.enroll(a), nowMs: now)
+        for i in 0..<200 {
+            let createdMs = t0 + Int64(i) * 1000
+            let envelope = a.nextSummaryBatch(createdMs: createdMs, summaries: [], attestations: [a.attestation(windowEndMs: createdMs, verdictIDs: ["v\(i)"])])
+            try x.insert(envelope: envelope, nowMs: now)
+            try y.insert(envelope: envelope, nowMs: now)
+        }
+        let extra = a.nextSummaryBatch(createdMs: t0 + 999_999, summaries: [], attestations: [a.attestation(windowEndMs: t0 + 999_999)])
+        try x.insert(envelope: extra, nowMs: now)
+        let delta = x.delta(since: y.versionVector)
+        #expect(delta.batches == [extra] && delta.facts.isEmpty, "the one summary-log entry y lacks, nothing else: \(delta.batches.count) batches, \(delta.facts.count) facts")
+        #expect(x.attestationBatches.count == 201)
+    }
+
     @Test func aProofLargerThanADeltaStillSpreadsBesideTheFactsOfItsBucket() throws {
         var mallory = mesh.node("mallory")
         var x = Ledger(root: mesh.root), y = Ledger(root: mesh.root)
