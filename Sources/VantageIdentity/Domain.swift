@@ -36,6 +36,7 @@ extension RecordKind {
         case .campaign: return "campaign"
         case .enrollmentRequest: return "enrollment-request"
         case .unspecified: return "unspecified"
+        case .UNRECOGNIZED(5): return "unknown(5): a stand-alone attestation, which protocol version 2 replaced by entries of the summary log"
         case .UNRECOGNIZED(let n): return "unknown(\(n))"
         }
     }

@@ -49,6 +49,9 @@ import VantageWire
         var envelope = mesh.campaign(version: 1)
         envelope.kind = .unspecified
         #expect(throws: IdentityError.unsignableKind("unspecified")) { try SignedFact(verifying: envelope) }
+        envelope.kind = .UNRECOGNIZED(5)
+        let refusal = #expect(throws: IdentityError.self) { try SignedFact(verifying: envelope) }
+        #expect("\(refusal!)".contains("a stand-alone attestation, which protocol version 2 replaced by entries of the summary log"))
     }
 
     @Test func idIsSha256OfDomainAndPayload() {
