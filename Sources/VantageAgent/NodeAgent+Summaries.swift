@@ -93,3 +93,27 @@ extension NodeAgent {
         }
     }
 }
+
+/// Early summaries of the open window (protocol/SPEC.md §13c, `EarlySummary`).
+extension NodeAgent {
+    /// After this node signs a raw batch in the open window: when `EarlySummary.isDue`, signs the
+    /// open window's summary now. The window stays noted, so its summary after the close (with
+    /// the grace) replaces this one.
+    func signEarlySummary() {
+        let head = ledger.head(of: id).seq
+        guard cannotSign == nil, storeFailure == nil, head != earlySummaryCheckedSeq else { return }
+        earlySummaryCheckedSeq = head
+        let now = nowMs, windowMs = ledger.windowMs
+        let open = floorDiv(now, windowMs) * windowMs
+        guard unsummarised.contains(open) else { return }
+        let records = ledger.summaryRecords(of: id, windowStarts: [open - windowMs, open])
+        let (current, previous) = (records.filter { $0.windowStartMs == open }, records.filter { $0.windowStartMs == open - windowMs })
+        guard EarlySummary.isDue(open: current, previous: previous) else { return }
+        let batch = ledger.nextSummaryBatch(of: id, createdMs: now, summaries: current)
+        if let reason = unsignable(batch) {
+            logger.error("early window summary not signed", metadata: ["reason": "\(reason)"])
+            return
+        }
+        signIntoSummaryLog(batch, what: "early window summary", metadata: ["window": "\(Date(unixMilliseconds: open).rfc3339)"])
+    }
+}

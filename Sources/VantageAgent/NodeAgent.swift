@@ -51,6 +51,8 @@ public actor NodeAgent {
     var recovering: [LogTier: ChainHead] = [:]
     /// Start times of the windows of this node's raw batches whose summaries are not signed yet.
     var unsummarised: Set<Int64> = []
+    /// The head of this node's raw log when it last checked for an early summary.
+    var earlySummaryCheckedSeq: UInt64 = 0
     /// Envelopes of frames being applied, verified off the actor beforehand.
     var verifiedAhead: [Envelope: Result<SignedFact, any Error>] = [:]
     /// Raw batches asked of archivers, relays and origins (with how many fetches wait for each),
@@ -181,6 +183,7 @@ public actor NodeAgent {
         perform(gossip.onTick(nowMs: nowMs, ledger: ledger, using: &rng))
         ledger.expireHeld(nowMs: nowMs, ttlMs: settings.ledger.heldTTLMs)
         signClosedSummaries()
+        signEarlySummary()
         attestIfDue()
         updateGauges()
     }
