@@ -47,7 +47,16 @@ extension MeshSuite {
         for minute in [0, 10, 20] {
             #expect(try await AgentClient(node: folders.nodes[1].path).submit(jsonLines: measurementLines(5, startMinute: minute)).batches == 1)
         }
-        #expect(try await eventually { try await AgentClient(node: folders.nodes[0].path).status().ledger.measurements == 15 })
+        // a holds both of b's logs: its raw batches and the summaries b signs of their windows at
+        // its next ticks (a second is five of them).
+        func settled() async throws -> Bool {
+            let s = try await statuses(folders)
+            return s[0].ledger.measurements == 15 && s[0].ledger.digest == s[1].ledger.digest
+                && s[1].ledger.summaryBatches > 0
+        }
+        #expect(try await eventually { try await settled() })
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await eventually { try await settled() })
 
         // A power cut, and the disk holding the store is gone; signed.head (beside the key) is not.
         b.stop(signal: SIGKILL)
