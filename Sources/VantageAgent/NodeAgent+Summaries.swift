@@ -35,36 +35,41 @@ extension NodeAgent {
             let records = ledger.summaryRecords(of: id, windowStarts: chunk)
             if !records.isEmpty {
                 let batch = ledger.nextSummaryBatch(of: id, createdMs: min(now, chunk.last! + windowMs + graceMs), summaries: records)
-                if let reason = unsignable(batch) {
-                    logger.error("window summaries not signed", metadata: ["reason": "\(reason)", "windows": "\(chunk.count)"])
-                    return
-                }
+                // Unsignable now (no enrollment covers it): the windows stay noted for a later tick.
                 // Refused by this node's own ledger (e.g. windows older than the measurement age
-                // allows after newer summaries), those windows cannot be summarised; not retried.
-                signIntoSummaryLog(batch, what: "window summaries", metadata: ["windows": "\(chunk.count)"])
-                guard storeFailure == nil else { return }
+                // allows after newer summaries): those windows cannot be summarised; not retried.
+                let outcome = signIntoSummaryLog(batch, what: "window summaries", metadata: ["windows": "\(chunk.count)"])
+                guard outcome != .unsignable, storeFailure == nil else { return }
             }
             unsummarised.subtract(unsummarised.filter { chunk.contains(floorDiv($0, windowMs) * windowMs) })
             guard saveUnsummarised() else { return }
         }
     }
 
-    /// Signs `batch` into this node's summary log, durably before it is announced, and pushes it;
-    /// false, having logged why, when this node's own ledger refuses it or the store fails.
+    /// What became of a batch meant for this node's summary log.
+    enum SummaryLogOutcome { case signed, unsignable, refused }
+
+    /// Signs `batch` into this node's summary log, durably before it is announced, and pushes it.
+    /// Not `.signed` (and logged why) when this node cannot sign it, its own ledger refuses it, or
+    /// the store fails (`.refused`, with `storeFailure` set).
     @discardableResult
-    func signIntoSummaryLog(_ batch: Batch, what: String, metadata: Logger.Metadata) -> Bool {
+    func signIntoSummaryLog(_ batch: Batch, what: String, metadata: Logger.Metadata) -> SummaryLogOutcome {
+        if let reason = unsignable(batch) {
+            logger.error("\(what) not signed", metadata: metadata.merging(["reason": "\(reason)"]) { a, _ in a })
+            return .unsignable
+        }
         let envelope = key.sign(batch)
         let refused = insert([envelope], from: "local", powerSafe: true)
-        guard storeFailure == nil else { return false }
+        guard storeFailure == nil else { return .refused }
         guard ledger.head(of: id, tier: .summary).seq == batch.seq else {
             logger.error("\(what) refused by this node's ledger; not announced",
                          metadata: metadata.merging(["seq": "\(batch.seq)", "reason": "\(refused.first ?? "not admitted")"]) { a, _ in a })
-            return false
+            return .refused
         }
         rememberSigned(ledger.head(of: id, tier: .summary), tier: .summary)
-        guard storeFailure == nil else { return false }
+        guard storeFailure == nil else { return .refused }
         perform(gossip.onLocalBatch(envelope, ledger: ledger, using: &rng))
-        return true
+        return .signed
     }
 
     /// Closed windows in groups of at most `summariesPerBatch` whose first and last are less than
@@ -109,11 +114,7 @@ extension NodeAgent {
         let records = ledger.summaryRecords(of: id, windowStarts: [open - windowMs, open])
         let (current, previous) = (records.filter { $0.windowStartMs == open }, records.filter { $0.windowStartMs == open - windowMs })
         guard EarlySummary.isDue(open: current, previous: previous) else { return }
-        let batch = ledger.nextSummaryBatch(of: id, createdMs: now, summaries: current)
-        if let reason = unsignable(batch) {
-            logger.error("early window summary not signed", metadata: ["reason": "\(reason)"])
-            return
-        }
-        signIntoSummaryLog(batch, what: "early window summary", metadata: ["window": "\(Date(unixMilliseconds: open).rfc3339)"])
+        signIntoSummaryLog(ledger.nextSummaryBatch(of: id, createdMs: now, summaries: current),
+                           what: "early window summary", metadata: ["window": "\(Date(unixMilliseconds: open).rfc3339)"])
     }
 }

@@ -84,7 +84,7 @@ public enum LatencyBench {
         let worst = latencies.max() ?? .infinity
         report.add("verdict after the onset, worst of \(trials.count)", worst, "windows", target: "≤ 2 windows", met: worst <= 2)
         report.add("the same at the default 600 s window", worst * 600, "s")
-        report.notes.append("\(isps) real agents on loopback, gossip at the agent's default interval; 4 ISPs block from the onset, the observer's does not; every agent measures the campaign's \(record.targets.count) targets × \(record.probes.count) probe kinds every \(record.intervalSeconds) s after a backfill of 36 windows; window \(windowSeconds) s, summaries signed \(record.summaryGraceSeconds) s after a window ends; a local or regional event needs \(ScoringParameters().minWindows) windows (the policy's min_windows) before it is a verdict, a nation-scale one its first; a trial's blocking ends when its verdict is seen")
+        report.notes.append("\(isps) real agents on loopback, gossip at the agent's default interval; 4 ISPs block from the onset, the observer's does not; every agent measures the campaign's \(record.targets.count) targets × \(record.probes.count) probe kinds every \(record.intervalSeconds) s after a backfill of 36 windows; window \(windowSeconds) s, summaries signed \(record.summaryGraceSeconds) s after a window ends (at once when a target starts failing); a local or regional event needs \(ScoringParameters().minWindows) windows (the policy's min_windows) before it is a verdict, a nation-scale one its first; a trial's blocking ends when its verdict is seen")
         return report
     }
 
