@@ -51,6 +51,7 @@ extension NodeAgent {
         let logs = recovering.sorted { $0.key.rawValue < $1.key.rawValue }.map { "up to seq \($0.value.seq) of its \($0.key.logName)" }
         return "this node is recovering its own log (its store was lost): it signs again once its peers have returned its batches "
             + logs.joined(separator: " and ")
+            + "; if it was cut off before they left it, no peer can: make a new node folder and have it enrolled (README, Reliability)"
     }
 
     /// Records a batch of log `tier` this node signed and committed, before it is announced.

@@ -61,6 +61,21 @@ extension MeshSuite {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: folders.nodes[i].path + "/ledger.sqlite" + suffix) }
         }
 
+        /// Whether another running node's store holds node `i`'s raw and summary logs up to the
+        /// heads node `i` signed (its `signed.head` files): all it signed has left it.
+        func othersHoldTheLogs(of i: Int) throws -> Bool {
+            let id = try KeyFile.read(folders.nodes[i].keyPath).publicKey.id
+            var signed: [LogTier: UInt64] = [:]
+            for tier in [LogTier.raw, .summary] {
+                let text = (try? String(contentsOfFile: folders.nodes[i].signedHeadPath(tier), encoding: .utf8)) ?? "0"
+                signed[tier] = UInt64(text.split(separator: " ").first ?? "0") ?? 0
+            }
+            return honest.filter { $0 != i && agents[$0] != nil }.contains { j in
+                guard let ledger = try? LedgerTransfer.ledger(ofNode: folders.nodes[j].path) else { return false }
+                return signed.allSatisfy { ledger.head(of: id, tier: $0.key).seq >= $0.value }
+            }
+        }
+
         func statuses() async -> [AgentStatus?] {
             var result: [AgentStatus?] = []
             for i in honest { result.append(try? await AgentClient(node: folders.nodes[i].path).status()) }
@@ -90,7 +105,10 @@ extension MeshSuite {
             switch step {
             case 10:  // mallory floods two nodes with 1,000 attestations each, chained in its summary log
                 for target in [0, 5] { hostile.append(try await floodAttestations(soak, to: target, key: mallory, count: 1_000)) }
-            case 40:  // node 7 loses its store: its batches of the last 5 s have spread by now
+            case 40:  // node 7 loses its store once what it signed has left it (a store lost
+                // before that waits for ever: aRecoveringNodeSignsNothingUntilItsLogIsBack)
+                let left = try await eventually(timeout: 60) { try soak.othersHoldTheLogs(of: lostStore) }
+                #expect(left, "node \(lostStore)'s raw and summary logs reach a peer while it runs")
                 soak.kill(lostStore, losingStore: true)
             case 44:
                 try await soak.start(lostStore)
