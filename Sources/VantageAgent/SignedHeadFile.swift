@@ -5,10 +5,10 @@ import VantageLedger
 /// `NODE/signed.head`: the last batch this node signed, as `seq hash created_ms`, written durably
 /// after the batch is durable in the store and before it is announced. A node whose store was lost
 /// knows from it that it has signed before, and up to which seq (protocol/SPEC.md §8).
-enum SignedHeadFile {
+public enum SignedHeadFile {
     /// The head in the file, or nil when the node never signed (no file). A file that cannot be
     /// read is an error naming it: guessing could make the node sign a seq twice.
-    static func read(_ path: String) throws -> ChainHead? {
+    public static func read(_ path: String) throws -> ChainHead? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw IdentityError.fileCorrupt(path: path, reason: "cannot be read")

@@ -66,10 +66,7 @@ extension MeshSuite {
         func othersHoldTheLogs(of i: Int) throws -> Bool {
             let id = try KeyFile.read(folders.nodes[i].keyPath).publicKey.id
             var signed: [LogTier: UInt64] = [:]
-            for tier in [LogTier.raw, .summary] {
-                let text = (try? String(contentsOfFile: folders.nodes[i].signedHeadPath(tier), encoding: .utf8)) ?? "0"
-                signed[tier] = UInt64(text.split(separator: " ").first ?? "0") ?? 0
-            }
+            for tier in [LogTier.raw, .summary] { signed[tier] = try SignedHeadFile.read(folders.nodes[i].signedHeadPath(tier))?.seq ?? 0 }
             return honest.filter { $0 != i && agents[$0] != nil }.contains { j in
                 guard let ledger = try? LedgerTransfer.ledger(ofNode: folders.nodes[j].path) else { return false }
                 return signed.allSatisfy { ledger.head(of: id, tier: $0.key).seq >= $0.value }
