@@ -28,7 +28,7 @@ struct AgentMetrics: Sendable {
     /// and an alert rule find every series before the first refusal.
     static let refusalReasons = [
         "bad_signature", "origin_mismatch", "not_root", "wrong_mesh", "malformed", "revoked", "excluded", "broken_chain",
-        "too_old", "future", "quota", "equivocation", "quarantined", "duplicate_connection", "rate_limited", "slow_reader",
+        "too_old", "future", "quota", "summary_counts", "equivocation", "quarantined", "duplicate_connection", "rate_limited", "slow_reader",
         "frame_malformed", "unsupported_version", "unknown_frame", "second_hello", "malformed_vector", "peer_error",
         "tls_handshake", "tls_or_io", "cover_page", "unexpected_peer", "out_of_tier", "forged_evidence", "unasked_evidence",
         "api_unauthorized", "api_bad_host", "bad_line",

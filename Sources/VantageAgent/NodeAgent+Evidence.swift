@@ -9,20 +9,20 @@ import VantageWire
 /// log, so the raw batches a report needs come from the archivers and origins it is connected to,
 /// by a `Want` of evidence. What arrives is verified and kept only for the report that asked.
 extension NodeAgent {
-    /// How long a report waits for evidence, and how many ranges one `Want` asks for.
+    /// How long a report waits for evidence.
     static let evidenceWaitMs: Int64 = 8_000
-    static let evidenceRangesPerWant = 256
 
     /// The raw batches of `ranges` (one seq each) that the connected archivers, relays and origins
     /// hold, verified; waits up to `waitMs`, asking again half-way for what is still missing. A
-    /// relay forwarding a peer's request (`forwardedFor`) asks neither relays nor that peer.
+    /// relay forwarding a peer's request (`forwardedFor`) asks its archivers alone, once: never
+    /// another relay, never an origin on another node's behalf (SPEC §7.5).
     nonisolated func fetchEvidence(_ ranges: [WantRange], waitMs: Int64 = evidenceWaitMs, forwardedFor requester: NodeID? = nil) async -> [Verified<Batch>] {
         let wanted = Set(ranges.compactMap { range in Hash256(bytes: range.origin).map { EvidencePlace(origin: $0, seq: range.fromSeq) } })
         guard !wanted.isEmpty else { return [] }
         await beginEvidence(wanted)
         guard await askForEvidence(wanted, forwardedFor: requester) > 0 else { return await takeEvidence(wanted) }
         let start = Date().unixMilliseconds
-        var askedAgain = false
+        var askedAgain = requester != nil
         while Date().unixMilliseconds - start < waitMs {
             try? await Task.sleep(for: .milliseconds(50))
             let missing = await missingEvidence(of: wanted)
@@ -36,12 +36,14 @@ extension NodeAgent {
     }
 
     /// A relay's answer to ranges of a `Want` of evidence it does not hold (SPEC §7.5): fetched
-    /// from its archivers and origins within half a report's wait, so that the asker has them
-    /// before it asks again, and sent on in frames of at most `max_delta_bytes`.
+    /// from its archivers within half a report's wait, so that the asker has them before it asks
+    /// again, and sent on in frames of at most `max_delta_bytes`; then the gossip machine may
+    /// forward the peer's ranges again.
     func forwardEvidence(_ ranges: [WantRange], to peer: NodeID) {
         Task {
             let found = await fetchEvidence(ranges, waitMs: Self.evidenceWaitMs / 2, forwardedFor: peer)
             sendEvidence(found.map(\.envelope), to: peer)
+            gossip.onEvidenceForwarded(ranges, for: peer)
             logger.info("evidence forwarded", metadata: ["peer": "\(peer.short)", "asked": "\(ranges.count)", "sent": "\(found.count)"])
         }
     }
@@ -61,17 +63,19 @@ extension NodeAgent {
     }
 
     /// Sends `Want`s of evidence for `places` to every connected archiver and relay, and to each
-    /// origin for its own; returns how many peers were asked.
+    /// origin for its own (for a forwarded request: to the archivers alone); returns how many
+    /// peers were asked.
     @discardableResult
     private func askForEvidence(_ places: Set<EvidencePlace>, forwardedFor requester: NodeID?) -> Int {
         let sorted = places.sorted()
+        let perWant = gossip.settings.maxEvidenceRanges
         var peers = 0
         for peer in connections.keys.sorted() where peer != requester {
             let asksAll = ledger.archivers.contains(peer) || (requester == nil && ledger.relays[peer] != nil)
-            let asked = asksAll ? sorted : sorted.filter { $0.origin == peer }
+            let asked = asksAll ? sorted : requester == nil ? sorted.filter { $0.origin == peer } : []
             if !asked.isEmpty { peers += 1 }
-            for chunk in stride(from: 0, to: asked.count, by: Self.evidenceRangesPerWant) {
-                let ranges = asked[chunk..<min(chunk + Self.evidenceRangesPerWant, asked.count)].map { place in
+            for chunk in stride(from: 0, to: asked.count, by: perWant) {
+                let ranges = asked[chunk..<min(chunk + perWant, asked.count)].map { place in
                     WantRange(log: Data(place.origin.bytes), seqs: place.seq...place.seq)
                 }
                 connections[peer]?.send(Frame.evidenceWant(ranges))
@@ -125,11 +129,4 @@ extension NodeAgent {
             logger.debug("evidence not asked for, dropped", metadata: ["peer": "\(peer.short)", "batches": "\(unasked)"])
         }
     }
-}
-
-/// A raw batch by its origin and seq: how summaries name evidence.
-struct EvidencePlace: Hashable, Comparable {
-    var origin: NodeID
-    var seq: UInt64
-    static func < (a: EvidencePlace, b: EvidencePlace) -> Bool { (a.origin, a.seq) < (b.origin, b.seq) }
 }

@@ -87,10 +87,11 @@ extension GossipNode {
             guard let budget = wantBudget(for: peer, nowMs: nowMs) else { return [.rateLimited(peer)] }
             let maxBytes = min(budget, settings.maxDeltaBytes)
             if want.evidence {
+                guard want.ranges.count <= settings.maxEvidenceRanges else { return [.rateLimited(peer)] }
                 let batches = charging(ledger.delta(for: want.ranges, maxBytes: maxBytes), to: peer).batches
-                let lacking = rangesToForward(want.ranges, from: peer, ledger: ledger)
+                let (lacking, refused) = forwarding(rangesToForward(want.ranges, from: peer, ledger: ledger), for: peer)
                 return [.send(.evidence(batches), to: peer)]
-                    + (lacking.isEmpty ? [] : [.forwardEvidence(lacking, for: peer)])
+                    + (lacking.isEmpty ? [] : [.forwardEvidence(lacking, for: peer)]) + (refused ? [.rateLimited(peer)] : [])
             }
             let built = charging(ledger.delta(for: want.ranges, scope: scope, maxBytes: maxBytes), to: peer)
             peers[peer]?.inFlight.note(built.batches, nowMs: nowMs)
@@ -136,13 +137,44 @@ extension GossipNode {
     /// named by its whole origin id, not the asker's own, that this node does not hold (outside its
     /// log's span: a log holds every seq above its floor up to its head). Only an ordinary node's
     /// requests are forwarded, so a forwarded request is never forwarded again.
+    /// Only ranges of an enrolled, unexcluded origin's raw log at or below the head this node
+    /// knows of it (`Ledger.knownRawHead`) are forwarded: a seq nobody signed is asked of nobody.
     private func rangesToForward(_ ranges: [WantRange], from peer: NodeID, ledger: Ledger) -> [WantRange] {
         guard ledger.relays[id] != nil, ledger.relays[peer] == nil, !ledger.archivers.contains(peer) else { return [] }
+        var known: [NodeID: UInt64] = [:]
         return ranges.filter { range in
             guard let origin = Hash256(bytes: range.origin), origin != peer, let seqs = range.seqs, seqs.count == 1 else { return false }
             let span = ledger.span(of: origin)
-            return seqs.lowerBound <= span.floor || seqs.lowerBound > span.head.seq
+            guard seqs.lowerBound <= span.floor || seqs.lowerBound > span.head.seq else { return false }
+            if known[origin] == nil { known[origin] = ledger.knownRawHead(of: origin) }
+            return seqs.lowerBound >= 1 && seqs.lowerBound <= known[origin]!
         }
+    }
+
+    /// Of `ranges` a relay would forward for `peer`, those it does (SPEC §7.5): none while the
+    /// peer has `max_forwards_in_flight` forwarded `Want`s in flight (`refused`), none it is
+    /// already fetching for the peer; each charged `forward_charge_bytes` to the peer's Want budget.
+    private mutating func forwarding(_ ranges: [WantRange], for peer: NodeID) -> (ranges: [WantRange], refused: Bool) {
+        guard !ranges.isEmpty, var state = peers[peer] else { return ([], false) }
+        guard state.forwardsInFlight < settings.maxForwardsInFlight else { return ([], true) }
+        let fresh = ranges.filter { range in
+            guard let origin = Hash256(bytes: range.origin) else { return false }
+            return state.forwarding.insert(EvidencePlace(origin: origin, seq: range.fromSeq)).inserted
+        }
+        guard !fresh.isEmpty else { return ([], false) }
+        state.forwardsInFlight += 1
+        state.wantBytes += fresh.count * settings.forwardChargeBytes
+        peers[peer] = state
+        return (fresh, false)
+    }
+
+    /// The shell has sent `peer` what arrived for a `forwardEvidence` of `ranges`: they may be
+    /// forwarded again.
+    public mutating func onEvidenceForwarded(_ ranges: [WantRange], for peer: NodeID) {
+        guard var state = peers[peer] else { return }
+        for range in ranges { if let origin = Hash256(bytes: range.origin) { state.forwarding.remove(EvidencePlace(origin: origin, seq: range.fromSeq)) } }
+        state.forwardsInFlight = max(0, state.forwardsInFlight - 1)
+        peers[peer] = state
     }
 
     /// `answer` to `peer`'s `Want`, its batch bytes charged to the peer's budget of the interval.

@@ -30,6 +30,14 @@ public struct GossipSettings: Sendable, Equatable {
     /// rounds: its batches reach them by push, and an archiver, a peer of many, is spared
     /// exchanges that say "in sync" (SPEC §7.4; default 20; 1: every round).
     public var archiverRoundEvery: Int
+    /// Ranges one `Want` of evidence may name; a larger one is not answered (default 256).
+    public var maxEvidenceRanges: Int
+    /// Bytes a relay charges a peer's Want budget for each range it forwards to archivers (SPEC
+    /// §7.5), as if it had answered it with a raw batch (default 16 KiB).
+    public var forwardChargeBytes: Int
+    /// Forwarded `Want`s of one peer a relay has in flight at once; ranges beyond are not
+    /// forwarded (default 2).
+    public var maxForwardsInFlight: Int
 
     /// The horizon of the settled digest an exchange started at `nowMs` sends; nil when off.
     func settledHorizon(nowMs: Int64) -> Int64? {
@@ -40,7 +48,8 @@ public struct GossipSettings: Sendable, Equatable {
     public init(
         intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 4, settleRounds: Int = 1, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
-        maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20
+        maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20, maxEvidenceRanges: Int = 256, forwardChargeBytes: Int = 16 * 1024,
+        maxForwardsInFlight: Int = 2
     ) {
         precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0 && announcePeers >= 0, "interval and fanout must be positive")
         precondition(settleRounds >= 0, "settled batches cannot be newer than the exchange")
@@ -48,6 +57,7 @@ public struct GossipSettings: Sendable, Equatable {
         precondition(backoffBaseMs > 0 && backoffMaxMs >= backoffBaseMs, "back-off must be positive and bounded")
         precondition(maxAnswersPerInterval > 0, "a peer must be answered at least once per interval")
         precondition(archiverRoundEvery > 0, "archivers must take part in some rounds")
+        precondition(maxEvidenceRanges > 0 && forwardChargeBytes > 0 && maxForwardsInFlight > 0, "evidence limits must be positive")
         self.intervalMs = intervalMs
         self.fanout = fanout
         self.eagerPushPeers = eagerPushPeers
@@ -59,5 +69,8 @@ public struct GossipSettings: Sendable, Equatable {
         self.backoffMaxMs = backoffMaxMs
         self.maxAnswersPerInterval = maxAnswersPerInterval
         self.archiverRoundEvery = archiverRoundEvery
+        self.maxEvidenceRanges = maxEvidenceRanges
+        self.forwardChargeBytes = forwardChargeBytes
+        self.maxForwardsInFlight = maxForwardsInFlight
     }
 }

@@ -43,6 +43,10 @@ public struct PeerState: Sendable {
     var vectorAnswers = 0
     var wantBytes = 0
     var answersSinceMs: Int64 = 0
+    /// Raw batches this relay is fetching from archivers for the peer (SPEC §7.5), and in how
+    /// many forwarded `Want`s.
+    var forwarding: Set<EvidencePlace> = []
+    var forwardsInFlight = 0
 
     init(id: NodeID, asn: UInt32) {
         self.id = id
@@ -64,4 +68,19 @@ func choosePeers<G: RandomNumberGenerator>(_ candidates: [PeerState], count: Int
     let others = sorted.filter { $0.asn != ownASN }.shuffled(using: &rng)
     let same = sorted.filter { $0.asn == ownASN }.shuffled(using: &rng)
     return (others + same).prefix(count).map(\.id)
+}
+
+/// A raw batch by its origin and seq: how summaries name evidence, and what a `Want` of evidence
+/// asks for.
+public struct EvidencePlace: Hashable, Comparable, Sendable {
+    public var origin: NodeID
+    public var seq: UInt64
+
+    /// A place.
+    public init(origin: NodeID, seq: UInt64) {
+        self.origin = origin
+        self.seq = seq
+    }
+
+    public static func < (a: EvidencePlace, b: EvidencePlace) -> Bool { (a.origin, a.seq) < (b.origin, b.seq) }
 }

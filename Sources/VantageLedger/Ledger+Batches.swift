@@ -119,12 +119,32 @@ extension Ledger {
         if let old = batch.measurements.first(where: { $0.startTimeMs < batch.createdMs - maxAgeMs }) {
             throw LedgerError.measurementTooOld(origin: origin.short, seq: batch.seq, ageMs: batch.createdMs - old.startTimeMs, limitMs: maxAgeMs)
         }
-        if batch.campaign.isEmpty || knowsCampaign(of: batch) {
-            do {
-                try Self.checkNumbers(batch, numbering(of: batch))
-            } catch {
-                throw LedgerError.malformed(kind: "batch", reason: "\(origin.short)#\(batch.seq): \(error)")
-            }
+        if knowsCampaign(of: batch) { try checkCampaignRules(batch, origin: origin) }
+    }
+
+    /// Checks what needs the campaign a batch names (the defaults when it names none): its
+    /// numbers (§5.6) and its summaries' counts (§5.8).
+    private func checkCampaignRules(_ batch: Batch, origin: NodeID) throws {
+        do {
+            try Self.checkNumbers(batch, numbering(of: batch))
+        } catch {
+            throw LedgerError.malformed(kind: "batch", reason: "\(origin.short)#\(batch.seq): \(error)")
+        }
+        if let problem = SummaryCountLimit.problem(of: batch, campaign: campaign(named: batch.campaign)?.record) {
+            throw LedgerError.summaryCounts(origin: origin.short, seq: batch.seq, reason: problem)
+        }
+    }
+
+    /// Why the ledger would refuse `batch` for its shape or its campaign's rules alone (no chain,
+    /// clock or quota): what a report's verifier asks of the batches it carries.
+    public func shapeProblem(of batch: Batch) -> String? {
+        if let problem = SummaryShape.problem(of: batch, maxAgeMs: maxMeasurementAgeMs, skewMs: limits.maxClockSkewMs) { return problem }
+        guard let origin = Hash256(bytes: batch.origin) else { return "origin is not 32 bytes" }
+        do {
+            try checkCampaignRules(batch, origin: origin)
+            return nil
+        } catch {
+            return "\(error)"
         }
     }
 
@@ -166,7 +186,7 @@ extension Ledger {
                 drop(next, from: &log)
                 continue
             }
-            guard (try? checkQuota(next, after: log.index)) != nil, (try? Self.checkNumbers(next.record, numbering(of: next.record))) != nil else {
+            guard (try? checkQuota(next, after: log.index)) != nil, (try? checkCampaignRules(next.record, origin: origin)) != nil else {
                 drop(next, from: &log)
                 continue
             }
@@ -212,12 +232,15 @@ extension Ledger {
         deleteBatches(of: logID, seqs: seqs)
     }
 
-    /// The held batch to restart the log under, when its predecessor is older than the retention
-    /// cutoff (so every replica has pruned it); nil otherwise.
+    /// The held batch to restart the log under (SPEC §5.5), when every replica has pruned what
+    /// lies below it: its predecessor is older than the retention cutoff, so is every batch this
+    /// log keeps, and the batch itself is not (nor older than the log's head: a log's time never
+    /// runs backwards). Anything else is a gap to fill, never a reason to drop what is kept.
     private func restartPoint(_ log: OriginLog) -> Batch? {
         guard let cutoff = retentionCutoffMs, let lowest = log.lowestHeld, lowest.count == 1 else { return nil }
         let batch = lowest[0].record
-        guard batch.seq > log.headSeq + 1, batch.previousCreatedMs < cutoff else { return nil }
+        guard batch.seq > log.headSeq + 1, batch.previousCreatedMs < cutoff, log.head.createdMs < cutoff,
+              batch.createdMs >= cutoff, batch.createdMs >= log.head.createdMs, batch.previousCreatedMs >= log.head.createdMs else { return nil }
         return batch
     }
 }

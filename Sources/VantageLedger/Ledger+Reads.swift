@@ -71,3 +71,15 @@ public struct StoredBatches: Sequence, IteratorProtocol {
         return chunk[position - 1]
     }
 }
+
+extension Ledger {
+    /// The highest seq of `origin`'s raw log this ledger knows to exist: its head when the log is
+    /// kept here, else the highest raw seq its latest summary batch names (SPEC §7.5). 0 when the
+    /// origin is not enrolled or is excluded: nobody asks on behalf of such a node.
+    public func knownRawHead(of origin: NodeID) -> UInt64 {
+        guard !excluded.contains(origin), !enrollments(of: origin).isEmpty else { return 0 }
+        let summaryHead = span(of: origin.summaryLogID).head.seq
+        let named = batch(of: origin.summaryLogID, seq: summaryHead)?.record.summaries.compactMap(\.rawSeqs.last).max() ?? 0
+        return max(span(of: origin).head.seq, named)
+    }
+}

@@ -30,6 +30,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case heldFull(origin: String, limit: Int)
     /// The batch would take its origin past its daily quota of batches or bytes.
     case overQuota(origin: String, seq: UInt64, reason: String)
+    /// A window summary counts more than its campaign can produce in a window (SPEC §5.8).
+    case summaryCounts(origin: String, seq: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -52,7 +54,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .brokenChain(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
         case .heldFull(let origin, let limit):
             return "refused fact from \(origin): \(limit) facts are already held waiting for predecessors or enrollments"
-        case .overQuota(let origin, let seq, let reason): return "refused batch \(origin)#\(seq): \(reason)"
+        case .overQuota(let origin, let seq, let reason), .summaryCounts(let origin, let seq, let reason):
+            return "refused batch \(origin)#\(seq): \(reason)"
         }
     }
 }
@@ -83,6 +86,7 @@ extension LedgerError {
         case .brokenChain: return "broken_chain"
         case .heldFull: return "held_full"
         case .overQuota: return "quota"
+        case .summaryCounts: return "summary_counts"
         }
     }
 }

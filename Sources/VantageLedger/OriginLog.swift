@@ -135,11 +135,12 @@ public struct OriginLog: Sendable {
 
     /// Restarts the log just below `batch`, whose predecessor is older than the retention cutoff:
     /// a replica that never saw the pruned batches starts where the others' floors are. The log
-    /// must keep no batch (the caller checked the gap).
+    /// must keep no batch (the caller checked the gap). The quota's count of the head's day
+    /// survives: a restart never gives an origin a fresh day.
     mutating func restart(below batch: Batch) {
         precondition(batch.seq > headSeq + 1, "restart only skips a gap")
         let floor = ChainHead(seq: batch.seq - 1, hash: Hash256(bytes: batch.previousHash) ?? .zero, createdMs: batch.previousCreatedMs)
-        index = OriginIndex(floor: floor, head: floor)
+        index = OriginIndex(floor: floor, head: floor, day: index.day, dayBatches: index.dayBatches, dayBytes: index.dayBytes)
         held = held.filter { $0.key > floor.seq }
     }
 }

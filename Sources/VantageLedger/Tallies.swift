@@ -212,19 +212,26 @@ public enum Placement {
     /// window; a target without conclusive measurements counts for nothing.
     public static func tallies(of record: WindowSummaryRecord, origin: NodeID, among enrollments: [Verified<Enrollment>], windowMs: Int64) -> Tallies {
         var tallies = Tallies()
-        let start = record.windowStartMs
-        guard Int64(record.windowSeconds) * 1000 == windowMs,
-              let enrollment = enrollments.map(\.record).first(where: {
-                  $0.country == record.country && $0.asn == record.asn && $0.notBeforeMs < start + windowMs && start < $0.notAfterMs
-              }) else { return tallies }
+        guard let enrollment = enrollment(placing: record, among: enrollments, windowMs: windowMs) else { return tallies }
         let name = vantagePoint(node: origin, enrollment)
         for target in record.targets {
             let tally = target.tally
             guard tally.measurements > 0 else { continue }
-            tallies.add(tally, series: Tallies.Series(vantage: name, target: target.target), window: floorDiv(start, windowMs),
+            tallies.add(tally, series: Tallies.Series(vantage: name, target: target.target), window: floorDiv(record.windowStartMs, windowMs),
                         place: Tallies.Place(asn: enrollment.asn, country: enrollment.country))
         }
         return tallies
+    }
+
+    /// The enrollment that places a window summary (SPEC §13c): one of its signer's in the
+    /// summary's country and ASN that overlaps its window, when the window is `windowMs` long;
+    /// nil when the summary counts for nothing.
+    public static func enrollment(placing record: WindowSummaryRecord, among enrollments: [Verified<Enrollment>], windowMs: Int64) -> Enrollment? {
+        let start = record.windowStartMs
+        guard Int64(record.windowSeconds) * 1000 == windowMs else { return nil }
+        return enrollments.map(\.record).first {
+            $0.country == record.country && $0.asn == record.asn && $0.notBeforeMs < start + windowMs && start < $0.notAfterMs
+        }
     }
 
     /// The position of the enrollment that `covering` picks (of those covering `timeMs`, the

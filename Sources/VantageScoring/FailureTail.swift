@@ -4,8 +4,13 @@ import Foundation
 /// least `k` failures when each vantage point's measurements fail at its baseline rate — a rate it
 /// learned from its own history, so known only as well as that history allows. Each vantage point's
 /// count is beta-binomial (its baseline a Beta of the failures and trials it learned from), and the
-/// counts of several vantage points are independent, so their sum is found by convolution.
+/// counts of several vantage points are independent, so their sum is found by convolution. Above
+/// `exactTrialLimit` trials in all, the test is scaled down to that many (`approximately`): memory
+/// and time stay bounded whatever counts a summary claims.
 enum FailureTail {
+    /// The most trials in one test computed exactly; more are approximated (SPEC §13.2).
+    static let exactTrialLimit = 4_096
+
     /// One vantage point's share of a test: `trials` measurements, judged against a baseline that
     /// saw `learnedFailures` in `learnedTrials` (prior included).
     struct Group: Sendable {
@@ -17,10 +22,26 @@ enum FailureTail {
     /// P(at least `k` failures in all the groups together).
     static func atLeast(_ k: Int, in groups: [Group]) -> Double {
         guard k > 0 else { return 1 }
+        let trials = groups.reduce(0) { $0 + max(0, $1.trials) }
+        guard trials <= exactTrialLimit else { return approximately(atLeast: k, in: groups) }
         var total: [Double] = [1]
         for group in groups { total = convolve(total, pmf(group)) }
         guard k < total.count else { return 0 }
         return min(1, total[k...].reduce(0, +))
+    }
+
+    /// P(at least `k` failures) with every group's trials, and `k`, scaled down by one factor so
+    /// that they total `exactTrialLimit`: the failure share tested stays what it was, and a
+    /// baseline's uncertainty, which dominates at large counts, is kept; the binomial part is
+    /// wider than the true one, so the approximation errs towards "not anomalous".
+    static func approximately(atLeast k: Int, in groups: [Group]) -> Double {
+        let total = groups.reduce(0) { $0 + max(0, $1.trials) }
+        let scaled = groups.map { group in
+            Group(trials: max(0, group.trials) * exactTrialLimit / total, learnedFailures: group.learnedFailures, learnedTrials: group.learnedTrials)
+        }
+        let kept = scaled.reduce(0) { $0 + $1.trials }
+        let scaledK = Int((Double(k) * Double(kept) / Double(total)).rounded(.up))
+        return atLeast(max(1, scaledK), in: scaled)
     }
 
     /// The beta-binomial probabilities of 0…trials failures, in log space (no underflow).

@@ -91,14 +91,16 @@ extension ReportChecks {
     static let confidenceTolerance = 0.05
 
     /// The verdict recomputed as the mesh computes it — from the summaries (every target they
-    /// count), and the raw batches of signers without summaries — equals the report's, field by
-    /// field, its confidence within `confidenceTolerance`.
-    mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger) {
-        let (scored, observations) = Self.recompute(report, evidence: evidence, summaries: summaries, ledger: ledger)
+    /// count, but those left out), and the raw batches of signers without summaries — equals the
+    /// report's, field by field, its confidence within `confidenceTolerance`. With summaries left
+    /// out, the verdict holds when the same verdict (country, scope, kind, targets, span) still
+    /// follows; the fields that moved are named.
+    mutating func checkVerdict(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], leavingOut leftOut: Set<SummaryPlace>, ledger: Ledger) {
+        let (scored, observations) = Self.recompute(report, evidence: evidence, summaries: summaries, leavingOut: leftOut, ledger: ledger)
         let recomputed = scored.result.verdicts
         guard let same = recomputed.first(where: { $0.id == report.verdict.id }) else {
-            add("verdict", false, "the evidence gives no verdict \(report.verdict.id); it gives: "
-                + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
+            add("verdict", false, "the evidence gives no verdict \(report.verdict.id)" + (leftOut.isEmpty ? "" : " once \(leftOut.count) summaries are left out")
+                + "; it gives: " + (recomputed.isEmpty ? "none" : recomputed.map(\.sentence).joined(separator: " | ")))
             return
         }
         var differences = Self.fieldsDiffering(report.verdict, same).filter { !$0.hasPrefix("confidence:") }
@@ -106,22 +108,29 @@ extension ReportChecks {
         if drift > Self.confidenceTolerance {
             differences.append("confidence: report says \(report.verdict.confidence), evidence gives \(same.confidence) (more than \(Self.confidenceTolerance) apart)")
         }
-        add("verdict", differences.isEmpty, differences.isEmpty ? "recomputed from \(summaries.count) summary batches and \(observations) unsummarised measurements: \(same.sentence)"
+        let from = "recomputed from \(summaries.count) summary batches and \(observations) unsummarised measurements"
+        if !leftOut.isEmpty {
+            add("verdict", true, "\(from), \(leftOut.count) summaries left out: the verdict still follows: \(same.sentence)"
+                + (differences.isEmpty ? "" : " (without them: " + differences.joined(separator: "; ") + ")"))
+            return
+        }
+        add("verdict", differences.isEmpty, differences.isEmpty ? "\(from): \(same.sentence)"
                                                                 + (drift > 0 ? " (the report says confidence \(report.verdict.confidence): the mesh's baselines reach past the evidence)" : "")
                                                                 : "the evidence gives different " + differences.joined(separator: "; "))
     }
 
     /// The verdicts and national view the report's evidence gives, scored as the mesh scores
-    /// (summaries, and the measurements of origins without them), and how many such measurements.
-    static func recompute(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], ledger: Ledger)
+    /// (summaries but those left out, and the measurements of origins without them), and how
+    /// many such measurements.
+    static func recompute(_ report: Report, evidence: [Verified<Batch>], summaries: [Verified<Batch>], leavingOut leftOut: Set<SummaryPlace>, ledger: Ledger)
         -> (scored: (result: ScoreResult, view: NationalView), observations: Int) {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
         let observations = evidence.filter { !summarising.contains($0.signer.id) }.flatMap { ledger.observations(of: $0).filter { filter.span.contains($0.timeMs) } }
         var tallies = Tallies(summaries: WindowSummary.summarize(observations, windowMs: report.policy.windowMs))
-        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span))
+        tallies.add(ledger.tallies(ofSummaries: summaries, in: filter.span, leavingOut: leftOut))
         let scored = Scorer.scoreWithView(tallies, country: report.verdict.country, parameters: report.policy, nowMs: nil) { span in
-            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span)
+            observations.filter { span.contains($0.timeMs) } + ledger.standIns(for: summaries, in: span, leavingOut: leftOut)
         }
         return (scored, observations.count)
     }
@@ -132,7 +141,7 @@ extension ReportChecks {
         let filter = VerdictEvidenceSet.Filter(report.verdict, windowMs: report.policy.windowMs)
         let summarising = Set(summaries.map(\.signer.id))
         let unsummarised = evidence.filter { !summarising.contains($0.signer.id) && ledger.observations(of: $0).contains(where: filter.admits) }
-        let digest = VerdictEvidenceSet.digest(of: (summaries.filter { ledger.summaries(of: $0).contains(where: filter.admits) } + unsummarised).map(\.id))
+        let digest = VerdictEvidenceSet.digest(of: (summaries.filter { b in ledger.summaries(of: b).contains { filter.counts($0, of: b.signer.id, in: ledger) } } + unsummarised).map(\.id))
         var asns = Set<UInt32>()
         var otherEvidence = 0
         for (i, text) in report.attestations.enumerated() {

@@ -54,8 +54,8 @@ public enum ReportVerifier {
         let evidence = checks.admitEvidence(report, ledger: ledger)
         let summaries = checks.admitSummaries(report, ledger: ledger)
         checks.checkSupport(report, batches: evidence + summaries)
-        checks.checkVerdict(report, evidence: evidence, summaries: summaries, ledger: ledger)
-        checks.checkSummaries(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        let leftOut = checks.checkSummaries(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        checks.checkVerdict(report, evidence: evidence, summaries: summaries, leavingOut: leftOut, ledger: ledger)
         checks.checkAttestations(report, evidence: evidence, summaries: summaries, ledger: ledger)
         return checks.result(meshChecked: trustedRoot != nil)
     }
@@ -71,7 +71,8 @@ extension ReportVerifier {
         checks.admitRoster(report, into: &ledger)
         let evidence = checks.admitEvidence(report, ledger: ledger)
         let summaries = checks.admitSummaries(report, ledger: ledger)
-        let view = ReportChecks.recompute(report, evidence: evidence, summaries: summaries, ledger: ledger).scored.view
+        let leftOut = checks.checkSummaries(report, evidence: evidence, summaries: summaries, ledger: ledger)
+        let view = ReportChecks.recompute(report, evidence: evidence, summaries: summaries, leavingOut: leftOut, ledger: ledger).scored.view
         let isps = Dictionary((evidence + summaries).compactMap { batch in
             ledger.enrollment(of: batch.signer.id, coveringMs: batch.record.createdMs).map { ($0.record.asn, $0.record.isp) }
         }) { first, _ in first }

@@ -33,6 +33,15 @@ public enum VerdictEvidenceSet {
         func admits(_ record: WindowSummaryRecord) -> Bool {
             span.contains(record.windowStartMs) && record.targets.contains { targets.contains($0.target) }
         }
+
+        /// True when `record`, of `origin`'s summary log, counts for the verdict: `admits` it, and
+        /// the scorer would count it — placed by an enrollment of its signer in its country and
+        /// ASN, with conclusive measurements of one of the targets. A summary filed where its
+        /// signer is not enrolled is evidence of nothing.
+        func counts(_ record: WindowSummaryRecord, of origin: NodeID, in ledger: Ledger) -> Bool {
+            admits(record) && record.targets.contains { targets.contains($0.target) && $0.tally.measurements > 0 }
+                && Placement.enrollment(placing: record, among: ledger.enrollments(of: origin), windowMs: ledger.windowMs) != nil
+        }
     }
 
     /// The raw evidence batches of `verdict` in `ledger`: of origins without a summary log, by
@@ -48,7 +57,9 @@ public enum VerdictEvidenceSet {
     public static func summaryBatches(of verdict: Verdict, in ledger: Ledger) -> [Verified<Batch>] {
         let filter = Filter(verdict, windowMs: ledger.windowMs)
         return ledger.summaryLogs.flatMap { log in
-            ledger.batches(of: log, measuredIn: filter.span).filter { ledger.summaries(of: $0).contains(where: filter.admits) }
+            ledger.batches(of: log, measuredIn: filter.span).filter { batch in
+                ledger.summaries(of: batch).contains { filter.counts($0, of: batch.signer.id, in: ledger) }
+            }
         }
     }
 
@@ -58,7 +69,9 @@ public enum VerdictEvidenceSet {
         let filter = Filter(verdict, windowMs: windowMs)
         var named: [NodeID: Set<UInt64>] = [:]
         for batch in summaries where batch.record.tier == .summary {
-            for record in ledger.summaries(of: batch) where filter.admits(record) { named[batch.signer.id, default: []].formUnion(record.rawSeqs) }
+            for record in ledger.summaries(of: batch) where filter.counts(record, of: batch.signer.id, in: ledger) {
+                named[batch.signer.id, default: []].formUnion(record.rawSeqs)
+            }
         }
         return named
     }

@@ -105,14 +105,21 @@ import VantageWire
         let verification = ReportVerifier.verify(try roundTrip(complete), trustedRoot: scenario.mesh.root)
         #expect(verification.verified, "\(verification.checks.filter { !$0.holds })")
 
-        // Ten batches could not be fetched: the report says so, and verification names them.
+        // Ten batches could not be fetched: the report says so; verification leaves out the
+        // summaries that name them, names them, and the verdict still follows from the rest.
         let partial = Report.build(verdict: verdict, ledger: ordinary, fetched: Array(fetched.dropFirst(10)), meshName: "scoring", exportedBy: exporter, nowMs: 0)
         #expect(partial.missingEvidence?.count == 10 && partial.batches.count == toFetch.count - 10)
-        let failed = ReportVerifier.verify(try roundTrip(partial), trustedRoot: scenario.mesh.root)
-        let evidence = try #require(failed.checks.first { $0.part == "evidence" })
-        #expect(!failed.verified && !evidence.holds)
-        #expect(evidence.detail.contains("10 of \(toFetch.count) raw batches the summaries name are missing") && evidence.detail.contains("could not fetch 10"), "\(evidence.detail)")
-        #expect(evidence.detail.contains("\(fetched[0].signer.id.short) #\(fetched[0].record.seq)"), "\(evidence.detail)")
+        let leftOut = ReportVerifier.verify(try roundTrip(partial), trustedRoot: scenario.mesh.root)
+        let evidence = try #require(leftOut.checks.first { $0.part == "evidence" })
+        #expect(leftOut.verified, "\(leftOut.checks.filter { !$0.holds })")
+        #expect(evidence.detail.contains("summaries left out, their raw batches missing") && evidence.detail.contains("could not fetch 10"), "\(evidence.detail)")
+        #expect(evidence.detail.contains("\(fetched[0].signer.id.short) window ") && evidence.detail.contains("#\(fetched[0].record.seq)"), "\(evidence.detail)")
+        #expect(leftOut.checks.contains { $0.part == "verdict" && $0.holds && $0.detail.contains("summaries left out: the verdict still follows") })
+
+        // With most of the raw evidence gone, the verdict no longer follows: not verified.
+        let gutted = Report.build(verdict: verdict, ledger: ordinary, fetched: Array(fetched.prefix(fetched.count / 10)), meshName: "scoring", exportedBy: exporter, nowMs: 0)
+        let failed = ReportVerifier.verify(try roundTrip(gutted), trustedRoot: scenario.mesh.root)
+        #expect(!failed.verified && failed.checks.contains { $0.part == "verdict" && !$0.holds && $0.detail.contains("summaries are left out") }, "\(failed.checks)")
     }
 
     @Test func aReportChecksEverySummaryOfItsWindowsAgainstTheRawBatches() async throws {
@@ -131,9 +138,14 @@ import VantageWire
         records[0].targets[0].outcomes[records[0].targets[0].outcomes.count - 1].count += 5
         try scenario.ledger.insert(envelope: scenario.nodes[liar]!.nextSummaryBatch(createdMs: windows.last! + 720_000, summaries: records),
                                    nowMs: LedgerScenario.nowMs)
+        // The lie is left out, named, and the verdict follows from the rest (the attestations name
+        // the evidence before the lie: the quorum is another check).
         let lying = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: node.id, nowMs: 0)
-        let caught = try #require(ReportVerifier.verify(lying, trustedRoot: scenario.mesh.root).checks.first { $0.part == "summaries" })
-        #expect(!caught.holds && caught.detail.contains("\(node.id.short) window \(verdict.start): the summary says"), "\(caught.detail)")
+        let verified = ReportVerifier.verify(lying, trustedRoot: scenario.mesh.root)
+        let caught = try #require(verified.checks.first { $0.part == "summaries" })
+        #expect(verified.checks.contains { $0.part == "verdict" && $0.holds }, "\(verified.checks.filter { !$0.holds })")
+        #expect(caught.detail.contains("1 of") && caught.detail.contains("left out, contradicted by the raw batches they name; first: \(node.id.short) window \(verdict.start): the summary says"),
+                "\(caught.detail)")
     }
 
     @Test func oneAlteredByteInAnySignedPartFailsAndNamesThePart() async throws {
