@@ -12,7 +12,7 @@ import VantageWire
     let t0: Int64 = 1_705_755_600_000
 
     /// Five nodes, the first two named archivers; each signs three raw batches and their summaries.
-    func mesh(archiverCount: Int = 2) -> (Harness, [TestNode]) {
+    func mesh(archiverCount: Int = 2, settings: GossipSettings = GossipSettings()) -> (Harness, [TestNode]) {
         var nodes = (0..<5).map { mesh.node("n\($0)", asn: UInt32(100 + $0)) }
         let small = nodes.map { mesh.enroll($0) } + [mesh.campaign(version: 1, archivers: nodes.prefix(archiverCount).map(\.id))]
         var h = Harness()
@@ -25,7 +25,7 @@ import VantageWire
                 try! ledger.insert(envelope: raw, nowMs: t0 + 3_600_000)
                 try! ledger.insert(envelope: summary, nowMs: t0 + 3_600_000)
             }
-            h.add(nodes[i].id, asn: nodes[i].asn, ledger: ledger)
+            h.add(nodes[i].id, asn: nodes[i].asn, ledger: ledger, settings: settings)
         }
         h.nowMs = t0 + 3_600_000
         for i in nodes.indices { for j in nodes.indices where j > i { h.connect(nodes[i].id, nodes[j].id) } }
@@ -128,6 +128,7 @@ import VantageWire
 
     @Test func aRelayThatIsNoArchiverForwardsAnOrdinaryNodesRequestForEvidenceItLacksAndNothingElse() throws {
         var (h, nodes) = mesh()
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
         let relay = nodes[2].id, ordinary = nodes[4].id, archiver = nodes[0].id, other = nodes[3].id
         let campaign = mesh.campaign(version: 2, archivers: [archiver, nodes[1].id], relays: [(relay, "relay.example:7400")])
         for node in nodes { try h.ledgers[node.id]!.insert(envelope: campaign, nowMs: h.nowMs) }
@@ -159,5 +160,49 @@ import VantageWire
             return
         }
         #expect(applied.batches.count == 1 && BatchPeek.tier(applied.batches[0].payload) == .summary)
+    }
+
+    /// What a relay does with a peer's `Want` of evidence (SPEC §7.5): the forward directives and
+    /// whether the peer was rate-limited.
+    static func forwarding(_ ranges: [WantRange], from peer: NodeID, at relay: NodeID, in h: inout Harness) -> (forwarded: [WantRange], limited: Bool) {
+        let directives = h.machines[relay]!.onFrame(.evidenceWant(ranges), from: peer, ledger: h.ledgers[relay]!, nowMs: h.nowMs, using: &h.rng)
+        var forwarded: [WantRange] = [], limited = false
+        for directive in directives {
+            if case .forwardEvidence(let ranges, _) = directive { forwarded += ranges }
+            if case .rateLimited = directive { limited = true }
+        }
+        return (forwarded, limited)
+    }
+
+    @Test func aRelayForwardsOnlyWhatSummariesVouchForFewAtATimeAndChargesTheAsker() throws {
+        var (h, nodes) = mesh(settings: GossipSettings(forwardChargeBytes: 1 << 20))
+        for _ in 0..<20 { h.tick(advanceMs: 1_000) }
+        let relay = nodes[2].id, ordinary = nodes[4].id, other = nodes[3].id
+        let campaign = mesh.campaign(version: 2, archivers: [nodes[0].id, nodes[1].id], relays: [(relay, "relay.example:7400")])
+        for node in nodes { try h.ledgers[node.id]!.insert(envelope: campaign, nowMs: h.nowMs) }
+        func range(_ origin: NodeID, _ seq: UInt64) -> WantRange { WantRange(log: Data(origin.bytes), seqs: seq...seq) }
+        #expect(h.ledgers[relay]!.knownRawHead(of: other) == 3, "the relay knows seqs 1-3 from other's summaries")
+
+        // Seqs no summary names, and a node nobody enrolled, are asked of nobody.
+        let stranger = mesh.node("stranger", asn: 999).id
+        #expect(Self.forwarding([range(other, 4), range(other, 999_999), range(stranger, 1)], from: ordinary, at: relay, in: &h).forwarded.isEmpty)
+        // More ranges than a Want may name: refused whole.
+        let tooMany = (1...257).map { range(other, UInt64($0)) }
+        #expect(Self.forwarding(tooMany, from: ordinary, at: relay, in: &h) == ([], true))
+
+        // Two forwards in flight per peer; a range already being fetched is not forwarded again.
+        #expect(Self.forwarding([range(other, 2)], from: ordinary, at: relay, in: &h) == ([range(other, 2)], false))
+        #expect(Self.forwarding([range(other, 2)], from: ordinary, at: relay, in: &h) == ([], false))
+        #expect(Self.forwarding([range(other, 3)], from: ordinary, at: relay, in: &h) == ([range(other, 3)], false))
+        #expect(Self.forwarding([range(other, 1)], from: ordinary, at: relay, in: &h) == ([], true))
+        h.machines[relay]!.onEvidenceForwarded([range(other, 2)], for: ordinary)
+        #expect(Self.forwarding([range(other, 1)], from: ordinary, at: relay, in: &h) == ([range(other, 1)], false))
+        h.machines[relay]!.onEvidenceForwarded([range(other, 3)], for: ordinary)
+        #expect(Self.forwarding([range(other, 2)], from: ordinary, at: relay, in: &h) == ([range(other, 2)], false))
+        h.machines[relay]!.onEvidenceForwarded([range(other, 2)], for: ordinary)
+        // Each forwarded range was charged as a megabyte answered: four spent the interval's budget.
+        #expect(Self.forwarding([range(other, 3)], from: ordinary, at: relay, in: &h) == ([], true), "budget spent")
+        h.nowMs += 1_000
+        #expect(Self.forwarding([range(other, 3)], from: ordinary, at: relay, in: &h) == ([range(other, 3)], false), "a new interval")
     }
 }
