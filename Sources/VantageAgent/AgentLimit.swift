@@ -12,6 +12,8 @@ public enum AgentLimit: String, CaseIterable, Sendable {
     case maxConnections = "max_connections"
     case maxHandshakesPerAddress = "max_handshakes_per_address"
     case maxHandshakes = "max_handshakes"
+    case maxCoverClients = "max_cover_clients"
+    case coverTimeoutMs = "cover_timeout_ms"
     case maxPeers = "max_peers"
     case relayMaxPeers = "relay_max_peers"
     case helloTimeoutMs = "hello_timeout_ms"
@@ -24,6 +26,9 @@ public enum AgentLimit: String, CaseIterable, Sendable {
     case maxDeltaBytes = "max_delta_bytes"
     case exchangeTimeoutMs = "exchange_timeout_ms"
     case maxAnswersPerInterval = "max_answers_per_interval"
+    case maxEvidenceRanges = "max_evidence_ranges"
+    case forwardChargeBytes = "forward_charge_bytes"
+    case maxForwardsInFlight = "max_forwards_in_flight"
     case maxRequestBytes = "max_request_bytes"
     case maxLineBytes = "max_line_bytes"
     case measurementsPerBatch = "measurements_per_batch"
@@ -42,6 +47,8 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         case .maxConnections: return \.transport.maxConnections.asInt64
         case .maxHandshakesPerAddress: return \.transport.maxHandshakesPerAddress.asInt64
         case .maxHandshakes: return \.transport.maxHandshakes.asInt64
+        case .maxCoverClients: return \.transport.maxCoverClients.asInt64
+        case .coverTimeoutMs: return \.transport.coverTimeoutMs
         case .maxPeers: return \.maxPeers.asInt64
         case .relayMaxPeers: return \.relayMaxPeers.asInt64
         case .helloTimeoutMs: return \.transport.helloTimeoutMs
@@ -54,6 +61,9 @@ public enum AgentLimit: String, CaseIterable, Sendable {
         case .maxDeltaBytes: return \.gossip.maxDeltaBytes.asInt64
         case .exchangeTimeoutMs: return \.gossip.exchangeTimeoutMs
         case .maxAnswersPerInterval: return \.gossip.maxAnswersPerInterval.asInt64
+        case .maxEvidenceRanges: return \.gossip.maxEvidenceRanges.asInt64
+        case .forwardChargeBytes: return \.gossip.forwardChargeBytes.asInt64
+        case .maxForwardsInFlight: return \.gossip.maxForwardsInFlight.asInt64
         case .maxRequestBytes: return \.maxRequestBytes.asInt64
         case .maxLineBytes: return \.maxLineBytes.asInt64
         case .measurementsPerBatch: return \.measurementsPerBatch.asInt64

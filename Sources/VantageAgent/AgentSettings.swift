@@ -29,6 +29,17 @@ public struct AgentSettings: Sendable {
     /// Connections a relay accepts beyond `relayMaxPeers` (handshakes in progress, duplicate
     /// connections being replaced).
     public static let relayConnectionHeadroom = 64
+
+    /// The transport's limits for this node: a relay's connections and handshakes scale with
+    /// `relayMaxPeers` (a quarter of them may be in their handshake at once), so a few addresses
+    /// holding idle connections cannot take every handshake slot of a hub.
+    public func transportSettings(relay: Bool) -> TransportSettings {
+        var settings = transport
+        guard relay else { return settings }
+        settings.maxConnections = max(settings.maxConnections, relayMaxPeers + Self.relayConnectionHeadroom)
+        settings.maxHandshakes = max(settings.maxHandshakes, relayMaxPeers / 4)
+        return settings
+    }
     /// Log the addresses of peers that connected to this node (`--log-peer-addresses`); off by
     /// default: logs name peers by node id.
     public var logPeerAddresses = false

@@ -137,8 +137,7 @@ public actor NodeAgent {
 
     /// Runs the node until the task is cancelled: listener, dialer and the gossip clock.
     public func run() async throws {
-        var transportSettings = settings.transport
-        if ledger.relays[id] != nil { transportSettings.maxConnections = max(transportSettings.maxConnections, settings.relayMaxPeers + AgentSettings.relayConnectionHeadroom) }
+        let transportSettings = settings.transportSettings(relay: ledger.relays[id] != nil)
         let transport = try MeshTransport(identity: TLSIdentity(node: node), settings: transportSettings, handler: self) { [weak self] in
             await self?.hello() ?? Hello()
         }

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import VantageIdentity
 import VantageTransport
 import VantageWire
@@ -24,6 +25,17 @@ public final class HostilePeer: Sendable {
         let context = try NIOSSLContext(configuration: TLSIdentity(node: node).clientConfiguration)
         return try await open(port: port, source: nil) { channel in
             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil))
+        }
+    }
+
+    /// Opens a TLS connection to `127.0.0.1:port` from `source` as a web client would: no client
+    /// certificate, the server's not checked (as `curl -k`); `tlsDone` says when the handshake ended.
+    public static func connectWebClient(port: Int, from source: String = "127.0.0.1") async throws -> HostilePeer {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try NIOSSLContext(configuration: configuration)
+        return try await open(port: port, source: source) { channel in
+            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "www.example.org"))
         }
     }
 
@@ -80,6 +92,9 @@ public final class HostilePeer: Sendable {
         frames.lazy.compactMap { if case .error(let error) = $0.body { return error } else { return nil } }.first
     }
 
+    /// Whether a TLS handshake of this connection completed.
+    public var tlsDone: Bool { inbox.state.withLockedValue { $0.tlsDone } }
+
     /// Whether the agent closed the connection (or it failed).
     public var isClosed: Bool { inbox.state.withLockedValue { $0.closed } }
 
@@ -108,6 +123,7 @@ public final class HostilePeer: Sendable {
             var decoder = FrameDecoder(limits: WireLimits(maxFrameBytes: 64 << 20))
             var frames: [Frame] = []
             var closed = false
+            var tlsDone = false
         }
         let state = NIOLockedValueBox(State())
     }
@@ -129,6 +145,11 @@ public final class HostilePeer: Sendable {
 
         func channelInactive(context: ChannelHandlerContext) {
             inbox.state.withLockedValue { $0.closed = true }
+        }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case .handshakeCompleted = event as? TLSUserEvent { inbox.state.withLockedValue { $0.tlsDone = true } }
+            context.fireUserInboundEventTriggered(event)
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {

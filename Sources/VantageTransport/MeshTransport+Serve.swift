@@ -32,8 +32,17 @@ extension MeshTransport {
                 if let dialedAddress {
                     try await handler.mayGreet(self.peerIdentity(of: channel), dialed: dialedAddress).get()
                 } else if (try? await channel.nioSSL_peerCertificate().get()) == nil {
-                    // No certificate (or the page was served and the connection is gone already).
+                    // No certificate (or the page was served and the connection is gone already):
+                    // a web client, served from a small pool of its own within a short deadline.
+                    endHandshake()
+                    if let refusal = slots.reserveCoverClient() {
+                        try? await channel.close()
+                        throw refusal
+                    }
+                    defer { slots.coverClientEnded() }
+                    let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(settings.coverTimeoutMs)) { channel.close(promise: nil) }
                     try? await channel.closeFuture.get()
+                    deadline.cancel()
                     throw TransportError.coverPage
                 }
                 let helloMessage = await self.hello()

@@ -10,6 +10,12 @@ public struct TransportSettings: Sendable {
     /// Most inbound connections before a verified Hello from all addresses (default 32, half of
     /// `maxConnections`): a flood from many addresses still leaves room to dial out and keep peers.
     public var maxHandshakes: Int
+    /// Clients without a mesh certificate served the cover page at once (default 8): they leave
+    /// the handshake slots when their TLS handshake ends, and take one of these.
+    public var maxCoverClients: Int
+    /// Time a client without a mesh certificate has to send its request and read the page, in ms
+    /// (default 5 s).
+    public var coverTimeoutMs: Int64
     /// Time allowed from TCP accept/connect to a verified Hello, in ms (default 10 s): bounds slow handshakes.
     public var helloTimeoutMs: Int64
     /// A connection that receives nothing for this long is closed, in ms (default 30 s).
@@ -33,12 +39,15 @@ public struct TransportSettings: Sendable {
     public static let listenBacklog: Int32 = 256
 
     /// Settings with their documented defaults.
-    public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, maxHandshakes: Int = 32, helloTimeoutMs: Int64 = 10_000,
+    public init(maxConnections: Int = 64, maxHandshakesPerAddress: Int = 8, maxHandshakes: Int = 32, maxCoverClients: Int = 8,
+                coverTimeoutMs: Int64 = 5_000, helloTimeoutMs: Int64 = 10_000,
                 idleTimeoutMs: Int64 = 30_000, frameTimeoutMs: Int64 = 60_000, connectTimeoutMs: Int64 = 5_000,
                 maxQueuedFrames: Int = 1_024, maxQueuedBytes: Int = 16 << 20, wire: WireLimits = WireLimits()) {
         self.maxConnections = maxConnections
         self.maxHandshakesPerAddress = maxHandshakesPerAddress
         self.maxHandshakes = maxHandshakes
+        self.maxCoverClients = maxCoverClients
+        self.coverTimeoutMs = coverTimeoutMs
         self.helloTimeoutMs = helloTimeoutMs
         self.idleTimeoutMs = idleTimeoutMs
         self.frameTimeoutMs = frameTimeoutMs

@@ -55,3 +55,13 @@ import VantageAgent
         #expect(file.limits == ["max_peers": 12, "hello_timeout_ms": 3000])
     }
 }
+
+extension AgentLimitTests {
+    @Test func aRelaysHandshakeSlotsScaleWithItsPeers() {
+        var settings = AgentSettings(nodePath: "/nonexistent")
+        #expect(settings.transportSettings(relay: false).maxHandshakes == 32)
+        #expect(settings.transportSettings(relay: true).maxHandshakes == 128 && settings.transportSettings(relay: true).maxConnections == 576)
+        settings.relayMaxPeers = 2_000
+        #expect(settings.transportSettings(relay: true).maxHandshakes == 500)
+    }
+}
