@@ -77,7 +77,7 @@ extension Ledger {
         case .campaign(let v):
             addCampaign(v)
         case .batch(let v) where v.record.tier == .summary && !v.record.attestations.isEmpty:
-            attestationBatches[v.id] = v
+            attestationIndex[v.id] = AttestationEntry(v)
         case .batch, .enrollmentRequest:
             throw LedgerError.malformed(kind: "stored fact", reason: "a raw batch or an enrollment request among the small facts")
         }

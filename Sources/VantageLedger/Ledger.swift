@@ -45,8 +45,8 @@ public struct Ledger: Sendable {
     /// evidence, so which one a replica keeps is not part of the state; the excluded set is.
     public internal(set) var proofs: [NodeID: ProofFact] = [:]
     /// The admitted summary batches that carry attestations, by batch id (an index of the summary
-    /// logs, kept in memory and in the store's small-fact table: SPEC §8, §13.8).
-    public internal(set) var attestationBatches: [Hash256: Verified<Batch>] = [:]
+    /// logs, kept in memory and, as the batches, in the store's small-fact table: SPEC §8, §13.8).
+    public internal(set) var attestationIndex: [Hash256: AttestationEntry] = [:]
 
     /// Enrollments and revocations indexed by node id (derived from the sets above).
     var enrollmentsByNode: [NodeID: [Verified<Enrollment>]] = [:]

@@ -59,7 +59,7 @@ public struct LedgerSummary: Encodable, Sendable {
         enrollments = ledger.enrollments.count
         revocations = ledger.revocations.count
         campaignVersion = ledger.campaign?.record.version
-        attestations = ledger.attestationBatches.values.reduce(0) { $0 + $1.record.attestations.count }
+        attestations = ledger.attestationIndex.values.reduce(0) { $0 + $1.attestations }
         excluded = ledger.excluded.sorted().map(\.hex)
         batches = ledger.batchCount
         measurements = ledger.measurementCount

@@ -4,10 +4,16 @@ import VantageWire
 /// The rules a batch of either tier must follow on its own (protocol/SPEC.md §5.8, §13c, §13.8): a
 /// raw batch carries measurements and no summaries or attestations; a summary batch carries window
 /// summaries or attestations, each well formed, and no measurements.
-enum SummaryShape {
+public enum SummaryShape {
+    /// Attestations one summary batch may carry (a node signs one at a time).
+    public static let maxAttestationsPerBatch = 4
+    /// Verdict ids one attestation may name, and the longest id (a verdict id is 16 hex digits).
+    public static let maxVerdictsPerAttestation = 1_024
+    public static let maxVerdictIDLength = 64
+
     /// Why `batch` breaks its tier's rules, or nil. `maxAgeMs` bounds how long before the batch a
     /// summarised window may start; `skewMs` how far after it.
-    static func problem(of batch: Batch, maxAgeMs: Int64, skewMs: Int64) -> String? {
+    public static func problem(of batch: Batch, maxAgeMs: Int64, skewMs: Int64) -> String? {
         switch batch.tier {
         case .raw:
             guard batch.attestations.isEmpty else { return "a raw batch carries no attestations" }
@@ -15,6 +21,9 @@ enum SummaryShape {
         case .summary:
             guard batch.measurements.isEmpty else { return "a summary batch carries no measurements" }
             guard !batch.summaries.isEmpty || !batch.attestations.isEmpty else { return "a summary batch without summaries or attestations" }
+            guard batch.attestations.count <= maxAttestationsPerBatch else {
+                return "\(batch.attestations.count) attestations; a summary batch carries at most \(maxAttestationsPerBatch)"
+            }
             for (index, attestation) in batch.attestations.enumerated() {
                 if let problem = problem(of: attestation, createdMs: batch.createdMs, skewMs: skewMs) { return "attestation \(index): \(problem)" }
             }
@@ -41,6 +50,9 @@ enum SummaryShape {
         guard Hash256(bytes: attestation.verdictsDigest) != nil else { return "verdicts_digest is not 32 bytes" }
         guard !attestation.verdictIds.isEmpty, zip(attestation.verdictIds, attestation.verdictIds.dropFirst()).allSatisfy({ $0 < $1 }) else {
             return "verdict_ids are not sorted, distinct and at least one"
+        }
+        guard attestation.verdictIds.count <= maxVerdictsPerAttestation, attestation.verdictIds.allSatisfy({ $0.utf8.count <= maxVerdictIDLength }) else {
+            return "more than \(maxVerdictsPerAttestation) verdict_ids, or one longer than \(maxVerdictIDLength) bytes"
         }
         guard attestation.evidence.map(\.verdictID) == attestation.verdictIds,
               attestation.evidence.allSatisfy({ Hash256(bytes: $0.evidenceDigest) != nil }) else {

@@ -20,14 +20,17 @@ public enum Attestations {
     }
 
     /// The attestation of `result` over the closed windows `[windowStartMs, windowEndMs)`, naming
-    /// each verdict's evidence digest.
+    /// each verdict's evidence digest: of its latest `SummaryShape.maxVerdictsPerAttestation`
+    /// verdicts (by end, then id) when it has more.
     public static func record(result: ScoreResult, evidence: [String: Hash256], windowStartMs: Int64, windowEndMs: Int64) -> Attestation {
-        Attestation.with {
+        let verdicts = result.verdicts.count <= SummaryShape.maxVerdictsPerAttestation ? result.verdicts
+            : Array(result.verdicts.sorted { ($0.end, $0.id) > ($1.end, $1.id) }.prefix(SummaryShape.maxVerdictsPerAttestation))
+        return Attestation.with {
             $0.country = result.country
             $0.windowStartMs = windowStartMs
             $0.windowEndMs = windowEndMs
-            $0.verdictsDigest = Data(digest(of: result.verdicts).bytes)
-            $0.verdictIds = result.verdicts.map(\.id).sorted()
+            $0.verdictsDigest = Data(digest(of: verdicts).bytes)
+            $0.verdictIds = verdicts.map(\.id).sorted()
             $0.evidence = $0.verdictIds.map { id in
                 VerdictEvidence.with {
                     $0.verdictID = id
@@ -45,9 +48,8 @@ public enum Attestations {
     /// The summary batches of `ledger` with an attestation that names verdict `id`, with the ASN
     /// of each signer's enrollment when it signed the batch.
     public static func naming(_ id: String, in ledger: Ledger) -> [(batch: Verified<Batch>, asn: UInt32)] {
-        ledger.attestationBatches.values.sorted { $0.id < $1.id }.compactMap { batch in
-            guard batch.record.attestations.contains(where: { $0.verdictIds.contains(id) }),
-                  let enrollment = ledger.enrollment(of: batch.signer.id, coveringMs: batch.record.createdMs) else { return nil }
+        ledger.attestationBatches(naming: id).compactMap { batch in
+            guard let enrollment = ledger.enrollment(of: batch.signer.id, coveringMs: batch.record.createdMs) else { return nil }
             return (batch, enrollment.record.asn)
         }
     }

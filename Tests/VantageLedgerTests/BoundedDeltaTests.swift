@@ -79,7 +79,7 @@ import VantageWire
         try x.insert(envelope: extra, nowMs: now)
         let delta = x.delta(since: y.versionVector)
         #expect(delta.batches == [extra] && delta.facts.isEmpty, "the one summary-log entry y lacks, nothing else: \(delta.batches.count) batches, \(delta.facts.count) facts")
-        #expect(x.attestationBatches.count == 201)
+        #expect(x.attestationIndex.count == 201)
     }
 
     @Test func aProofLargerThanADeltaStillSpreadsBesideTheFactsOfItsBucket() throws {
@@ -144,13 +144,13 @@ import VantageWire
         try ledger.insert(envelope: old, nowMs: t0 + 40 * day)
         let recent = a.nextSummaryBatch(createdMs: t0 + 25 * day, summaries: [], attestations: [a.attestation(windowEndMs: t0 + 25 * day)])
         try ledger.insert(envelope: recent, nowMs: t0 + 40 * day)
-        #expect(Set(ledger.attestationBatches.keys) == [old.recordID!, recent.recordID!])
+        #expect(Set(ledger.attestationIndex.keys) == [old.recordID!, recent.recordID!])
         #expect(ledger.summaryBatchCount == 2)
         try ledger.insert(envelope: a.nextBatch(createdMs: t0 + 31 * day), nowMs: t0 + 40 * day)
-        #expect(Set(ledger.attestationBatches.keys) == [recent.recordID!], "the summary batch older than the cutoff (day 1) is pruned with its attestation")
+        #expect(Set(ledger.attestationIndex.keys) == [recent.recordID!], "the summary batch older than the cutoff (day 1) is pruned with its attestation")
         try ledger.commit()
         let (reopened, _) = try Ledger.open(root: mesh.root, store: ledger.store)
-        #expect(Set(reopened.attestationBatches.keys) == [recent.recordID!], "the index is read back from the store, the pruned one is not")
+        #expect(Set(reopened.attestationIndex.keys) == [recent.recordID!], "the index is read back from the store, the pruned one is not")
         #expect(reopened.digest == ledger.digest)
     }
 

@@ -16,7 +16,7 @@ import VantageLedger
         let a = FactPool.mesh.node("a", asn: 17557).id, c = FactPool.mesh.node("c", asn: 45595).id
         #expect(all.span(of: a.summaryLogID).head.seq == 4 && all.span(of: c.summaryLogID).head.seq == 1,
                 "a's three summary batches and its attestation; c's attestation is cut by its revocation")
-        #expect(all.attestationBatches.count == 1 && all.attestationBatches.values.first?.signer.id == a)
+        #expect(all.attestationIndex.count == 1 && all.attestationIndex.values.first?.signer == a)
         let aPoints = all.tallies.cells.filter { $0.series.vantage.hasPrefix(a.hex) }
         #expect(aPoints.count == 2, "two windows of a count, from its summaries")
         #expect(aPoints.allSatisfy { $0.tally.measurements == 3 }, "\(aPoints.map(\.tally.measurements)): the replacing summary (batch 2: 3 measurements) and batch 8's")

@@ -134,6 +134,11 @@ import VantageWire
         #expect(refusal { $0.attestations = [attestation]; $0.attestations[0].evidence.removeLast() }.contains("attestation 0: evidence does not name"))
         #expect(refusal { $0.attestations = [attestation]; $0.attestations[0].windowEndMs += 3_600_000 }.contains("attestation 0: its windows do not end"))
         #expect(refusal { $0.tier = .raw; $0.summaries = []; $0.attestations = [attestation] }.contains("a raw batch carries no attestations"))
+        #expect(refusal { $0.attestations = Array(repeating: attestation, count: 5) }.contains("5 attestations; a summary batch carries at most 4"))
+        let many = scenario.nodes[vantage]!.attestation(windowEndMs: window + 600_000, verdictIDs: (0...1_024).map { String(format: "%016x", $0) })
+        #expect(refusal { $0.attestations = [many] }.contains("attestation 0: more than 1024 verdict_ids"))
+        let long = scenario.nodes[vantage]!.attestation(windowEndMs: window + 600_000, verdictIDs: [String(repeating: "a", count: 65)])
+        #expect(refusal { $0.attestations = [long] }.contains("or one longer than 64 bytes"))
     }
 
     @Test func aForkOfTheSummaryLogExcludesItsOriginWithBothLogs() throws {
