@@ -87,13 +87,21 @@ actor AlertSender {
         }
         let e = change.event
         let what = change.verdict?.sentence ?? "\(e.scope) \(e.kind) of \(e.targets.joined(separator: ", ")) in \(e.country) since \(e.start)"
-        let text = "Vantage \(change.what.rawValue.replacingOccurrences(of: "_", with: " ")): \(what) [event \(e.id)]"
+        let text = chatSafe("Vantage \(change.what.rawValue.replacingOccurrences(of: "_", with: " ")): \(what) [event \(e.id)]")
         let document = Document(eventID: e.id, change: change.what.rawValue, text: text, event: e, verdict: change.verdict, verdictID: change.verdict?.id,
                                 node: node, dashboardURL: apiURL.map { $0 + "/" }, reportURL: change.verdict.flatMap { v in apiURL.map { "\($0)/v1/reports/\(v.id)" } },
                                 sent: Date(timeIntervalSince1970: Double(nowMs) / 1000).rfc3339)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self)
+    }
+
+    /// `text` with no markup a chat receiver acts on: `&`, `<` and `>` as HTML entities (Slack,
+    /// Mattermost and Matrix read them so), and a zero-width space after each `@`, so no name in
+    /// a verdict mentions or pings anyone.
+    static func chatSafe(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "@", with: "@\u{200B}")
     }
 
     /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`: the signature header's value.

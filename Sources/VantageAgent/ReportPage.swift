@@ -52,15 +52,13 @@ public enum ReportPage {
             """
     }
 
-    /// The evidence by signer: its ASN and ISP (from its enrollment), its summary and raw batches.
+    /// The evidence by signer: its ASN and ISP (from its enrollment, when the mesh root signed it),
+    /// its summary and raw batches.
     static func evidence(_ report: Report) -> String {
         func fact(_ text: String) -> SignedFact? {
             Data(base64Encoded: text).flatMap { try? SignedFact(verifying: Envelope(serializedBytes: $0)) }
         }
-        var places: [NodeID: (asn: UInt32, isp: String, country: String)] = [:]
-        for text in report.enrollments {
-            if case .enrollment(let e)? = fact(text) { places[Hash256.of(Array(e.record.nodePublicKey))] = (e.record.asn, e.record.isp, e.record.country) }
-        }
+        let places = ReportVerifier.places(of: report)
         var counts: [NodeID: (summaries: Int, raw: Int)] = [:]
         for (texts, summary) in [(report.summaries, true), (report.batches, false)] {
             for text in texts {
@@ -71,7 +69,7 @@ public enum ReportPage {
         }
         let rows = counts.keys.sorted { (places[$0]?.asn ?? 0, $0) < (places[$1]?.asn ?? 0, $1) }.map { signer in
             let place = places[signer]
-            return "<tr><td>\(signer.short)</td><td>\(place.map { "\($0.country) AS\($0.asn)" } ?? "?")</td><td>\(Dashboard.escape(place?.isp ?? ""))</td><td>\(counts[signer]!.summaries)</td><td>\(counts[signer]!.raw)</td></tr>"
+            return "<tr><td>\(signer.short)</td><td>\(Dashboard.escape(place.map { "\($0.country) AS\($0.asn)" } ?? "?"))</td><td>\(Dashboard.escape(place?.isp ?? ""))</td><td>\(counts[signer]!.summaries)</td><td>\(counts[signer]!.raw)</td></tr>"
         }
         let missing = report.missingEvidence.map { "<p class=\"bad\">\($0.count) raw batches the summaries name were missing when the report was exported.</p>" } ?? ""
         return "<p>\(report.summaries.count) summary batches and \(report.batches.count) raw batches, signed by \(counts.count) nodes; \(report.attestations.count) attestations.</p>\(missing)"

@@ -17,7 +17,11 @@ public enum SummaryShape {
         switch batch.tier {
         case .raw:
             guard batch.attestations.isEmpty else { return "a raw batch carries no attestations" }
-            return batch.summaries.isEmpty ? nil : "a raw batch carries no window summaries"
+            guard batch.summaries.isEmpty else { return "a raw batch carries no window summaries" }
+            for (index, m) in batch.measurements.enumerated() where m.targetIndex == 0 {
+                if let problem = TargetName.problem(of: m.target) { return "measurement \(index): \(problem)" }
+            }
+            return nil
         case .summary:
             guard batch.measurements.isEmpty else { return "a summary batch carries no measurements" }
             guard !batch.summaries.isEmpty || !batch.attestations.isEmpty else { return "a summary batch without summaries or attestations" }
@@ -74,6 +78,7 @@ public enum SummaryShape {
         guard !summary.targets.isEmpty, summary.targets.allSatisfy({ ($0.targetIndex > 0) != !$0.target.isEmpty }) else {
             return "targets are not each numbered or named"
         }
+        if let problem = summary.targets.lazy.filter({ $0.targetIndex == 0 }).compactMap({ TargetName.problem(of: $0.target) }).first { return problem }
         guard zip(summary.targets, summary.targets.dropFirst()).allSatisfy({ $0.signedOrder < $1.signedOrder }) else {
             return "targets are not sorted, numbered ones by number, then named ones by name"
         }

@@ -80,6 +80,22 @@ extension ReportVerifier {
     }
 }
 
+extension ReportVerifier {
+    /// The enrollment of each signer that the report's mesh root signed for its mesh (the one with
+    /// the smallest id): all a page may say of where a signer is. Nothing else in a report names a place.
+    public static func places(of report: Report) -> [NodeID: Enrollment] {
+        guard let raw = Hex.decode(report.meshRootKey), let root = try? PublicKey(raw: raw) else { return [:] }
+        var checks = ReportChecks()
+        var ledger = Ledger(root: root)
+        checks.admitRoster(report, into: &ledger)
+        var places: [NodeID: Enrollment] = [:]
+        for enrollment in ledger.enrollments.values.sorted(by: { $0.id > $1.id }) {
+            places[Hash256.of(Array(enrollment.record.nodePublicKey))] = enrollment.record
+        }
+        return places
+    }
+}
+
 /// The checks of one verification, in order.
 struct ReportChecks {
     var list: [ReportCheck] = []

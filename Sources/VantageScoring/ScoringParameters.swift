@@ -28,13 +28,16 @@ public struct ScoringParameters: Sendable, Equatable, Codable {
     /// The targets expected to stay reachable (the campaign's `control` targets; wikipedia when
     /// there is no campaign), used to tell a vantage point's own outage from blocking.
     public var controlTargets: [String]
+    /// The targets scored: the campaign's, so a name a node invents is scored nowhere (SPEC §13);
+    /// nil without a campaign (or one that names none): every target.
+    public var targets: [String]?
 
     enum CodingKeys: String, CodingKey {
         case windowSeconds = "window_seconds", minMeasurements = "min_measurements"
         case throttlePercent = "throttle_percent", minASNs = "min_asns", nationSharePercent = "nation_share_percent"
         case falseDiscoveryPermille = "false_discovery_permille", baselineWindows = "baseline_windows"
         case priorFailurePercent = "prior_failure_percent", offlinePercent = "offline_percent", minWindows = "min_windows"
-        case controlTargets = "control_targets"
+        case controlTargets = "control_targets", targets
     }
 
     /// The control target when no campaign names one.
@@ -59,11 +62,13 @@ public struct ScoringParameters: Sendable, Equatable, Codable {
         offlinePercent = value(policy.offlinePercent, 80)
         minWindows = value(policy.minWindows, 2)
         self.controlTargets = controlTargets.sorted()
+        targets = nil
     }
 
     /// The parameters of a campaign: its policy and its control targets.
     public init(_ campaign: Campaign) {
         self.init(campaign.policy, controlTargets: campaign.targets.filter(\.control).map(\.name))
+        targets = campaign.targets.isEmpty ? nil : campaign.targets.map(\.name).sorted()
     }
 
     /// Window length in ms.

@@ -39,6 +39,8 @@ struct ViewSweep<Source: TallySource> {
     private let source: Source
     private let country: String
     private let p: ScoringParameters
+    /// The targets scored (nil: every one met).
+    private let targets: Set<String>?
     private var priors = LinkPriors()
     /// Every series met, by number; each one's link prior, once the priors are learned.
     private var series: [Tallies.Series] = []
@@ -54,6 +56,7 @@ struct ViewSweep<Source: TallySource> {
         self.source = source
         self.country = country
         p = parameters
+        targets = parameters.targets.map(Set.init)
     }
 
     /// The first day with tallies from the window `from` on.
@@ -88,7 +91,9 @@ struct ViewSweep<Source: TallySource> {
         var windows = Array(repeating: [Entry](), count: Int(p.windowsPerDay) + (lookahead ? 1 : 0))
         var met = false
         let source = self.source
+        let targets = self.targets
         source.forEachTally(in: first..<(first + Int64(windows.count))) { window, key, place, tally in
+            if let targets, !targets.contains(key.target) { return }
             if numbers[key] == nil {
                 numbers[key] = series.count
                 series.append(key)

@@ -62,19 +62,21 @@ public struct TestMesh: Sendable {
         return rootKey.sign(revocation)
     }
 
-    /// A campaign with the given version and name, naming `archivers` (none: every node keeps every
-    /// log) and `relays` (node id and address).
+    /// A campaign with the given version and name, measuring `targets` (one input each), naming
+    /// `archivers` (none: every node keeps every log) and `relays` (node id and address).
     public func campaign(version: UInt64, name: String = "test", retentionDays: UInt32 = 0, archivers: [NodeID] = [],
-                         relays: [(NodeID, String)] = [], replication: ReplicationGoal? = nil) -> Envelope {
+                         relays: [(NodeID, String)] = [], replication: ReplicationGoal? = nil, targets: [String] = ["facebook"]) -> Envelope {
         var campaign = Campaign()
         campaign.meshID = Data(meshID.bytes)
         campaign.version = version
         campaign.name = name
         campaign.retentionDays = retentionDays
-        var target = Target()
-        target.name = "facebook"
-        target.inputs = ["https://www.facebook.com/"]
-        campaign.targets = [target]
+        campaign.targets = targets.map { name in
+            Target.with {
+                $0.name = name
+                $0.inputs = [name == "facebook" ? "https://www.facebook.com/" : "https://\(name).example/"]
+            }
+        }
         campaign.probes = [.tls]
         campaign.intervalSeconds = 300
         campaign.archivers = archivers.map { Data($0.bytes) }

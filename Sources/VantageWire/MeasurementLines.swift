@@ -105,7 +105,7 @@ public enum MeasurementLines {
         guard let time = RFC3339.milliseconds(line.time) else {
             throw LineProblem(reason: "time '\(line.time)' is not RFC 3339, e.g. 2024-01-20T13:05:00Z")
         }
-        guard !line.target.isEmpty else { throw LineProblem(reason: "target is empty") }
+        if let problem = TargetName.problem(of: line.target) { throw LineProblem(reason: problem) }
         if let cc = line.cc, cc.count != 2 || cc.uppercased() != cc {
             throw LineProblem(reason: "cc '\(cc)' is not a two-letter upper-case country code")
         }

@@ -36,3 +36,9 @@ import VantageWire
         #expect(Dashboard.blockedNow(ended.0, view: ended.1).contains("Nothing is blocked now"), "a blocking that ended is not current")
     }
 }
+
+extension DashboardTests {
+    @Test func alertTextCarriesNoChatMarkup() {
+        #expect(AlertSender.chatSafe("<!channel> @everyone & <https://evil.example|click>") == "&lt;!channel&gt; @\u{200B}everyone &amp; &lt;https://evil.example|click&gt;")
+    }
+}

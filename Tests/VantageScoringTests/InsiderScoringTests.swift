@@ -90,4 +90,30 @@ import VantageWire
         let recomputed = try #require(verification.checks.first { $0.part == "verdict" })
         #expect(recomputed.detail.contains("1 summaries left out: the verdict still follows"), "\(recomputed.detail)")
     }
+
+    @Test func aTargetTheCampaignDoesNotMeasureIsScoredNowhere() {
+        var data = ScenarioData()
+        data.windows = 30
+        data.targets = ["facebook", "invented", "wikipedia"]
+        // Every vantage point of the ten ASNs says the invented target fails.
+        data.disruptions = [.init(asns: Set(data.asns), targets: ["invented"], fromWindow: 20, toWindow: 25)]
+        let observations = data.observations(seed: 7)
+        let open = Scorer.score(observations, country: "PK", parameters: ScoringParameters())
+        #expect(open.verdicts.contains { $0.targets == ["invented"] && $0.scope == .nation }, "without a campaign every target is scored")
+        var campaign = Campaign()
+        campaign.targets = ["facebook", "wikipedia"].map { name in Target.with { $0.name = name; $0.inputs = ["https://\(name).example/"] } }
+        let parameters = ScoringParameters(campaign)
+        #expect(parameters.targets == ["facebook", "wikipedia"])
+        #expect(Scorer.score(observations, country: "PK", parameters: parameters).verdicts.allSatisfy { !$0.targets.contains("invented") })
+    }
+
+    @Test func namesOutsideACampaignAreRefusedByCharsetAndLength() {
+        #expect(TargetName.problem(of: "www.facebook.com") == nil && TargetName.problem(of: "x") == nil)
+        for name in ["", "<b>phish</b>", "@everyone", "a b", String(repeating: "a", count: 65), "fácebook"] {
+            #expect(TargetName.problem(of: name) != nil, "\(name)")
+        }
+        let line = #"{"target":"<a href=https://evil.example>x</a>","input":"https://x.com/","probe":"tls","time":"2024-01-20T13:05:00Z","outcome":"ok"}"#
+        let parsed = MeasurementLines.parse(Data((line + "\n").utf8))
+        #expect(parsed.lines.isEmpty && parsed.errors.first?.description.contains("is not 1 to 64 ASCII letters, digits") == true, "\(parsed.errors)")
+    }
 }

@@ -19,7 +19,10 @@ struct LedgerScenario {
 
     init(_ observations: [Observation], withCampaign: Bool = false) throws {
         ledger = Ledger(root: mesh.root)
-        if withCampaign { try ledger.insert(envelope: mesh.campaign(version: 1), nowMs: Self.nowMs) }
+        if withCampaign {
+            let targets = ["facebook"] + Set(observations.map(\.target)).subtracting(["facebook"]).sorted()
+            try ledger.insert(envelope: mesh.campaign(version: 1, targets: targets), nowMs: Self.nowMs)
+        }
         for o in observations where nodes[o.vantage] == nil {
             let node = mesh.node(o.vantage, country: o.country, asn: o.asn)
             nodes[o.vantage] = node

@@ -314,3 +314,34 @@ extension ReportTests {
         }
     }
 }
+
+extension ReportTests {
+    @Test func aReportWhoseEveryStringIsHostileRendersAsText() async throws {
+        var (scenario, result) = try await Self.nationScale()
+        let verdict = try #require(result.verdicts.first { $0.scope == .nation })
+        for vantage in ["pk-as17557-0", "pk-as17564-0", "pk-as17571-1"] { try scenario.attest(result, by: vantage) }
+        var report = Report.build(verdict: verdict, ledger: scenario.ledger, meshName: "scoring", exportedBy: scenario.nodes["pk-as17557-0"]!.id, nowMs: 0)
+        let hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+        report.meshName = hostile
+        report.exportedBy = hostile
+        report.exportedAt = hostile
+        report.missingEvidence = [hostile]
+        report.verdict.country = hostile
+        report.verdict.id = hostile
+        report.verdict.targets = [hostile, "x"]
+        report.verdict.start = hostile
+        report.format = hostile
+        // An enrollment signed by the mesh root whose country is markup: refused by the verifier,
+        // so the page names no place from it.
+        let insider = scenario.mesh.node("insider", country: hostile, asn: 64500, isp: hostile)
+        report.enrollments.append(try scenario.mesh.enroll(insider).serializedData().base64EncodedString())
+        let dir = CommandRunner.temporaryDirectory("hostile-render")
+        try JSONEncoder().encode(report).write(to: dir.appendingPathComponent("report.json"))
+        let rendered = try CommandRunner(directory: dir).run("report", "render", "report.json", "--out", "report.html")
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(!page.lowercased().contains("<script") && !page.lowercased().contains("<img"), "markup from the report reached the page")
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the hostile text is shown as text")
+        #expect(!page.contains("AS64500"), "a place only from an enrollment the verifier admitted")
+    }
+}

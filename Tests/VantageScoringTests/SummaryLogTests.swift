@@ -121,6 +121,7 @@ import VantageWire
         #expect(refusal { $0.summaries[0].targets.reverse() }.contains("targets are not sorted, numbered ones by number, then named ones by name")
                 || good[0].targets.count == 1)
         #expect(refusal { $0.summaries[0].targets[0].target = "" }.contains("targets are not each numbered or named"))
+        #expect(refusal { $0.summaries[0].targets[0].target = "<b>@here</b>" }.contains("is not 1 to 64 ASCII letters, digits"))
         #expect(refusal { $0.summaries[0].targets[0].setCounts([]) }.contains("no outcome counted"))
         #expect(refusal { $0.summaries[0].targets[0].outcomes.insert(OutcomeCount.with { $0.outcome = .ok; $0.count = 1 }, at: 0) }
             .contains("outcomes are not positive counts of outcomes other than ok in ascending order"), "ok is counted in its own field")
