@@ -116,7 +116,11 @@ extension NodeAgent {
         }
     }
 
-    /// Attests `result` when the previous scoring gave the same verdicts and evidence.
+    /// Attests `result` when the previous scoring gave the same verdicts and evidence. A node that
+    /// rewrites a window's summary to keep the evidence moving can do so at most
+    /// `DailyQuota.summaryBatchesPerWindow` times a window (its summary quota, SPEC §5.7): with
+    /// the attestation interval (60 s) below half of a window's share (100 s at 600-s windows), two
+    /// scorings in a row still see the same evidence, and honest nodes attest.
     func attestIfStable(_ result: ScoreResult, evidence: [String: Hash256]) {
         attesting = false
         defer { lastScored = (result.verdicts, evidence) }

@@ -19,6 +19,30 @@ public struct DailyQuota: Sendable, Equatable {
     /// Bytes a day per allowed batch when the campaign names no byte quota (64 KiB).
     public static let bytesPerBatch = 64 * 1024
 
+    /// Summary-log batches a day per scoring window: the window's summary, an early one, an
+    /// attestation or two, and some to spare.
+    public static let summaryBatchesPerWindow = 6
+    /// Bytes a day per allowed summary-log batch (8 KiB: a summary of a window is about 600 bytes).
+    public static let summaryBytesPerBatch = 8 * 1024
+
+    /// The quota of a log of `tier` under `campaign`: for the raw log, what the campaign sets;
+    /// for the summary log, which every node receives, `summaryBatchesPerWindow` per scoring
+    /// window of the campaign (600 s when it names none) and `summaryBytesPerBatch` each.
+    public init(_ campaign: Campaign?, tier: LogTier) {
+        guard tier == .summary else {
+            self.init(campaign)
+            return
+        }
+        let windowSeconds = Int(campaign?.policy.windowSeconds ?? 0)
+        let batches = Self.summaryBatchesPerWindow * (86_400 / (windowSeconds > 0 ? windowSeconds : Placement.defaultWindowSeconds))
+        self.init(batches: batches, bytes: batches * Self.summaryBytesPerBatch)
+    }
+
+    private init(batches: Int, bytes: Int) {
+        self.batches = batches
+        self.bytes = bytes
+    }
+
     /// The quota a campaign sets (`max_batches_per_day`, `max_batch_bytes_per_day`), with the
     /// defaults for what it leaves out: 4 batches per round of `interval_seconds`, at least 1,000;
     /// 64 KiB per batch. Without a campaign, the defaults for one round a day.
@@ -82,7 +106,7 @@ extension Ledger {
     /// Why `batch` would exceed the quota of the campaign it names (the defaults when it names
     /// none) after the log `index`, or nil.
     func quotaExcess(of batch: Batch, payloadBytes: Int, after index: OriginIndex) -> String? {
-        DailyQuota(campaign(named: batch.campaign)?.record)
+        DailyQuota(campaign(named: batch.campaign)?.record, tier: batch.tier)
             .excess(payloadBytes: payloadBytes, day: OriginIndex.day(of: batch.createdMs), after: index)
     }
 }

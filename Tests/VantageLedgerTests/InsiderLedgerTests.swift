@@ -136,4 +136,25 @@ import VantageWire
         #expect(try fresh.insert(envelope: node.key.sign(forged), nowMs: t0 + 40 * day) == .held)
         #expect(fresh.span(of: node.id).floor == 3 && fresh.span(of: node.id).head.seq == 5 && fresh.digest == full.digest)
     }
+
+    @Test func theSummaryLogHasASmallQuotaOfItsOwn() throws {
+        var node = mesh.node("insider")
+        var (ledger, _) = try ledger(with: node)
+        let quota = DailyQuota(nil, tier: .summary)
+        #expect(quota.batches == 6 * 144 && quota.bytes == quota.batches * 8 * 1024)
+        #expect(DailyQuota(nil, tier: .raw).batches == 1_000, "the raw log keeps its own")
+        // A node rewriting its attestations as fast as it can: every replica stops it at the quota.
+        var refused: LedgerError?
+        for i in 0...quota.batches {
+            let attestation = node.attestation(windowEndMs: t0 + 3_600_000, verdictIDs: ["v\(i)"])
+            do {
+                try ledger.insert(envelope: node.nextSummaryBatch(createdMs: t0 + 3_600_000 + Int64(i), summaries: [], attestations: [attestation]), nowMs: t0 + day)
+            } catch {
+                refused = error as? LedgerError
+                #expect(i == quota.batches)
+            }
+        }
+        #expect(refused?.label == "quota" && "\(refused!)".contains("the quota is \(quota.batches)"), "\(String(describing: refused))")
+        #expect(ledger.span(of: node.id.summaryLogID).head.seq == UInt64(quota.batches))
+    }
 }
