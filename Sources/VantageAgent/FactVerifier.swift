@@ -22,11 +22,13 @@ enum FactVerifier {
 }
 
 extension Frame {
-    /// The signed envelopes a frame carries for the ledger (a delta's facts and batches, a push).
-    var carriedEnvelopes: [Envelope] {
+    /// The signed envelopes a frame carries for the ledger (a delta's facts and batches, a push),
+    /// but the batches `keeps` says no to (another tier's, which the gossip machine drops
+    /// unverified: nothing is verified only to be thrown away).
+    func carriedEnvelopes(keepingBatches keeps: (Envelope) -> Bool) -> [Envelope] {
         switch body {
-        case .delta(let delta): return delta.facts + delta.batches
-        case .push(let envelope): return [envelope]
+        case .delta(let delta): return delta.facts + delta.batches.filter(keeps)
+        case .push(let envelope): return keeps(envelope) ? [envelope] : []
         default: return []
         }
     }

@@ -72,7 +72,8 @@ extension NodeAgent: ConnectionHandler {
         guard connections[peer]?.number == connection.number else { return }  // a replaced connection, closing
         // Batches travel without their signers (SPEC §7.2): restored first, so they verify ahead.
         let frame = frame.restoringSigners(in: ledger)
-        let carried = frame.carriedEnvelopes.filter { !ledger.holds($0) }
+        let (known, me) = (ledger, id)
+        let carried = frame.carriedEnvelopes { known.keepsBatch($0, at: me) ?? true }.filter { !known.holds($0) }
         if !carried.isEmpty {
             // Signatures are checked off the actor, so gossip and the API go on meanwhile.
             let verified = await FactVerifier.verify(carried)

@@ -20,23 +20,29 @@ public struct ViewResult: Codable, Sendable {
 
 /// The live view, verdicts, attestations and reports: all a function of the ledger and the clock.
 extension NodeAgent {
-    /// What scoring needs: the memoised result, or a scoring (under way or new) to wait for.
+    /// What scoring needs: the memoised result, a scoring (under way or new) to wait for, or a
+    /// scoring of another country to wait out first.
     enum ScoringInput {
         case memoised(ScoreResult, NationalView)
         case running(ScoreKey, Task<(result: ScoreResult, view: NationalView), Never>)
+        case busy(Task<(result: ScoreResult, view: NationalView), Never>)
     }
 
     /// On the actor: the memo when the ledger and the closed windows are unchanged; else the
-    /// scoring under way for them, or a new one. One scoring runs at a time for a key, so the
-    /// dashboard, the API and the attestation timer asking at once do not each hold a day's
-    /// tallies.
+    /// scoring under way. One scoring runs at a time on a node: a request for the same country
+    /// shares the one under way (its ledger a little older: in a live mesh it changes every
+    /// second, and a scoring per change would never stop), one for another country waits for it;
+    /// so neither the dashboard, the API, the attestation timer nor a stranger asking again and
+    /// again makes a node hold more than one scoring's tallies.
     func scoringInput(country: String?) -> ScoringInput {
         let country = country ?? enrollment.record.country
         let parameters = ledger.scoringParameters
         let now = nowMs
         let key = ScoreKey(digest: ledger.digest, country: country, closedWindows: now / parameters.windowMs)
         if let scored, scored.key == key { return .memoised(scored.result, scored.view) }
-        if let scoringTask, scoringTask.key == key { return .running(key, scoringTask.task) }
+        if let scoringTask {
+            return scoringTask.key.country == country ? .running(scoringTask.key, scoringTask.task) : .busy(scoringTask.task)
+        }
         let ledger = ledger
         let task = Task.detached {
             // The store is read a day at a time; the view kept is the last day's (the dashboard's).
@@ -60,14 +66,24 @@ extension NodeAgent {
     /// Scores `country` (default: this node's) from the ledger. The scoring itself runs off the
     /// actor, so gossip and the API are not held up by it.
     nonisolated func scoring(country: String?) async -> (result: ScoreResult, view: NationalView) {
-        switch await scoringInput(country: country) {
-        case .memoised(let result, let view):
-            return (result, view)
-        case .running(let key, let task):
-            let scored = await task.value
-            await remember(key, scored)
-            return scored
+        while true {
+            switch await scoringInput(country: country) {
+            case .memoised(let result, let view):
+                return (result, view)
+            case .running(let key, let task):
+                let scored = await task.value
+                await remember(key, scored)
+                return scored
+            case .busy(let task):
+                _ = await task.value
+                await finished(task)
+            }
         }
+    }
+
+    /// Forgets a finished scoring that no waiter remembered (another country's).
+    func finished(_ task: Task<(result: ScoreResult, view: NationalView), Never>) {
+        if scoringTask?.task == task { scoringTask = nil }
     }
 
     /// `GET /v1/verdicts?country=CC`: the same JSON as `vantage score`.

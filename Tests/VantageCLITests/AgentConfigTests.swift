@@ -42,6 +42,11 @@ import VantageTestKit
             #expect(result.stderr.contains("\(path) has mode 640; it holds a secret"), "\(result.stderr)")
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         }
+        let secret = folders.base.appendingPathComponent("alert.secret").path
+        try "s3cret\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret)
+        let alerts = try runner.run("agent", "--node", node.path, "--no-probes", "--alert-webhook", "http://127.0.0.1:9/hook", "--alert-secret-file", secret)
+        #expect(alerts.status != 0 && alerts.stderr.contains("--alert-secret-file: \(secret) has mode 644; it holds a secret"), "\(alerts.stderr)")
     }
 
     @Test func anAgentRunsFromAConfigFileAlone() async throws {

@@ -58,6 +58,7 @@ extension MeshSuite {
             .splitThree()
         try Self.receiver.write(toFile: script, atomically: true, encoding: .utf8)
         try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         python.arguments = [script, log, secret, "2"]

@@ -157,9 +157,13 @@ struct AgentCommand: AsyncParsableCommand {
         }
         if !settings.alertWebhooks.isEmpty {
             if let path = alertSecretFile {
-                guard let secret = FileManager.default.contents(atPath: path), !secret.isEmpty else {
-                    throw ValidationError("--alert-secret-file: \(path) does not exist, cannot be read or is empty")
+                let secret: Data
+                do {
+                    secret = try SecretFile.read(path)
+                } catch {
+                    throw ValidationError("--alert-secret-file: \(error)")
                 }
+                guard !secret.isEmpty else { throw ValidationError("--alert-secret-file: \(path) is empty") }
                 settings.alertSecret = Data(String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
             } else if let secret = file.alerts?.secret, !secret.isEmpty {
                 settings.alertSecret = Data(secret.utf8)
