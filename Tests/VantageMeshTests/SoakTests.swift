@@ -102,6 +102,11 @@ extension MeshSuite {
             switch step {
             case 10:  // mallory floods two nodes with 1,000 attestations each, chained in its summary log
                 for target in [0, 5] { hostile.append(try await floodAttestations(soak, to: target, key: mallory, count: 1_000)) }
+            case 20:  // and tries what one insider could once do to every node: a huge summary, a log
+                // restart, a veto summary and a flood of evidence Wants, all to node 0 (which holds its summary log)
+                hostile.append(try await insiderAttacks(soak, to: 0, key: mallory))
+            case 28:
+                try await checkInsiderAttacks(soak, at: 0, mallory: mallory.publicKey.id)
             case 40:  // node 7 loses its store once what it signed has left it (a store lost
                 // before that waits for ever: aRecoveringNodeSignsNothingUntilItsLogIsBack)
                 let left = try await eventually(timeout: 60) { try soak.othersHoldTheLogs(of: lostStore) }
@@ -169,6 +174,71 @@ extension MeshSuite {
             try await peer.send(Frame.with { $0.delta = Delta.with { $0.batches = Array(batches[start..<min(count, start + 250)]); $0.reply = true } })
         }
         return peer
+    }
+
+    /// Mallory's summary batch at `seq` after `previousCreatedMs`, holding `summaries`.
+    func summaryBatch(_ key: SigningKey, seq: UInt64, previousCreatedMs: Int64, createdMs: Int64, _ summaries: [WindowSummaryRecord]) -> Envelope {
+        var batch = Batch()
+        batch.origin = Data(key.publicKey.id.bytes)
+        batch.tier = .summary
+        batch.seq = seq
+        batch.previousHash = Data(Hash256.of([UInt8(seq % 256)]).bytes)
+        batch.previousCreatedMs = previousCreatedMs
+        batch.createdMs = createdMs
+        batch.summaries = summaries
+        return key.sign(batch)
+    }
+
+    /// A window summary of the data day's first window at `asn`, counting `failures` TLS resets of
+    /// facebook and naming `rawSeqs`.
+    func summary(asn: UInt32, failures: UInt32, rawSeqs: [UInt64], daysBack: Int64 = 0) -> WindowSummaryRecord {
+        WindowSummaryRecord.with {
+            $0.windowStartMs = (HostileMesh.dataDayMs - daysBack * 86_400_000) / 600_000 * 600_000
+            $0.windowSeconds = 600
+            $0.country = "PK"
+            $0.asn = asn
+            $0.targets = [TargetSummaryRecord.with { $0.target = "facebook"; $0.outcomes = [OutcomeCount.with { $0.outcome = .tlsReset; $0.count = failures }] }]
+            $0.rawSeqs = rawSeqs
+            $0.rawHash = Data(Hash256.zero.bytes)
+        }
+    }
+
+    /// Mallory sends node `i` a summary of 4,294,967,295 failures (which made every node that
+    /// scored it die), a batch far ahead whose predecessor is ancient (which made every node drop
+    /// mallory's summary log and restart it), a summary filed under node 0's ASN naming a raw
+    /// batch that never existed (which vetoed reports), and 20 Wants of evidence of 300 ranges.
+    func insiderAttacks(_ soak: Soak, to i: Int, key: SigningKey) async throws -> HostilePeer {
+        let port = Int(soak.addresses[i].split(separator: ":").last!)!
+        let peer = try await HostilePeer.connect(port: port, as: soak.folders.nodes[12])
+        try await peer.sendHello(of: soak.folders.nodes[12])
+        let day = HostileMesh.dataDayMs
+        let attacks = [
+            summaryBatch(key, seq: 5_000, previousCreatedMs: day, createdMs: day + 2_000_000, [summary(asn: 64_700, failures: .max, rawSeqs: [1])]),
+            summaryBatch(key, seq: 9_000, previousCreatedMs: 1, createdMs: day - 10 * 86_400_000, [summary(asn: 64_700, failures: 3, rawSeqs: [1], daysBack: 10)]),
+            summaryBatch(key, seq: 9_500, previousCreatedMs: day, createdMs: day + 2_000_000, [summary(asn: 64_600, failures: 3, rawSeqs: [999_999])]),
+        ]
+        for attack in attacks { try await peer.send(Frame.with { $0.push = attack }) }
+        let node0 = try KeyFile.read(soak.folders.nodes[0].keyPath).publicKey.id
+        for _ in 0..<20 {
+            try await peer.send(.evidenceWant((1...300).map { WantRange(log: Data(node0.bytes), seqs: UInt64($0)...UInt64($0)) }))
+        }
+        return peer
+    }
+
+    /// Node `i` refused the huge summary by name and the Wants as rate-limited, still scores, and
+    /// keeps mallory's summary log from seq 1.
+    func checkInsiderAttacks(_ soak: Soak, at i: Int, mallory: NodeID) async throws {
+        let client = try AgentClient(node: soak.folders.nodes[i].path)
+        func refusals(_ reason: String) async throws -> Int {
+            let prefix = "vantage_refusals_total{reason=\"\(reason)\"} "
+            return try await client.metrics().split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
+        }
+        #expect(try await eventually(timeout: 30) { try await refusals("summary_counts") >= 1 }, "the huge summary is refused by name")
+        #expect(try await refusals("rate_limited") >= 20, "Wants of more than 256 ranges are not answered")
+        _ = try await client.verdicts(country: "PK")
+        let ledger = try LedgerTransfer.ledger(ofNode: soak.folders.nodes[i].path)
+        let span = ledger.span(of: mallory.summaryLogID)
+        #expect(span.floor == 0, "mallory's summary log is not restarted: floor \(span.floor), head \(span.head.seq)")
     }
 
     /// Two different batches with seq 1, of about 600 KB each, told to nodes 0 and 6.
