@@ -33,7 +33,8 @@ public struct GossipSettings: Sendable, Equatable {
     /// Ranges one `Want` of evidence may name; a larger one is not answered (default 256).
     public var maxEvidenceRanges: Int
     /// Bytes a relay charges a peer's Want budget for each range it forwards to archivers (SPEC
-    /// §7.5), as if it had answered it with a raw batch (default 16 KiB).
+    /// §7.5), as if it had answered it with a raw batch of a round (default 4 KiB: a `Want` of 256
+    /// ranges costs a quarter of the interval's budget).
     public var forwardChargeBytes: Int
     /// Forwarded `Want`s of one peer a relay has in flight at once; ranges beyond are not
     /// forwarded (default 2).
@@ -48,7 +49,7 @@ public struct GossipSettings: Sendable, Equatable {
     public init(
         intervalMs: Int64 = 1000, fanout: Int = 2, eagerPushPeers: Int = 3, announcePeers: Int = 4, settleRounds: Int = 1, maxDeltaBytes: Int = 1 << 20,
         exchangeTimeoutMs: Int64 = 10_000, backoffBaseMs: Int64 = 500, backoffMaxMs: Int64 = 60_000,
-        maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20, maxEvidenceRanges: Int = 256, forwardChargeBytes: Int = 16 * 1024,
+        maxAnswersPerInterval: Int = 4, archiverRoundEvery: Int = 20, maxEvidenceRanges: Int = 256, forwardChargeBytes: Int = 4 * 1024,
         maxForwardsInFlight: Int = 2
     ) {
         precondition(intervalMs > 0 && fanout > 0 && eagerPushPeers >= 0 && announcePeers >= 0, "interval and fanout must be positive")

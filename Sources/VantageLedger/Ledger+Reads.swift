@@ -74,12 +74,22 @@ public struct StoredBatches: Sequence, IteratorProtocol {
 
 extension Ledger {
     /// The highest seq of `origin`'s raw log this ledger knows to exist: its head when the log is
-    /// kept here, else the highest raw seq its latest summary batch names (SPEC §7.5). 0 when the
-    /// origin is not enrolled or is excluded: nobody asks on behalf of such a node.
+    /// kept here, else the highest raw seq named by its latest summary batch that holds summaries
+    /// (of the last `knownRawHeadLookBack`; SPEC §7.5). 0 when the origin is not enrolled or is
+    /// excluded: nobody asks on behalf of such a node.
     public func knownRawHead(of origin: NodeID) -> UInt64 {
         guard !excluded.contains(origin), !enrollments(of: origin).isEmpty else { return 0 }
-        let summaryHead = span(of: origin.summaryLogID).head.seq
-        let named = batch(of: origin.summaryLogID, seq: summaryHead)?.record.summaries.compactMap(\.rawSeqs.last).max() ?? 0
+        let (floor, head) = span(of: origin.summaryLogID)
+        var named: UInt64 = 0
+        for seq in stride(from: head.seq, to: max(floor, head.seq - min(head.seq, Self.knownRawHeadLookBack)), by: -1) {
+            guard let summaries = batch(of: origin.summaryLogID, seq: seq)?.record.summaries, !summaries.isEmpty else { continue }
+            named = summaries.compactMap(\.rawSeqs.last).max() ?? 0
+            break
+        }
         return max(span(of: origin).head.seq, named)
     }
+
+    /// Summary batches read back from a log's head to find one with summaries (the others carry
+    /// attestations).
+    static let knownRawHeadLookBack: UInt64 = 16
 }

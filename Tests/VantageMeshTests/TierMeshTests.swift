@@ -143,8 +143,11 @@ extension MeshSuite {
         #expect(export.status == 0 && export.stderr.contains("raw batches the summaries name could not be fetched"), "\(export.stderr)")
         let orphan = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: orphanPath)))
         #expect(orphan.missingEvidence?.isEmpty == false && orphan.batches.count < report.batches.count)
+        // Verification leaves out the summaries whose raw batches are gone and names them; four of
+        // the six signers' evidence is gone, and the verdict no longer follows from the rest.
         let verify = try runner.run("report", "verify", orphanPath, "--mesh-key", folders.mesh.descriptionPath)
-        #expect(verify.status == 1 && verify.stdout.contains("FAIL evidence: ") && verify.stdout.contains("raw batches the summaries name are missing"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("summaries left out, their raw batches missing"), "\(verify.stdout)")
+        #expect(verify.status == 1 && verify.stdout.contains("FAIL verdict: the evidence gives no verdict \(verdict.id) once"), "\(verify.stdout)")
     }
 
     @Test func nodesEnrolledWithTheCampaignDialItsRelaysAndNothingElse() async throws {

@@ -41,6 +41,7 @@ extension MeshTransportTests {
             // A third web client finds the cover pool full and is closed at once.
             let third = try await HostilePeer.connectWebClient(port: listener.port, from: "127.0.0.4")
             #expect(await third.waitUntilClosed(timeout: 10))
+            try await eventually(seconds: 10) { relayHandler.failures.withLockedValue { $0 }.contains { $0.contains("clients without a mesh certificate") } }
             #expect(relayHandler.failures.withLockedValue { $0 }.contains { $0.contains("2 connections from clients without a mesh certificate") },
                     "\(relayHandler.failures.withLockedValue { $0 })")
             #expect(idle.allSatisfy { !$0.isClosed })
