@@ -51,6 +51,7 @@ extension Ledger {
             }
             if knowsCampaign(of: batch) {
                 try checkQuota(fact, after: log.index)
+                try checkCampaignOrder(fact, after: log, of: logID)
                 // The common case: it links, nothing waits, its signer is enrolled then and its
                 // numbers were checked: appended at once, without being held.
                 if log.heldCount == 0, enrollment(of: origin, coveringMs: batch.createdMs) != nil {
@@ -75,6 +76,20 @@ extension Ledger {
     private func checkQuota(_ fact: Verified<Batch>, after index: OriginIndex) throws {
         if let excess = quotaExcess(of: fact.record, payloadBytes: fact.envelope.payload.count, after: index) {
             throw LedgerError.overQuota(origin: fact.signer.id.short, seq: fact.record.seq, reason: excess)
+        }
+    }
+
+    /// Throws when `fact` names a campaign older (by version) than the one the batch it follows
+    /// in its log named (SPEC §5.6): a log never goes back to an older, looser campaign's quota,
+    /// windows or count bounds. Nothing to compare after a pruned head.
+    private func checkCampaignOrder(_ fact: Verified<Batch>, after log: OriginLog, of logID: NodeID) throws {
+        guard log.headSeq > log.floorSeq, let head = store.batch(of: logID, seq: log.headSeq),
+              let name = BatchPeek.campaign(head.envelope.payload) else { return }
+        let before = campaign(named: name)?.record.version ?? 0
+        let now = campaign(named: fact.record.campaign)?.record.version ?? 0
+        guard now >= before else {
+            throw LedgerError.malformed(kind: "batch", reason: "\(fact.signer.id.short)#\(fact.record.seq): it names campaign version \(now), "
+                                        + "older than version \(before) that the batch before it named")
         }
     }
 
@@ -186,7 +201,8 @@ extension Ledger {
                 drop(next, from: &log)
                 continue
             }
-            guard (try? checkQuota(next, after: log.index)) != nil, (try? checkCampaignRules(next.record, origin: origin)) != nil else {
+            guard (try? checkQuota(next, after: log.index)) != nil, (try? checkCampaignRules(next.record, origin: origin)) != nil,
+                  (try? checkCampaignOrder(next, after: log, of: logID)) != nil else {
                 drop(next, from: &log)
                 continue
             }

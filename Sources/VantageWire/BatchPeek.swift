@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a batch payload's `origin` (field 1), `seq` (field 2) and `tier` (field 8) without
+/// Reads a batch payload's `origin` (field 1), `seq` (field 2), `campaign` (field 7) and `tier` (field 8) without
 /// decoding its measurements: enough to put a store's batches in chain order, to find a duplicate,
 /// or to restore a signer left out on the wire, before they are verified and admitted one by one.
 public enum BatchPeek {
@@ -10,6 +10,10 @@ public enum BatchPeek {
     /// The origin of a serialized `Batch` (empty when absent), or nil when the bytes are not a
     /// well-formed message.
     public static func origin(_ payload: Data) -> Data? { field(1, of: payload).map { payload[$0.bytes] } }
+
+    /// The campaign name of a serialized `Batch` (empty when it names none), or nil when the bytes
+    /// are not a well-formed message.
+    public static func campaign(_ payload: Data) -> Data? { field(7, of: payload).map { payload[$0.bytes] } }
 
     /// The log tier of a serialized `Batch`, or nil when the bytes are not a well-formed message
     /// or the tier is unknown.

@@ -157,4 +157,22 @@ import VantageWire
         #expect(refused?.label == "quota" && "\(refused!)".contains("the quota is \(quota.batches)"), "\(String(describing: refused))")
         #expect(ledger.span(of: node.id.summaryLogID).head.seq == UInt64(quota.batches))
     }
+
+    @Test func aLogNeverGoesBackToAnOlderCampaign() throws {
+        var node = mesh.node("insider")
+        var (ledger, older) = try ledger(with: node)
+        let newer = mesh.campaign(version: 2, name: "newer")
+        try ledger.insert(envelope: newer, nowMs: t0 + day)
+        let raw = node.nextBatch(createdMs: t0 + 600_000, count: 3, numberedBy: newer)
+        try ledger.insert(envelope: raw, nowMs: t0 + day)
+        var summary = node.summary(of: raw)
+        summary.targets[0].target = "facebook"
+        #expect(try ledger.insert(envelope: node.nextSummaryBatch(createdMs: t0 + 700_000, summaries: [summary], numberedBy: newer), nowMs: t0 + day) == .added)
+        // The next batch of either log picks the first campaign again (a looser one could allow more).
+        for envelope in [node.nextSummaryBatch(createdMs: t0 + 800_000, summaries: [summary], numberedBy: older),
+                         node.nextBatch(createdMs: t0 + 800_000, count: 1, numberedBy: older)] {
+            let refused = try #require(refusal(ledger, envelope))
+            #expect(refused.label == "malformed" && "\(refused)".contains("it names campaign version 1, older than version 2 that the batch before it named"), "\(refused)")
+        }
+    }
 }
