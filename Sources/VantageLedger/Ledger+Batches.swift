@@ -81,8 +81,10 @@ extension Ledger {
 
     /// Throws when `fact` names a campaign older (by version) than the one the batch it follows
     /// in its log named (SPEC §5.6): a log never goes back to an older, looser campaign's quota,
-    /// windows or count bounds. Nothing to compare after a pruned head.
+    /// windows or count bounds. Nothing to compare after a pruned head, nor for a batch naming the
+    /// current campaign (the newest: what honest nodes name), so the usual append reads nothing.
     private func checkCampaignOrder(_ fact: Verified<Batch>, after log: OriginLog, of logID: NodeID) throws {
+        if let current = campaign, fact.record.campaign == CampaignName.of(current.id) { return }
         guard log.headSeq > log.floorSeq, let head = store.batch(of: logID, seq: log.headSeq),
               let name = BatchPeek.campaign(head.envelope.payload) else { return }
         let before = campaign(named: name)?.record.version ?? 0
